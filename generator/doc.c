@@ -1,0 +1,162 @@
+/* doc.c - building and freeing the report model (struct doc). */
+#include "doc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup(const char *s)
+{
+	size_t n;
+	char *p;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	p = malloc(n + 1);
+	if (p)
+		memcpy(p, s, n + 1);
+	return p;
+}
+
+void doc_set(char **field, const char *value)
+{
+	free(*field);
+	*field = dup(value);
+}
+
+struct doc *doc_new(const char *title)
+{
+	struct doc *d = calloc(1, sizeof *d);
+
+	if (d)
+		d->title = dup(title);
+	return d;
+}
+
+void doc_free(struct doc *d)
+{
+	size_t i, j;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->nblocks; i++) {
+		struct doc_block *b = &d->blocks[i];
+		free(b->text);
+		for (j = 0; j < b->ncols; j++)
+			free(b->cols[j].title);
+		free(b->cols);
+		for (j = 0; j < b->nrows * b->ncols; j++)
+			free(b->cells[j]);
+		free(b->cells);
+		free(b->png);
+		free(b->svg);
+		free(b->alt);
+	}
+	free(d->blocks);
+	free(d->title);
+	free(d->subtitle);
+	free(d->date);
+	free(d->watermark);
+	free(d->author);
+	free(d);
+}
+
+static struct doc_block *add(struct doc *d, enum doc_kind kind, const char *text)
+{
+	struct doc_block *b;
+
+	if (d->nblocks == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct doc_block *p = realloc(d->blocks, cap * sizeof *p);
+		if (!p)
+			return NULL;
+		d->blocks = p;
+		d->cap = cap;
+	}
+	b = &d->blocks[d->nblocks++];
+	memset(b, 0, sizeof *b);
+	b->kind = kind;
+	b->text = dup(text);
+	return b;
+}
+
+struct doc_block *doc_heading(struct doc *d, int level, const char *text, int bookmark)
+{
+	struct doc_block *b = add(d, DOC_HEADING, text);
+
+	if (b) {
+		b->level = level;
+		b->bookmark = bookmark;
+	}
+	return b;
+}
+
+struct doc_block *doc_para(struct doc *d, const char *text)
+{
+	return add(d, DOC_PARA, text);
+}
+
+struct doc_block *doc_note(struct doc *d, const char *text)
+{
+	return add(d, DOC_NOTE, text);
+}
+
+struct doc_block *doc_pagebreak(struct doc *d)
+{
+	return add(d, DOC_PAGEBREAK, NULL);
+}
+
+struct doc_block *doc_table(struct doc *d, const char *caption, size_t ncols)
+{
+	struct doc_block *b = add(d, DOC_TABLE, caption);
+
+	if (!b)
+		return NULL;
+	b->cols = calloc(ncols ? ncols : 1, sizeof *b->cols);
+	if (!b->cols) {
+		d->nblocks--;
+		free(b->text);
+		return NULL;
+	}
+	b->ncols = ncols;
+	return b;
+}
+
+int doc_table_col(struct doc_block *t, size_t i, const char *title, double width,
+		  enum doc_align align)
+{
+	if (i >= t->ncols)
+		return -1;
+	doc_set(&t->cols[i].title, title);
+	t->cols[i].width = width > 0 ? width : 1;
+	t->cols[i].align = align;
+	return 0;
+}
+
+int doc_table_row(struct doc_block *t, const char *const *cells)
+{
+	size_t j, n = (t->nrows + 1) * t->ncols;
+	char **p = realloc(t->cells, (n ? n : 1) * sizeof *p);
+
+	if (!p)
+		return -1;
+	t->cells = p;
+	for (j = 0; j < t->ncols; j++)
+		p[t->nrows * t->ncols + j] = dup(cells[j] ? cells[j] : "");
+	t->nrows++;
+	return 0;
+}
+
+struct doc_block *doc_figure(struct doc *d, const char *caption, const char *png,
+			     const char *svg, const char *alt, double aspect)
+{
+	struct doc_block *b = add(d, DOC_FIGURE, caption);
+
+	if (b) {
+		b->png = dup(png);
+		b->svg = dup(svg);
+		b->alt = dup(alt);
+		b->aspect = aspect > 0 ? aspect : 0.6;
+	}
+	return b;
+}

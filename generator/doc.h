@@ -1,0 +1,74 @@
+/* doc.h - the report model shared by the PDF and HTML renderers: a document is
+ * a list of blocks (headings, paragraphs, tables, figures, key figures, page
+ * breaks). model.c fills documents from the store; pdf.c and html.c render
+ * them, so a figure is computed once. All strings are UTF-8 and copied in:
+ * a struct doc owns everything it holds. */
+#ifndef KP_DOC_H
+#define KP_DOC_H
+
+#include <stddef.h>
+
+enum doc_kind {
+	DOC_HEADING,   /* level 1..4: 一、 （一） 1. （1） numbering is in the text */
+	DOC_PARA,      /* body paragraph: first-line indent, justified */
+	DOC_TABLE,     /* header row + rows; repeats its header on each page */
+	DOC_FIGURE,    /* a chart: PNG for PDF, SVG for HTML, caption, text alt */
+	DOC_PAGEBREAK,
+	DOC_NOTE       /* small print (source, footnote), no indent */
+};
+
+enum doc_align { DOC_LEFT, DOC_CENTER, DOC_RIGHT };
+
+struct doc_col {
+	char *title;
+	double width;        /* relative width (any unit; normalised by the renderer) */
+	enum doc_align align;
+};
+
+struct doc_block {
+	enum doc_kind kind;
+	int level;           /* DOC_HEADING */
+	char *text;          /* heading, paragraph, note text; table caption; figure caption */
+	int bookmark;        /* DOC_HEADING: also an outline entry in PDF */
+	/* DOC_TABLE */
+	struct doc_col *cols;
+	size_t ncols;
+	char **cells;        /* nrows * ncols, row-major */
+	size_t nrows;
+	/* DOC_FIGURE */
+	char *png;           /* path of the PNG file */
+	char *svg;           /* path of the SVG file, relative to the HTML root */
+	char *alt;           /* the numbers behind the chart, as text */
+	double aspect;       /* height / width */
+};
+
+struct doc {
+	char *title;         /* document title (二号, centred) */
+	char *subtitle;      /* e.g. the period, issuing body; may be NULL */
+	char *date;          /* 成文日期 shown under the title block; may be NULL */
+	char *watermark;     /* e.g. 内部资料 注意保存; NULL for none */
+	char *author;        /* PDF document info */
+	struct doc_block *blocks;
+	size_t nblocks, cap;
+};
+
+/* Lifecycle: doc_new returns a heap doc, doc_free frees it and all it holds. */
+struct doc *doc_new(const char *title);
+void doc_free(struct doc *d);
+void doc_set(char **field, const char *value);   /* replaces a string field */
+
+/* Builders return the new block (owned by the doc) or NULL on out of memory. */
+struct doc_block *doc_heading(struct doc *d, int level, const char *text, int bookmark);
+struct doc_block *doc_para(struct doc *d, const char *text);
+struct doc_block *doc_note(struct doc *d, const char *text);
+struct doc_block *doc_pagebreak(struct doc *d);
+struct doc_block *doc_table(struct doc *d, const char *caption, size_t ncols);
+/* Sets column i of a table block. */
+int doc_table_col(struct doc_block *t, size_t i, const char *title, double width,
+		  enum doc_align align);
+/* Appends a row of ncols strings (copied; NULL means ""). */
+int doc_table_row(struct doc_block *t, const char *const *cells);
+struct doc_block *doc_figure(struct doc *d, const char *caption, const char *png,
+			     const char *svg, const char *alt, double aspect);
+
+#endif
