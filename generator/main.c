@@ -1,3 +1,380 @@
-/* main.c - placeholder until the stages land. */
+/* main.c - the command line: parses arguments, runs the stages in order
+ * (ingest -> score -> render), shows progress and warnings, and is the only
+ * place that prints fatal errors or exits. Exit codes: 0 ok (rejected rows
+ * are warnings), 1 an error (unreadable file, broken rule or template, or
+ * rejected rows with --strict), 2 a usage error. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { puts("kaoping"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "ingest.h"
+#include "rules.h"
+#include "store.h"
+
+struct opts {
+	const char *input, *output, *rules, *templates, *db;
+	int year;
+	int strict;
+	int quiet;
+	const char *code; /* explain */
+};
+
+static int tty; /* stderr is a terminal: show progress */
+static long nwarnings;
+
+static void warn_cb(const char *msg, void *arg)
+{
+	(void)arg;
+	nwarnings++;
+	if (tty)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "警告：%s\n", msg);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double t_file_start;
+
+static void progress_cb(const char *file, long rows, unsigned long long bytes,
+			unsigned long long total, int done, void *arg)
+{
+	double el;
+
+	(void)arg;
+	if (!tty)
+		return;
+	if (rows == 0 || t_file_start == 0)
+		t_file_start = now();
+	el = now() - t_file_start;
+	if (done) {
+		fprintf(stderr, "\r\033[K");
+		t_file_start = 0;
+		return;
+	}
+	fprintf(stderr, "\r\033[K读取 %s：%ld 行，%.0f%%，%.0f 行/秒", file, rows,
+		total ? 100.0 * (double)bytes / (double)total : 0.0, el > 0 ? rows / el : 0.0);
+}
+
+static int fail(const struct diag *d)
+{
+	char m[2048];
+
+	diag_format(d, m, sizeof m);
+	if (tty)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "kaoping: 错误：%s\n", m);
+	return 1;
+}
+
+static void usage(FILE *f, const char *cmd)
+{
+	if (!cmd || strcmp(cmd, "run") == 0)
+		fputs("用法：kaoping run [--input DIR] [--output DIR] [--rules DIR] [--templates DIR]"
+		      " [--year YYYY] [--strict]\n"
+		      "  读取 CSV 导出、计分、生成报告：数据库在 OUTPUT/kaoping.db。\n"
+		      "  不带参数时读取自带样例（samples/county），写入 output/。\n", f);
+	if (!cmd || strcmp(cmd, "ingest") == 0)
+		fputs("用法：kaoping ingest --input DIR --db FILE [--strict]\n"
+		      "  把 CSV 载入 SQLite，逐行检查；被拒绝的行连同原因存入数据库。\n", f);
+	if (!cmd || strcmp(cmd, "score") == 0)
+		fputs("用法：kaoping score --db FILE [--rules DIR] [--year YYYY]\n"
+		      "  运行 rules/*.lua 考核规则，结果写回数据库。\n", f);
+	if (!cmd || strcmp(cmd, "render") == 0)
+		fputs("用法：kaoping render --db FILE --output DIR [--templates DIR]\n"
+		      "  生成 CSV 结果表、图表、HTML 网站和 PDF 报告。\n", f);
+	if (!cmd || strcmp(cmd, "explain") == 0)
+		fputs("用法：kaoping explain --db FILE CODE\n"
+		      "  逐项列出一个网格、社区、企业或人员的得分依据。\n", f);
+	if (!cmd)
+		fputs("退出码：0 成功；1 错误（文件无法读取、规则或模板出错，--strict 时有被拒绝的行）；"
+		      "2 用法错误。\n", f);
+}
+
+/* Finds a bundled folder: relative to the working directory, else next to
+ * the executable's parent (build/kaoping -> ../samples). */
+static const char *bundled(const char *rel, char *buf, size_t cap)
+{
+	char exe[4096];
+	ssize_t n;
+	struct stat sb;
+
+	if (stat(rel, &sb) == 0)
+		return rel;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash;
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			slash = strrchr(exe, '/');
+			if (slash)
+				*slash = '\0';
+			snprintf(buf, cap, "%s/%s", exe, rel);
+			if (stat(buf, &sb) == 0)
+				return buf;
+		}
+	}
+	return rel;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o, const char *cmd)
+{
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout, cmd);
+			exit(0);
+		}
+		if (strcmp(a, "--strict") == 0) {
+			o->strict = 1;
+			continue;
+		}
+		if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			o->quiet = 1;
+			continue;
+		}
+		if (strcmp(a, "--input") == 0) slot = &o->input;
+		else if (strcmp(a, "--output") == 0) slot = &o->output;
+		else if (strcmp(a, "--rules") == 0) slot = &o->rules;
+		else if (strcmp(a, "--templates") == 0) slot = &o->templates;
+		else if (strcmp(a, "--db") == 0) slot = &o->db;
+		else if (strcmp(a, "--year") == 0) {
+			char *end;
+			long y;
+			if (i + 1 >= argc) {
+				fprintf(stderr, "kaoping: --year 需要一个年份\n");
+				return -1;
+			}
+			errno = 0;
+			y = strtol(argv[++i], &end, 10);
+			if (errno || *end || y < 1900 || y > 2199) {
+				fprintf(stderr, "kaoping: 年份“%s”无效\n", argv[i]);
+				return -1;
+			}
+			o->year = (int)y;
+			continue;
+		} else if (a[0] == '-') {
+			fprintf(stderr, "kaoping: 未知选项“%s”\n", a);
+			usage(stderr, cmd);
+			return -1;
+		} else if (strcmp(cmd, "explain") == 0 && !o->code) {
+			o->code = a;
+			continue;
+		} else {
+			fprintf(stderr, "kaoping: 多余的参数“%s”\n", a);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "kaoping: %s 需要一个参数\n", a);
+			return -1;
+		}
+		*slot = argv[++i];
+	}
+	return 0;
+}
+
+static int do_ingest(const struct opts *o, struct ingest_totals *tot, struct diag *d)
+{
+	struct store *s = NULL;
+	struct ingest_hooks h = {warn_cb, progress_cb, NULL};
+	int rc;
+
+	if (store_open(&s, o->db, STORE_CREATE, d) < 0)
+		return -1;
+	rc = ingest_run(s, o->input, &h, tot, d);
+	store_close(s);
+	if (rc == 0 && !o->quiet)
+		fprintf(stderr, "载入：%ld 个文件，读取 %ld 行，载入 %ld 行，拒绝 %ld 行\n",
+			tot->files_found, tot->rows_read, tot->rows_loaded, tot->rows_rejected);
+	return rc;
+}
+
+static int do_score(const struct opts *o, struct diag *d)
+{
+	struct store *s = NULL;
+	int rc;
+
+	if (store_open(&s, o->db, STORE_UPDATE, d) < 0)
+		return -1;
+	rc = rules_run(s, o->db, o->rules, o->year, warn_cb, NULL, d);
+	store_close(s);
+	return rc;
+}
+
+/* The result tables as CSV under out/csv. */
+static int export_csv(struct store *s, const char *out, struct diag *d)
+{
+	static const struct {
+		const char *file, *sql;
+	} q[] = {
+		{"ingest_report.csv", "SELECT file, rows_read, rows_loaded, rows_rejected, status,"
+				      " encoding, unknown_columns FROM ingest_files ORDER BY seq"},
+		{"rejects.csv", "SELECT file, line, col AS column, reason, kp_mask(raw) AS raw"
+				" FROM rejects r LEFT JOIN ingest_files f USING(file) ORDER BY f.seq, r.line"},
+		{"grid_tiers.csv", "SELECT code, name, printf('%.2f', score) AS score, tier, funding,"
+				   " rank, community, street FROM grid_tiers ORDER BY rank, code"},
+		{"community_ranking.csv",
+		 "SELECT code, name, street, printf('%.2f', score) AS score, rank, rank_change, stars,"
+		 " vetoed, star_names, award, veto_reason FROM community_ranking ORDER BY rank, code"},
+		{"redblack.csv", "SELECT code, name, printf('%.2f', score) AS score,"
+				 " printf('%.2f', complaint_rate) AS complaint_rate, list, reason,"
+				 " listed_on, valid_until FROM redblack ORDER BY score DESC, code"},
+		{"points.csv", "SELECT id, name, role, unit, printf('%.2f', points) AS points,"
+			       " rank_in_role, candidate FROM points ORDER BY role, rank_in_role, id"},
+		{"report_units.csv", "SELECT employer, projects, completed, printf('%.2f', rating) AS"
+				     " rating, level FROM report_units ORDER BY employer"},
+	};
+	char dir[4096], path[4200];
+	size_t i;
+
+	snprintf(dir, sizeof dir, "%s/csv", out);
+	if (mkdir(out, 0755) != 0 && errno != EEXIST)
+		return diag_set(d, "无法创建目录“%s”：%s", out, strerror(errno));
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
+	for (i = 0; i < sizeof q / sizeof q[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, q[i].file);
+		if (store_export_csv(s, q[i].sql, path, d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int do_render(const struct opts *o, struct diag *d)
+{
+	struct store *s = NULL;
+	int rc;
+
+	if (store_open(&s, o->db, STORE_READONLY, d) < 0)
+		return -1;
+	rc = export_csv(s, o->output, d);
+	store_close(s);
+	return rc;
+}
+
+static int do_explain(const struct opts *o, struct diag *d)
+{
+	struct store *s = NULL;
+	struct buf b;
+	int rc;
+
+	if (store_open(&s, o->db, STORE_READONLY, d) < 0)
+		return -1;
+	buf_init(&b, 0);
+	rc = rules_explain(s, o->code, &b, d);
+	store_close(s);
+	if (rc == 1) {
+		fwrite(b.data, 1, b.len, stdout);
+		rc = 0;
+	} else if (rc == 0) {
+		diag_set(d, "没有找到“%s”的考核结果", o->code);
+		rc = -1;
+	}
+	buf_release(&b);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct diag d;
+	struct ingest_totals tot;
+	const char *cmd;
+	char dbpath[4096], b1[4096], b2[4096], b3[4096];
+	int rc = 0;
+
+	memset(&o, 0, sizeof o);
+	memset(&tot, 0, sizeof tot);
+	diag_init(&d);
+	tty = isatty(2);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout, NULL);
+		return argc < 2 ? 2 : 0;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "run") && strcmp(cmd, "ingest") && strcmp(cmd, "score") &&
+	    strcmp(cmd, "render") && strcmp(cmd, "explain")) {
+		fprintf(stderr, "kaoping: 未知命令“%s”\n", cmd);
+		usage(stderr, NULL);
+		return 2;
+	}
+	if (parse_args(argc, argv, &o, cmd) < 0)
+		return 2;
+	if (!o.rules)
+		o.rules = bundled("rules", b1, sizeof b1);
+	if (!o.templates)
+		o.templates = bundled("templates", b2, sizeof b2);
+	if (strcmp(cmd, "run") == 0) {
+		if (!o.input)
+			o.input = bundled("samples/county", b3, sizeof b3);
+		if (!o.output)
+			o.output = "output";
+		if (!o.db) {
+			if (mkdir(o.output, 0755) != 0 && errno != EEXIST) {
+				diag_set(&d, "无法创建目录“%s”：%s", o.output, strerror(errno));
+				return fail(&d);
+			}
+			snprintf(dbpath, sizeof dbpath, "%s/kaoping.db", o.output);
+			o.db = dbpath;
+		}
+		if (do_ingest(&o, &tot, &d) < 0 || do_score(&o, &d) < 0 || do_render(&o, &d) < 0)
+			return fail(&d);
+		if (!o.quiet)
+			fprintf(stderr, "完成：结果在 %s/（数据库 %s）\n", o.output, o.db);
+	} else if (strcmp(cmd, "ingest") == 0) {
+		if (!o.input || !o.db) {
+			usage(stderr, cmd);
+			return 2;
+		}
+		if (do_ingest(&o, &tot, &d) < 0)
+			return fail(&d);
+	} else if (strcmp(cmd, "score") == 0) {
+		if (!o.db) {
+			usage(stderr, cmd);
+			return 2;
+		}
+		if (do_score(&o, &d) < 0)
+			return fail(&d);
+	} else if (strcmp(cmd, "render") == 0) {
+		if (!o.db || !o.output) {
+			usage(stderr, cmd);
+			return 2;
+		}
+		if (do_render(&o, &d) < 0)
+			return fail(&d);
+	} else {
+		if (!o.db || !o.code) {
+			usage(stderr, cmd);
+			return 2;
+		}
+		if (do_explain(&o, &d) < 0)
+			return fail(&d);
+	}
+	if (o.strict && tot.rows_rejected > 0) {
+		fprintf(stderr, "kaoping: 错误：有 %ld 行被拒绝（--strict）\n", tot.rows_rejected);
+		rc = 1;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "kaoping: 错误：写标准输出失败\n");
+		rc = 1;
+	}
+	return rc;
+}

@@ -1,0 +1,414 @@
+/* csvread.c - streaming CSV reader: bytes -> UTF-8 text -> lines -> libcsv
+ * -> records with line numbers and raw text. Lines are fed to libcsv one at a
+ * time, so a record always ends at the end of the line just fed; that is how
+ * each record gets its first line and its raw text. */
+#include "csvread.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "parse.h"
+
+#define CHUNK (1u << 20)
+#define MAX_RECORD ((size_t)64 << 20) /* a record this big is a runaway quote */
+
+struct csvread {
+	FILE *f;
+	char path[512];
+	const char *encoding;
+	iconv_t cd;          /* (iconv_t)-1 when the file is UTF-8 */
+	char *in;            /* raw bytes read, awaiting conversion */
+	size_t inlen;
+	int eof;             /* the file is exhausted */
+	unsigned long long offset;
+	unsigned long replaced; /* invalid sequences replaced during conversion */
+	struct buf text;     /* UTF-8 text not yet split into lines */
+	size_t pos;          /* start of the unconsumed part of text */
+	struct csv_parser parser;
+	int parser_ok;
+	long line;           /* lines fed so far */
+	struct buf raw;      /* lines of the record being read */
+	long raw_first;      /* line number of raw's first line */
+	/* fields of the record being read */
+	struct buf fieldbuf;
+	size_t *offs, *lens;
+	const char **ptrs;
+	size_t nfields, fcap;
+	int done_record;     /* cb2 fired */
+	int finished;        /* csv_fini done */
+};
+
+static void on_field(void *s, size_t n, void *arg)
+{
+	struct csvread *r = arg;
+
+	if (r->nfields == r->fcap) {
+		size_t cap = r->fcap ? r->fcap * 2 : 32;
+		size_t *o = realloc(r->offs, cap * sizeof *o);
+		size_t *l = o ? realloc(r->lens, cap * sizeof *l) : NULL;
+		const char **p = l ? realloc(r->ptrs, cap * sizeof *p) : NULL;
+		if (o)
+			r->offs = o;
+		if (l)
+			r->lens = l;
+		if (!p) {
+			r->fieldbuf.failed = 1;
+			return;
+		}
+		r->ptrs = p;
+		r->fcap = cap;
+	}
+	r->offs[r->nfields] = r->fieldbuf.len;
+	r->lens[r->nfields] = n;
+	r->nfields++;
+	buf_append(&r->fieldbuf, s ? s : "", s ? n : 0);
+	buf_putc(&r->fieldbuf, '\0');
+}
+
+static void on_record(int c, void *arg)
+{
+	struct csvread *r = arg;
+
+	(void)c;
+	r->done_record = 1;
+}
+
+int csvread_open(struct csvread **out, const char *path, struct diag *d)
+{
+	struct csvread *r = calloc(1, sizeof *r);
+	unsigned char *u;
+	size_t skip = 0;
+	int rc = -1;
+
+	*out = NULL;
+	if (!r)
+		return diag_set(d, "内存不足");
+	r->cd = (iconv_t)-1;
+	snprintf(r->path, sizeof r->path, "%s", path);
+	buf_init(&r->text, 0);
+	buf_init(&r->raw, MAX_RECORD);
+	buf_init(&r->fieldbuf, MAX_RECORD);
+	r->in = malloc(CHUNK);
+	if (!r->in) {
+		diag_set(d, "内存不足");
+		goto done;
+	}
+	r->f = fopen(path, "rb");
+	if (!r->f) {
+		diag_at(d, path, 0, 0, "无法打开文件：%s", strerror(errno));
+		goto done;
+	}
+	r->inlen = fread(r->in, 1, CHUNK, r->f);
+	if (ferror(r->f)) {
+		diag_at(d, path, 0, 0, "无法读取文件：%s", strerror(errno));
+		goto done;
+	}
+	r->eof = r->inlen < CHUNK;
+	u = (unsigned char *)r->in;
+	if (r->inlen >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+		r->encoding = "UTF-8 BOM";
+		skip = 3;
+	} else if (r->inlen >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
+		r->encoding = "UTF-16LE";
+		skip = 2;
+	} else if (r->inlen >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
+		r->encoding = "UTF-16BE";
+		skip = 2;
+	} else {
+		/* Valid UTF-8 in the first chunk (a character cut at its end is
+		 * fine) means UTF-8; otherwise what Excel/WPS write in China. */
+		size_t n = r->inlen;
+		size_t back = 0;
+		while (back < 3 && back < n && (u[n - 1 - back] & 0xC0) == 0x80)
+			back++;
+		if (back < n && u[n - 1 - back] >= 0xC0)
+			n -= back + 1;
+		r->encoding = parse_utf8_valid(r->in, n) ? "UTF-8" : "GB18030";
+	}
+	if (skip) {
+		memmove(r->in, r->in + skip, r->inlen - skip);
+		r->inlen -= skip;
+		r->offset = skip;
+	}
+	if (strcmp(r->encoding, "UTF-8") != 0 && strcmp(r->encoding, "UTF-8 BOM") != 0) {
+		r->cd = iconv_open("UTF-8", r->encoding);
+		if (r->cd == (iconv_t)-1) {
+			diag_at(d, path, 0, 0, "无法转换编码 %s", r->encoding);
+			goto done;
+		}
+	}
+	if (csv_init(&r->parser, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0) {
+		diag_set(d, "内存不足");
+		goto done;
+	}
+	r->parser_ok = 1;
+	rc = 0;
+done:
+	if (rc < 0) {
+		csvread_close(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+void csvread_close(struct csvread *r)
+{
+	if (!r)
+		return;
+	if (r->f)
+		fclose(r->f);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	if (r->parser_ok)
+		csv_free(&r->parser);
+	free(r->in);
+	buf_release(&r->text);
+	buf_release(&r->raw);
+	buf_release(&r->fieldbuf);
+	free(r->offs);
+	free(r->lens);
+	free(r->ptrs);
+	free(r);
+}
+
+const char *csvread_encoding(const struct csvread *r)
+{
+	return r->encoding;
+}
+
+unsigned long long csvread_offset(const struct csvread *r)
+{
+	return r->offset;
+}
+
+/* Moves r->in into r->text, converting when needed. */
+static int convert(struct csvread *r, struct diag *d)
+{
+	char outb[CHUNK];
+	char *ip = r->in;
+	size_t il = r->inlen;
+
+	if (r->cd == (iconv_t)-1) {
+		if (buf_append(&r->text, r->in, r->inlen) < 0)
+			return diag_at(d, r->path, r->line, 0, "内存不足");
+		r->offset += r->inlen;
+		r->inlen = 0;
+		return 0;
+	}
+	while (il > 0) {
+		char *op = outb;
+		size_t ol = sizeof outb;
+		size_t rc = iconv(r->cd, &ip, &il, &op, &ol);
+		if (buf_append(&r->text, outb, (size_t)(op - outb)) < 0)
+			return diag_at(d, r->path, r->line, 0, "内存不足");
+		if (rc != (size_t)-1)
+			continue;
+		if (errno == E2BIG)
+			continue;
+		if (errno == EINVAL && !r->eof)
+			break; /* a character cut by the chunk: keep its bytes */
+		/* Invalid (or truncated at end of file): mark and skip a byte. */
+		buf_puts(&r->text, "\xEF\xBF\xBD");
+		r->replaced++;
+		ip++;
+		il--;
+	}
+	r->offset += (unsigned long long)(ip - r->in);
+	memmove(r->in, ip, il);
+	r->inlen = il;
+	return 0;
+}
+
+/* Reads and converts another chunk. Returns 0, or -1 on error. */
+static int fill(struct csvread *r, struct diag *d)
+{
+	size_t n;
+
+	/* Drop consumed text first. */
+	if (r->pos > 0) {
+		memmove(r->text.data, r->text.data + r->pos, r->text.len - r->pos);
+		r->text.len -= r->pos;
+		r->text.data[r->text.len] = '\0';
+		r->pos = 0;
+	}
+	if (r->inlen > 0 || r->eof)
+		if (convert(r, d) < 0)
+			return -1;
+	if (r->eof)
+		return 0;
+	n = fread(r->in + r->inlen, 1, CHUNK - r->inlen, r->f);
+	if (ferror(r->f))
+		return diag_at(d, r->path, r->line, 0, "读取文件出错：%s", strerror(errno));
+	r->inlen += n;
+	if (n == 0 || feof(r->f))
+		r->eof = 1;
+	return convert(r, d);
+}
+
+/* Finds the next line (ending in \n, \r\n or a lone \r). Returns 1 with the
+ * line, 0 at the end of input, -1 on error. */
+static int next_line(struct csvread *r, const char **line, size_t *len, struct diag *d)
+{
+	for (;;) {
+		char *s = r->text.data ? r->text.data + r->pos : NULL;
+		size_t avail = r->text.len - r->pos;
+		char *nl = avail ? memchr(s, '\n', avail) : NULL;
+		char *cr = avail ? memchr(s, '\r', nl ? (size_t)(nl - s) : avail) : NULL;
+		char *end = NULL;
+
+		if (cr && cr + 1 < s + avail)
+			end = cr[1] == '\n' ? cr + 2 : cr + 1;
+		else if (!cr && nl)
+			end = nl + 1;
+		else if (cr && r->eof && r->inlen == 0)
+			end = cr + 1;
+		if (end) {
+			*line = s;
+			*len = (size_t)(end - s);
+			r->pos += *len;
+			return 1;
+		}
+		if (r->eof && r->inlen == 0) {
+			if (avail == 0)
+				return 0;
+			*line = s;
+			*len = avail;
+			r->pos += avail;
+			return 1;
+		}
+		if (fill(r, d) < 0)
+			return -1;
+	}
+}
+
+static int is_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != '\r' && s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* Whether s holds U+FFFD, which conversion puts where bytes were invalid. */
+static int has_replacement(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while ((p = memchr(p, '\xEF', (size_t)(end - p))) != NULL) {
+		if (end - p >= 3 && (unsigned char)p[1] == 0xBF && (unsigned char)p[2] == 0xBD)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/* Fills rec from the completed record. */
+static void emit(struct csvread *r, struct csv_record *rec)
+{
+	size_t i;
+	const char *raw = r->raw.data ? r->raw.data : "";
+	size_t n = r->raw.len;
+	long first = r->raw_first;
+
+	/* Blank lines skipped by libcsv sit at the front of raw. */
+	for (;;) {
+		const char *nl = memchr(raw, '\n', n);
+		const char *cr = memchr(raw, '\r', n);
+		const char *e = nl;
+		if (cr && (!nl || cr < nl))
+			e = (cr + 1 < raw + n && cr[1] == '\n') ? cr + 1 : cr;
+		if (!e || !is_blank(raw, (size_t)(e - raw)))
+			break;
+		n -= (size_t)(e + 1 - raw);
+		raw = e + 1;
+		first++;
+	}
+	while (n && (raw[n - 1] == '\n' || raw[n - 1] == '\r'))
+		n--;
+	for (i = 0; i < r->nfields; i++)
+		r->ptrs[i] = r->fieldbuf.data + r->offs[i];
+	rec->fields = r->ptrs;
+	rec->lens = r->lens;
+	rec->nfields = r->nfields;
+	rec->line = first;
+	rec->lines = r->line - first + 1;
+	rec->raw = raw;
+	rec->rawlen = n;
+	rec->unterminated = 0;
+	rec->bad_encoding = 0;
+	if (r->cd == (iconv_t)-1)
+		rec->bad_encoding = !parse_utf8_valid(raw, n);
+	else if (r->replaced)
+		rec->bad_encoding = has_replacement(raw, n);
+}
+
+static void start_record(struct csvread *r)
+{
+	buf_reset(&r->raw);
+	buf_reset(&r->fieldbuf);
+	r->nfields = 0;
+	r->done_record = 0;
+	r->raw_first = r->line + 1;
+}
+
+int csvread_next(struct csvread *r, struct csv_record *rec, struct diag *d)
+{
+	const char *line;
+	size_t len;
+	int got;
+
+	if (r->finished)
+		return 0;
+	if (r->done_record || r->raw.len == 0)
+		start_record(r);
+	for (;;) {
+		got = next_line(r, &line, &len, d);
+		if (got < 0)
+			return -1;
+		if (got == 0) {
+			/* End of input: a last record without a newline, or an open quote. */
+			int rc = csv_fini(&r->parser, on_field, on_record, r);
+			r->finished = 1;
+			if (rc != 0 && r->raw.len > 0 && !is_blank(r->raw.data, r->raw.len)) {
+				if (!r->done_record) {
+					on_field(NULL, 0, r);
+					r->done_record = 1;
+				}
+				emit(r, rec);
+				rec->unterminated = 1;
+				return 1;
+			}
+			if (r->done_record) {
+				emit(r, rec);
+				return 1;
+			}
+			return 0;
+		}
+		r->line++;
+		if (buf_append(&r->raw, line, len) < 0)
+			return diag_at(d, r->path, r->raw_first, 0,
+				       "记录超过 %zu MiB（可能有未闭合的引号）", MAX_RECORD >> 20);
+		if (csv_parse(&r->parser, line, len, on_field, on_record, r) != len)
+			return diag_at(d, r->path, r->line, 0, "CSV 解析失败：%s",
+				       csv_strerror(csv_error(&r->parser)));
+		if (r->fieldbuf.failed)
+			return diag_at(d, r->path, r->raw_first, 0, "记录过大或内存不足");
+		if (r->done_record) {
+			emit(r, rec);
+			return 1;
+		}
+		if (is_blank(r->raw.data, r->raw.len) && r->nfields == 0) {
+			/* A blank line: libcsv skipped it; keep raw_first moving. */
+			buf_reset(&r->raw);
+			r->raw_first = r->line + 1;
+		}
+	}
+}

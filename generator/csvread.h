@@ -1,0 +1,40 @@
+/* csvread.h - streaming CSV reading over libcsv: encoding detection and
+ * conversion (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK),
+ * line numbers, the raw text of each record. Knows nothing of SQLite. */
+#ifndef KP_CSVREAD_H
+#define KP_CSVREAD_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct csvread;
+
+/* One record. Everything is borrowed from the reader and valid until the
+ * next csvread_next call. Fields are NUL-terminated UTF-8 (unless
+ * bad_encoding), not trimmed. */
+struct csv_record {
+	const char *const *fields;
+	const size_t *lens;
+	size_t nfields;
+	long line;         /* line where the record starts (1-based) */
+	long lines;        /* how many lines it spans */
+	const char *raw;   /* the record's text as read (converted to UTF-8), no final newline */
+	size_t rawlen;
+	int bad_encoding;  /* bytes that are not valid in the file's encoding */
+	int unterminated;  /* the file ended inside a quoted field */
+};
+
+/* Opens path; *out is owned by the caller (csvread_close). Fails with a
+ * message naming the file when it cannot be opened or read. */
+int csvread_open(struct csvread **out, const char *path, struct diag *d);
+void csvread_close(struct csvread *r);
+/* "UTF-8", "UTF-8 BOM", "GB18030", "UTF-16LE", "UTF-16BE". */
+const char *csvread_encoding(const struct csvread *r);
+/* Bytes of input consumed so far (for progress). */
+unsigned long long csvread_offset(const struct csvread *r);
+/* Returns 1 with a record, 0 at the end, -1 on an I/O or limit error. Blank
+ * lines are skipped. */
+int csvread_next(struct csvread *r, struct csv_record *rec, struct diag *d);
+
+#endif

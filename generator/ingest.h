@@ -1,0 +1,34 @@
+/* ingest.h - CSV exports -> typed, checked rows in the store. Every row read
+ * is either loaded or rejected with its file, line, column and reason, so
+ * rows_read = rows_loaded + rows_rejected holds for every file. */
+#ifndef KP_INGEST_H
+#define KP_INGEST_H
+
+#include "diag.h"
+
+struct store;
+
+struct ingest_totals {
+	long files_found;
+	long files_absent;
+	long rows_read;
+	long rows_loaded;
+	long rows_rejected;
+};
+
+struct ingest_hooks {
+	/* Warnings about the data (Chinese), e.g. an absent file; may be NULL. */
+	void (*warn)(const char *msg, void *arg);
+	/* Progress of a file: rows so far, bytes read of total; may be NULL. */
+	void (*progress)(const char *file, long rows, unsigned long long bytes,
+			 unsigned long long total, int done, void *arg);
+	void *arg;
+};
+
+/* Loads every file of the exchange format found in dir into s (a database
+ * fresh from store_open(STORE_CREATE)), in one transaction. Returns 0, or -1
+ * when a file cannot be read at all or lacks a required column (d names it). */
+int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
+	       struct ingest_totals *tot, struct diag *d);
+
+#endif

@@ -1,0 +1,279 @@
+/* schema.c - the exchange format of SPEC §1 as tables of column definitions. */
+#include "schema.h"
+
+#include <string.h>
+
+#include "parse.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define REQ COL_REQUIRED
+#define RNG COL_RANGE
+
+static const struct schema_col units[] = {
+	{"code", "单元编码|编码|单位编码|组织编码", "单元编码", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"name", "名称|单元名称", "名称", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
+	{"level", "层级|级别|类型", "层级", COL_ENUM, REQ, 0, 0,
+	 "county=区县=县区=县=区=县级|street=街道=乡镇=镇|community=社区=村居|grid=网格", REF_NONE},
+	{"parent", "上级编码|上级单元|上级|父级编码", "上级编码", COL_CODE, 0, 0, 0, NULL, REF_PARENT},
+	{"households", "户数|住户数|总户数", "户数", COL_INT, RNG, 0, 1e9, NULL, REF_NONE},
+	{"population", "人口|人口数|常住人口", "人口", COL_INT, RNG, 0, 1e10, NULL, REF_NONE},
+};
+
+static const struct schema_col companies[] = {
+	{"code", "统一社会信用代码|信用代码|企业编码", "统一社会信用代码", COL_CREDIT, REQ, 0, 0, NULL, REF_NONE},
+	{"name", "企业名称|名称", "企业名称", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
+	{"projects", "在管小区数|在管项目数|小区数", "在管小区数", COL_INT, RNG, 0, 1e6, NULL, REF_NONE},
+	{"households", "服务户数|户数", "服务户数", COL_INT, RNG, 0, 1e9, NULL, REF_NONE},
+};
+
+static const struct schema_col people[] = {
+	{"id", "人员编号|编号", "人员编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"name", "姓名|名称", "姓名", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
+	{"role", "角色|身份|人员类型", "角色", COL_ENUM, REQ, 0, 0,
+	 "网格长|网格员=专职网格员|兼职网格员|楼长=楼栋长=单元长=红色楼长|报到党员=在职党员=双报到党员|"
+	 "志愿者|社区书记=社区党委书记=党组织书记",
+	 REF_NONE},
+	{"unit", "所属单元|所属网格|所属社区|单元编码", "所属单元", COL_CODE, REQ, 0, 0, NULL, REF_UNIT},
+	{"party_member", "是否党员|党员", "是否党员", COL_BOOL, 0, 0, 0, NULL, REF_NONE},
+	{"phone", "手机号|手机|电话|联系电话", "手机号", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"id_card", "身份证号|身份证|证件号码", "身份证号", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"employer", "报到单位|工作单位", "报到单位", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+};
+
+static const struct schema_col branches[] = {
+	{"code", "党组织编码|编码", "党组织编码", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"name", "名称|党组织名称", "名称", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
+	{"unit", "所属单元|单元编码", "所属单元", COL_CODE, REQ, 0, 0, NULL, REF_UNIT},
+	{"kind", "类型|党组织类型", "类型", COL_ENUM, REQ, 0, 0,
+	 "社区党委|网格党支部=小区党支部=网格（小区）党支部|楼栋党小组=党小组|功能型党支部|物业企业党支部",
+	 REF_NONE},
+	{"members", "党员数|党员人数", "党员数", COL_INT, RNG, 0, 1e7, NULL, REF_NONE},
+	{"company", "所属企业|企业", "所属企业", COL_CODE, 0, 0, 0, NULL, REF_COMPANY},
+};
+
+static const struct schema_col events[] = {
+	{"id", "事件编号|编号", "事件编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"grid", "所属网格|网格编码|网格", "所属网格", COL_CODE, REQ, 0, 0, NULL, REF_GRID},
+	{"category", "事件类型|类型|事件类别", "事件类型", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"source", "来源|事件来源", "来源", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"reported_at", "上报时间|上报日期|受理时间", "上报时间", COL_DATETIME, REQ, 0, 0, NULL, REF_NONE},
+	{"closed_at", "办结时间|办结日期", "办结时间", COL_DATETIME, 0, 0, 0, NULL, REF_NONE},
+	{"level", "办结层级|处置层级", "办结层级", COL_ENUM, 0, 0, 0,
+	 "网格|社区|街道|部门|区级=区县=县级", REF_NONE},
+	{"reporter", "上报人|上报人编号", "上报人", COL_CODE, 0, 0, 0, NULL, REF_PERSON},
+	{"satisfaction", "满意度|群众满意度", "满意度", COL_INT, RNG, 1, 5, NULL, REF_NONE},
+};
+
+static const struct schema_col services[] = {
+	{"id", "服务编号|编号", "服务编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"unit", "服务单元|所属单元|所属社区", "服务单元", COL_CODE, REQ, 0, 0, NULL, REF_UNIT},
+	{"team", "服务队|志愿服务队", "服务队", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"person", "人员编号|志愿者编号", "人员编号", COL_CODE, 0, 0, 0, NULL, REF_PERSON},
+	{"kind", "服务类型|类型", "服务类型", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"date", "服务日期|日期", "服务日期", COL_DATE, REQ, 0, 0, NULL, REF_NONE},
+	{"hours", "时长|服务时长|时长（小时）", "时长", COL_REAL, RNG, 0, 24 * 31, NULL, REF_NONE},
+	{"beneficiaries", "受益人数|服务人数", "受益人数", COL_INT, RNG, 0, 1e8, NULL, REF_NONE},
+};
+
+static const struct schema_col wishes[] = {
+	{"id", "心愿编号|编号", "心愿编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"unit", "所属社区|所属单元", "所属社区", COL_CODE, REQ, 0, 0, NULL, REF_UNIT},
+	{"content", "内容|心愿内容", "内容", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"published_at", "发布时间|发布日期", "发布时间", COL_DATE, REQ, 0, 0, NULL, REF_NONE},
+	{"claimed_at", "认领时间|认领日期", "认领时间", COL_DATE, 0, 0, 0, NULL, REF_NONE},
+	{"completed_at", "完成时间|完成日期", "完成时间", COL_DATE, 0, 0, 0, NULL, REF_NONE},
+	{"claimed_by", "认领人|认领单位", "认领人", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"rating", "评价|评分", "评价", COL_INT, RNG, 1, 5, NULL, REF_NONE},
+};
+
+static const struct schema_col visits[] = {
+	{"id", "走访编号|编号", "走访编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"grid", "所属网格|网格", "所属网格", COL_CODE, REQ, 0, 0, NULL, REF_GRID},
+	{"household", "户编号|住户编号", "户编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"round", "轮次", "轮次", COL_INT, REQ | RNG, 1, 1000, NULL, REF_NONE},
+	{"date", "走访日期|日期", "走访日期", COL_DATE, REQ, 0, 0, NULL, REF_NONE},
+	{"visitor", "走访人|走访人编号", "走访人", COL_CODE, 0, 0, 0, NULL, REF_NONE},
+};
+
+static const struct schema_col evaluations[] = {
+	{"id", "评价编号|编号", "评价编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"target_kind", "对象类型", "对象类型", COL_ENUM, REQ, 0, 0,
+	 "社区|网格|物业企业=物业公司|报到单位=双报到单位|服务", REF_NONE},
+	{"target", "对象编码|对象", "对象编码", COL_CODE, REQ, 0, 0, NULL, REF_TARGET},
+	{"evaluator", "评价主体|评价人", "评价主体", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"method", "方式|评价方式", "方式", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"date", "日期|评价日期", "日期", COL_DATE, REQ, 0, 0, NULL, REF_NONE},
+	{"score", "得分|分数", "得分", COL_REAL, REQ | RNG, 0, 100, NULL, REF_NONE},
+};
+
+static const struct schema_col property_checks[] = {
+	{"company", "企业|企业编码|统一社会信用代码", "企业", COL_CODE, REQ, 0, 0, NULL, REF_COMPANY},
+	{"community", "社区|社区编码", "社区", COL_CODE, REQ, 0, 0, NULL, REF_COMMUNITY},
+	{"quarter", "季度|考评季度", "季度", COL_QUARTER, REQ, 0, 0, NULL, REF_NONE},
+	{"criterion", "考评项目|项目", "考评项目", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
+	{"score", "得分", "得分", COL_REAL, REQ | RNG, 0, 1e6, NULL, REF_NONE},
+	{"max", "满分|分值", "满分", COL_REAL, REQ | RNG, 0, 1e6, NULL, REF_NONE},
+};
+
+static const struct schema_col complaints[] = {
+	{"id", "投诉编号|编号|工单编号", "投诉编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"date", "日期|投诉日期", "日期", COL_DATE, REQ, 0, 0, NULL, REF_NONE},
+	{"channel", "渠道|投诉渠道", "渠道", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"category", "类别|投诉类别", "类别", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"unit", "涉及社区|社区", "涉及社区", COL_CODE, 0, 0, 0, NULL, REF_UNIT},
+	{"company", "涉及企业|企业", "涉及企业", COL_CODE, 0, 0, 0, NULL, REF_COMPANY},
+	{"resolved", "是否解决", "是否解决", COL_BOOL, 0, 0, 0, NULL, REF_NONE},
+	{"satisfied", "是否满意", "是否满意", COL_BOOL, 0, 0, 0, NULL, REF_NONE},
+};
+
+static const struct schema_col projects[] = {
+	{"id", "项目编号|编号", "项目编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"employer", "报到单位", "报到单位", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
+	{"community", "社区|所属社区", "社区", COL_CODE, 0, 0, 0, NULL, REF_UNIT},
+	{"list", "清单|清单类型", "清单", COL_ENUM, 0, 0, 0, "资源清单|需求清单|项目清单", REF_NONE},
+	{"title", "名称|项目名称", "名称", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"status", "状态", "状态", COL_ENUM, 0, 0, 0, "认领=已认领|完成=已完成", REF_NONE},
+	{"completed_at", "完成时间|完成日期", "完成时间", COL_DATE, 0, 0, 0, NULL, REF_NONE},
+};
+
+static const struct schema_col incidents[] = {
+	{"id", "事项编号|编号", "事项编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"date", "日期|发生日期", "日期", COL_DATE, REQ, 0, 0, NULL, REF_NONE},
+	{"target_kind", "对象类型", "对象类型", COL_ENUM, REQ, 0, 0,
+	 "社区|网格|物业企业=物业公司|报到单位|服务", REF_NONE},
+	{"target", "对象编码|对象", "对象编码", COL_CODE, REQ, 0, 0, NULL, REF_TARGET},
+	{"severity", "等级|严重程度", "等级", COL_ENUM, REQ, 0, 0, "一般|较大|重大", REF_NONE},
+	{"description", "描述|事项描述", "描述", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+};
+
+const struct schema_table schema_tables[] = {
+	{"units", "组织单元", units, N(units)},
+	{"companies", "物业企业", companies, N(companies)},
+	{"people", "人员", people, N(people)},
+	{"branches", "党组织", branches, N(branches)},
+	{"events", "网格事件", events, N(events)},
+	{"services", "志愿服务", services, N(services)},
+	{"wishes", "微心愿", wishes, N(wishes)},
+	{"visits", "敲门走访", visits, N(visits)},
+	{"evaluations", "评价", evaluations, N(evaluations)},
+	{"property_checks", "物业考评", property_checks, N(property_checks)},
+	{"complaints", "投诉", complaints, N(complaints)},
+	{"projects", "共建项目", projects, N(projects)},
+	{"incidents", "重大事项", incidents, N(incidents)},
+};
+const size_t schema_ntables = N(schema_tables);
+
+const struct schema_table *schema_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < schema_ntables; i++)
+		if (strcmp(schema_tables[i].name, name) == 0)
+			return &schema_tables[i];
+	return NULL;
+}
+
+/* Normalises a header: trimmed, ASCII lower-cased, without '*' marks, and
+ * (strip_notes) without bracketed notes such as （必填） or (单位:元). */
+static size_t norm_header(const char *s, size_t n, char *out, size_t cap, int strip_notes)
+{
+	size_t i = 0, o = 0;
+	int depth = 0;
+
+	parse_trim(&s, &n);
+	while (i < n && o + 1 < cap) {
+		unsigned char c = (unsigned char)s[i];
+		if (strip_notes && (c == '(' || (i + 2 < n && memcmp(s + i, "（", 3) == 0))) {
+			depth++;
+			i += c == '(' ? 1 : 3;
+			continue;
+		}
+		if (strip_notes && depth && (c == ')' || (i + 2 < n && memcmp(s + i, "）", 3) == 0))) {
+			depth--;
+			i += c == ')' ? 1 : 3;
+			continue;
+		}
+		if (depth || c == '*' || c == ' ') {
+			i++;
+			continue;
+		}
+		out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		i++;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Whether name equals one of the '|'-separated words of list. */
+static int in_list(const char *list, const char *name, size_t n)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		const char *e = strchr(p, '|');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && memcmp(p, name, n) == 0)
+			return 1;
+		p = e ? e + 1 : NULL;
+	}
+	return 0;
+}
+
+int schema_match(const struct schema_table *t, const char *header, size_t n)
+{
+	char h[256];
+	size_t len, i;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		len = norm_header(header, n, h, sizeof h, pass);
+		if (len == 0)
+			continue;
+		for (i = 0; i < t->ncols; i++)
+			if ((strlen(t->cols[i].name) == len && memcmp(t->cols[i].name, h, len) == 0) ||
+			    in_list(t->cols[i].aliases, h, len))
+				return (int)i;
+	}
+	return -1;
+}
+
+const char *schema_enum(const struct schema_col *c, const char *v, size_t n, size_t *outlen)
+{
+	const char *g = c->enumvals;
+
+	parse_trim(&v, &n);
+	while (g && *g) {
+		const char *ge = strchr(g, '|');
+		const char *end = ge ? ge : g + strlen(g);
+		const char *first_end = NULL;
+		const char *p = g;
+		while (p < end) {
+			const char *e = memchr(p, '=', (size_t)(end - p));
+			size_t len = e ? (size_t)(e - p) : (size_t)(end - p);
+			if (!first_end)
+				first_end = p + len;
+			if (len == n && memcmp(p, v, n) == 0) {
+				*outlen = (size_t)(first_end - g);
+				return g;
+			}
+			/* ASCII case-insensitive match for English synonyms. */
+			if (len == n) {
+				size_t k;
+				for (k = 0; k < n; k++) {
+					char a = p[k], b = v[k];
+					if (a >= 'A' && a <= 'Z') a += 32;
+					if (b >= 'A' && b <= 'Z') b += 32;
+					if (a != b)
+						break;
+				}
+				if (k == n) {
+					*outlen = (size_t)(first_end - g);
+					return g;
+				}
+			}
+			p = e ? e + 1 : end;
+		}
+		g = ge ? ge + 1 : NULL;
+	}
+	return NULL;
+}

@@ -1,0 +1,530 @@
+/* store.c - SQLite connection, schema, transactions and statements.
+ * The schema is documented in docs/schema.md. Dates are stored as ISO text:
+ * 'YYYY-MM-DD' for dates, 'YYYY-MM-DD HH:MM:SS' for date-times; booleans as
+ * 0/1; enumerations in their canonical form (units.level in English, the rest
+ * in the Chinese of the exchange format). */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "parse.h"
+
+#define KP_APP_ID 0x6b70676eL /* "kpgn" */
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int readonly;
+	int (*progress)(void *); /* store_set_progress callback */
+	void *progress_arg;
+};
+
+struct store_stmt {
+	sqlite3_stmt *st;
+	struct store *s;
+};
+
+/* Input tables: one per file of the exchange format. */
+static const char SCHEMA_INPUT[] =
+	"CREATE TABLE units(code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	" level TEXT NOT NULL CHECK(level IN ('county','street','community','grid')),"
+	" parent TEXT, households INTEGER, population INTEGER);\n"
+	"CREATE INDEX units_parent ON units(parent);\n"
+	"CREATE TABLE companies(code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	" projects INTEGER, households INTEGER);\n"
+	"CREATE TABLE people(id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,"
+	" unit TEXT NOT NULL, party_member INTEGER, phone TEXT, id_card TEXT, employer TEXT);\n"
+	"CREATE TABLE branches(code TEXT PRIMARY KEY, name TEXT NOT NULL, unit TEXT NOT NULL,"
+	" kind TEXT NOT NULL, members INTEGER, company TEXT);\n"
+	"CREATE TABLE events(id TEXT PRIMARY KEY, grid TEXT NOT NULL, category TEXT,"
+	" source TEXT, reported_at TEXT NOT NULL, closed_at TEXT, level TEXT,"
+	" reporter TEXT, satisfaction INTEGER) WITHOUT ROWID;\n"
+	"CREATE TABLE services(id TEXT PRIMARY KEY, unit TEXT NOT NULL, team TEXT,"
+	" person TEXT, kind TEXT, date TEXT NOT NULL, hours REAL, beneficiaries INTEGER);\n"
+	"CREATE TABLE wishes(id TEXT PRIMARY KEY, unit TEXT NOT NULL, content TEXT,"
+	" published_at TEXT NOT NULL, claimed_at TEXT, completed_at TEXT, claimed_by TEXT,"
+	" rating INTEGER);\n"
+	"CREATE TABLE visits(id TEXT PRIMARY KEY, grid TEXT NOT NULL, household TEXT NOT NULL,"
+	" round INTEGER NOT NULL, date TEXT NOT NULL, visitor TEXT);\n"
+	"CREATE TABLE evaluations(id TEXT PRIMARY KEY, target_kind TEXT NOT NULL,"
+	" target TEXT NOT NULL, evaluator TEXT, method TEXT, date TEXT NOT NULL,"
+	" score REAL NOT NULL);\n"
+	"CREATE TABLE property_checks(company TEXT NOT NULL, community TEXT NOT NULL,"
+	" quarter TEXT NOT NULL, criterion TEXT NOT NULL, score REAL NOT NULL,"
+	" max REAL NOT NULL, PRIMARY KEY(company, community, quarter, criterion));\n"
+	"CREATE TABLE complaints(id TEXT PRIMARY KEY, date TEXT NOT NULL, channel TEXT,"
+	" category TEXT, unit TEXT, company TEXT, resolved INTEGER, satisfied INTEGER);\n"
+	"CREATE TABLE projects(id TEXT PRIMARY KEY, employer TEXT NOT NULL, community TEXT,"
+	" list TEXT, title TEXT, status TEXT, completed_at TEXT);\n"
+	"CREATE TABLE incidents(id TEXT PRIMARY KEY, date TEXT NOT NULL, target_kind TEXT NOT NULL,"
+	" target TEXT NOT NULL, severity TEXT NOT NULL, description TEXT);\n"
+	/* Ingest bookkeeping. */
+	"CREATE TABLE ingest_files(file TEXT PRIMARY KEY, status TEXT NOT NULL,"
+	" encoding TEXT, rows_read INTEGER NOT NULL DEFAULT 0,"
+	" rows_loaded INTEGER NOT NULL DEFAULT 0, rows_rejected INTEGER NOT NULL DEFAULT 0,"
+	" unknown_columns TEXT, message TEXT, seq INTEGER);\n"
+	"CREATE TABLE rejects(file TEXT NOT NULL, line INTEGER NOT NULL, col INTEGER,"
+	" column_name TEXT, reason TEXT NOT NULL, raw TEXT);\n"
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);\n";
+
+/* Indexes that scoring needs, built after the bulk load. */
+static const char SCHEMA_INDEXES[] =
+	"CREATE INDEX IF NOT EXISTS people_unit ON people(unit);\n"
+	"CREATE INDEX IF NOT EXISTS visits_grid ON visits(grid, round);\n"
+	"CREATE INDEX IF NOT EXISTS evaluations_target ON evaluations(target_kind, target);\n"
+	"CREATE INDEX IF NOT EXISTS complaints_company ON complaints(company);\n"
+	"CREATE INDEX IF NOT EXISTS projects_employer ON projects(employer);\n"
+	"CREATE INDEX IF NOT EXISTS rejects_file ON rejects(file, line);\n";
+
+/* Result tables, written by the rules engine (rules.c). */
+static const char SCHEMA_RESULTS[] =
+	"DROP TABLE IF EXISTS score_items; DROP TABLE IF EXISTS scores;"
+	" DROP TABLE IF EXISTS grid_tiers; DROP TABLE IF EXISTS community_ranking;"
+	" DROP TABLE IF EXISTS community_stars; DROP TABLE IF EXISTS redblack;"
+	" DROP TABLE IF EXISTS points; DROP TABLE IF EXISTS report_units;"
+	" DROP TABLE IF EXISTS run;\n"
+	"CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);\n"
+	/* Every point awarded or deducted, with its reason (计分依据). */
+	"CREATE TABLE score_items(assessment TEXT NOT NULL, entity TEXT NOT NULL,"
+	" seq INTEGER NOT NULL, item TEXT NOT NULL, inputs TEXT, points REAL NOT NULL,"
+	" reason TEXT NOT NULL, rule TEXT, PRIMARY KEY(assessment, entity, seq));\n"
+	"CREATE TABLE scores(assessment TEXT NOT NULL, entity TEXT NOT NULL, kind TEXT,"
+	" name TEXT, score REAL NOT NULL, PRIMARY KEY(assessment, entity));\n"
+	"CREATE TABLE grid_tiers(code TEXT PRIMARY KEY, name TEXT, community TEXT,"
+	" street TEXT, score REAL NOT NULL, rank INTEGER, tier TEXT NOT NULL,"
+	" funding INTEGER NOT NULL);\n"
+	"CREATE TABLE community_ranking(code TEXT PRIMARY KEY, name TEXT, street TEXT,"
+	" score REAL NOT NULL, rank INTEGER NOT NULL, prev_rank INTEGER, rank_change INTEGER,"
+	" stars INTEGER NOT NULL, star_names TEXT, award TEXT, vetoed INTEGER NOT NULL,"
+	" veto_reason TEXT);\n"
+	"CREATE TABLE community_stars(code TEXT NOT NULL, star TEXT NOT NULL,"
+	" earned INTEGER NOT NULL, reason TEXT, PRIMARY KEY(code, star));\n"
+	"CREATE TABLE redblack(code TEXT PRIMARY KEY, name TEXT, score REAL NOT NULL,"
+	" complaint_rate REAL, satisfaction REAL, list TEXT NOT NULL, reason TEXT,"
+	" listed_on TEXT, valid_until TEXT);\n"
+	"CREATE TABLE points(id TEXT PRIMARY KEY, name TEXT, role TEXT, unit TEXT,"
+	" points REAL NOT NULL, rank_in_role INTEGER, candidate INTEGER NOT NULL DEFAULT 0);\n"
+	"CREATE TABLE report_units(employer TEXT PRIMARY KEY, projects INTEGER,"
+	" completed INTEGER, rating REAL, level TEXT);\n";
+
+static int fail(struct diag *d, struct store *s, const char *what)
+{
+	return diag_set(d, "数据库错误（%s）：%s", what, s && s->db ? sqlite3_errmsg(s->db) : "无法打开");
+}
+
+/* Rules get a connection on which only reading is authorised. */
+static int readonly_auth(void *arg, int action, const char *a, const char *b, const char *c,
+			 const char *e)
+{
+	(void)arg, (void)a, (void)b, (void)c, (void)e;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+/* kp_mask(text): personal numbers masked for publication (parse.c). */
+static void sql_mask(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]);
+	char *out;
+
+	(void)argc;
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	out = sqlite3_malloc(n + 1);
+	if (!out) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	parse_mask_personal(s, (size_t)n, out, (size_t)n + 1);
+	sqlite3_result_text(ctx, out, -1, sqlite3_free);
+}
+
+static int is_kaoping_db(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		ok = sqlite3_column_int64(st, 0) == KP_APP_ID;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+static int file_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+int store_open(struct store **out, const char *path, enum store_mode mode, struct diag *d)
+{
+	struct store *s = NULL;
+	int flags, rc = -1;
+	char sql[128];
+
+	*out = NULL;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return diag_set(d, "内存不足");
+	s->path = strdup(path);
+	if (!s->path) {
+		diag_set(d, "内存不足");
+		goto done;
+	}
+	if (mode == STORE_CREATE && file_exists(path)) {
+		/* Replace only a database we made; never clobber another file. */
+		sqlite3 *old = NULL;
+		int ours = sqlite3_open_v2(path, &old, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+			   is_kaoping_db(old);
+		sqlite3_close(old);
+		if (!ours) {
+			diag_set(d, "拒绝覆盖“%s”：它不是 kaoping 数据库", path);
+			goto done;
+		}
+		if (unlink(path) != 0) {
+			diag_set(d, "无法替换数据库“%s”", path);
+			goto done;
+		}
+		snprintf(sql, sizeof sql, "%s-journal", path);
+		unlink(sql);
+	}
+	if (mode != STORE_CREATE && !file_exists(path)) {
+		diag_set(d, "数据库“%s”不存在（先运行 kaoping ingest）", path);
+		goto done;
+	}
+	flags = mode == STORE_READONLY ? SQLITE_OPEN_READONLY
+				       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		diag_set(d, "无法打开数据库“%s”：%s", path, s->db ? sqlite3_errmsg(s->db) : "");
+		goto done;
+	}
+	sqlite3_busy_timeout(s->db, 2000);
+	sqlite3_create_function(s->db, "kp_mask", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				sql_mask, NULL, NULL);
+	if (mode == STORE_CREATE) {
+		snprintf(sql, sizeof sql, "PRAGMA application_id=%ld;", KP_APP_ID);
+		if (store_exec(s, sql, d) < 0 || store_exec(s, "PRAGMA page_size=8192;", d) < 0 ||
+		    store_exec(s, "BEGIN;", d) < 0 || store_exec(s, SCHEMA_INPUT, d) < 0 ||
+		    store_exec(s, "COMMIT;", d) < 0)
+			goto done;
+	} else if (!is_kaoping_db(s->db)) {
+		diag_set(d, "“%s”不是 kaoping 数据库", path);
+		goto done;
+	}
+	if (mode == STORE_READONLY) {
+		s->readonly = 1;
+		sqlite3_set_authorizer(s->db, readonly_auth, NULL);
+	}
+	rc = 0;
+done:
+	if (rc < 0) {
+		store_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+int store_exec(struct store *s, const char *sql, struct diag *d)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		diag_set(d, "数据库错误：%s", err ? err : sqlite3_errmsg(s->db));
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+int store_begin(struct store *s, struct diag *d)
+{
+	return store_exec(s, "BEGIN;", d);
+}
+
+int store_commit(struct store *s, struct diag *d)
+{
+	return store_exec(s, "COMMIT;", d);
+}
+
+void store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+}
+
+int store_reset_results(struct store *s, struct diag *d)
+{
+	return store_exec(s, SCHEMA_RESULTS, d);
+}
+
+int store_bulk_mode(struct store *s, struct diag *d)
+{
+	return store_exec(s, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+			     " PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;", d);
+}
+
+int store_create_indexes(struct store *s, struct diag *d)
+{
+	return store_exec(s, SCHEMA_INDEXES, d);
+}
+
+int store_prepare(struct store *s, const char *sql, struct store_stmt **out, struct diag *d)
+{
+	struct store_stmt *st = calloc(1, sizeof *st);
+
+	*out = NULL;
+	if (!st)
+		return diag_set(d, "内存不足");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st->st, NULL) != SQLITE_OK) {
+		fail(d, s, "语句准备");
+		free(st);
+		return -1;
+	}
+	if (!st->st) { /* empty statement */
+		free(st);
+		return diag_set(d, "空的 SQL 语句");
+	}
+	st->s = s;
+	*out = st;
+	return 0;
+}
+
+void store_finalize(struct store_stmt *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->st);
+	free(st);
+}
+
+int store_bind_text(struct store_stmt *st, int idx, const char *v, int len)
+{
+	if (!v)
+		return sqlite3_bind_null(st->st, idx) == SQLITE_OK ? 0 : -1;
+	return sqlite3_bind_text(st->st, idx, v, len, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+}
+
+int store_bind_text_static(struct store_stmt *st, int idx, const char *v, int len)
+{
+	if (!v)
+		return sqlite3_bind_null(st->st, idx) == SQLITE_OK ? 0 : -1;
+	return sqlite3_bind_text(st->st, idx, v, len, SQLITE_STATIC) == SQLITE_OK ? 0 : -1;
+}
+
+int store_bind_int(struct store_stmt *st, int idx, int64_t v)
+{
+	return sqlite3_bind_int64(st->st, idx, v) == SQLITE_OK ? 0 : -1;
+}
+
+int store_bind_double(struct store_stmt *st, int idx, double v)
+{
+	return sqlite3_bind_double(st->st, idx, v) == SQLITE_OK ? 0 : -1;
+}
+
+int store_bind_null(struct store_stmt *st, int idx)
+{
+	return sqlite3_bind_null(st->st, idx) == SQLITE_OK ? 0 : -1;
+}
+
+int store_bind_count(struct store_stmt *st)
+{
+	return sqlite3_bind_parameter_count(st->st);
+}
+
+int store_step(struct store_stmt *st, struct diag *d)
+{
+	int rc = sqlite3_step(st->st);
+
+	if (rc == SQLITE_ROW)
+		return STORE_ROW;
+	if (rc == SQLITE_DONE)
+		return STORE_DONE;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		sqlite3_reset(st->st);
+		return STORE_CONSTRAINT;
+	}
+	if (rc == SQLITE_INTERRUPT)
+		diag_set(d, "查询被中止（超出预算）");
+	else
+		fail(d, st->s, "执行");
+	sqlite3_reset(st->st);
+	return STORE_ERROR;
+}
+
+void store_reset(struct store_stmt *st)
+{
+	sqlite3_reset(st->st);
+	sqlite3_clear_bindings(st->st);
+}
+
+int store_ncols(struct store_stmt *st)
+{
+	return sqlite3_column_count(st->st);
+}
+
+const char *store_col_name(struct store_stmt *st, int i)
+{
+	return sqlite3_column_name(st->st, i);
+}
+
+int store_col_type(struct store_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st->st, i)) {
+	case SQLITE_INTEGER: return STORE_INT;
+	case SQLITE_FLOAT: return STORE_REAL;
+	case SQLITE_NULL: return STORE_NULL;
+	default: return STORE_TEXT;
+	}
+}
+
+const char *store_col_text(struct store_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st->st, i);
+}
+
+int store_col_bytes(struct store_stmt *st, int i)
+{
+	return sqlite3_column_bytes(st->st, i);
+}
+
+int64_t store_col_int(struct store_stmt *st, int i)
+{
+	return sqlite3_column_int64(st->st, i);
+}
+
+double store_col_double(struct store_stmt *st, int i)
+{
+	return sqlite3_column_double(st->st, i);
+}
+
+int store_stmt_readonly(struct store_stmt *st)
+{
+	return sqlite3_stmt_readonly(st->st);
+}
+
+int64_t store_scalar_int(struct store *s, const char *sql, int64_t dflt)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = dflt;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+char *store_scalar_text(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	char *v = NULL;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+int store_export_csv(struct store *s, const char *sql, const char *path, struct diag *d)
+{
+	sqlite3_stmt *st = NULL;
+	struct buf b;
+	FILE *f = NULL;
+	int i, n, rc = -1, step;
+
+	buf_init(&b, 0);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fail(d, s, "导出");
+		goto done;
+	}
+	f = fopen(path, "wb");
+	if (!f) {
+		diag_set(d, "无法写入“%s”", path);
+		goto done;
+	}
+	n = sqlite3_column_count(st);
+	for (i = 0; i < n; i++) {
+		const char *name = sqlite3_column_name(st, i);
+		if (i)
+			buf_putc(&b, ',');
+		buf_csv_field(&b, name, strlen(name));
+	}
+	buf_putc(&b, '\n');
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			if (i)
+				buf_putc(&b, ',');
+			if (v)
+				buf_csv_field(&b, v, (size_t)sqlite3_column_bytes(st, i));
+		}
+		buf_putc(&b, '\n');
+		if (b.len > 1 << 16) {
+			if (fwrite(b.data, 1, b.len, f) != b.len)
+				break;
+			buf_reset(&b);
+		}
+	}
+	if (step != SQLITE_DONE) {
+		fail(d, s, "导出");
+		goto done;
+	}
+	if (b.failed || fwrite(b.data ? b.data : "", 1, b.len, f) != b.len || ferror(f)) {
+		diag_set(d, "写入“%s”失败", path);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = diag_set(d, "写入“%s”失败", path);
+	sqlite3_finalize(st);
+	buf_release(&b);
+	return rc;
+}
+
+static int progress_trampoline(void *arg)
+{
+	struct store *s = arg;
+	return s->progress(s->progress_arg);
+}
+
+void store_set_progress(struct store *s, int n, int (*cb)(void *), void *arg)
+{
+	s->progress = cb;
+	s->progress_arg = arg;
+	if (cb)
+		sqlite3_progress_handler(s->db, n, progress_trampoline, s);
+	else
+		sqlite3_progress_handler(s->db, 0, NULL, NULL);
+}
