@@ -36,9 +36,10 @@ int parse_credit_code(const char *s, size_t n, char *expected);
 /* Whether s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int parse_utf8_valid(const char *s, size_t n);
 
-/* Masks personal numbers in text for publication: mobile numbers (11 digits
- * starting with 1) become 138****5678, ID numbers (18 characters, or 15
- * digits) keep their first 4 and last 4: 1101**********1234. Writes at most
+/* Masks personal numbers in text for publication: mobile numbers (11 digits,
+ * 13x-19x) become 138****5678; resident ID numbers (18 characters with a valid
+ * birth date and check character) keep their first 4 and last 4:
+ * 1101**********1234. Other digit runs (unit codes) are left alone. Writes at most
  * cap-1 bytes and a NUL to out; returns the length written. */
 size_t parse_mask_personal(const char *s, size_t n, char *out, size_t cap);
 
