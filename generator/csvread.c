@@ -142,7 +142,7 @@ int csvread_open(struct csvread **out, const char *path, struct diag *d)
 			goto done;
 		}
 	}
-	if (csv_init(&r->parser, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0) {
+	if (csv_init(&r->parser, CSV_APPEND_NULL) != 0) {
 		diag_set(d, "内存不足");
 		goto done;
 	}
@@ -374,14 +374,17 @@ int csvread_next(struct csvread *r, struct csv_record *rec, struct diag *d)
 		if (got < 0)
 			return -1;
 		if (got == 0) {
-			/* End of input: a last record without a newline, or an open quote. */
-			int rc = csv_fini(&r->parser, on_field, on_record, r);
+			/* End of input: a last record without a newline, or an open
+			 * quote. libcsv reports the latter only in strict mode, which
+			 * would also stop at every stray quote, so look at its state:
+			 * 2 is FIELD_BEGUN in libcsv.c (stable since 3.0). */
+			int open_quote = r->parser.quoted && r->parser.pstate == 2;
+			csv_fini(&r->parser, on_field, on_record, r);
 			r->finished = 1;
-			if (rc != 0 && r->raw.len > 0 && !is_blank(r->raw.data, r->raw.len)) {
-				if (!r->done_record) {
+			if (open_quote && r->raw.len > 0) {
+				if (!r->done_record)
 					on_field(NULL, 0, r);
-					r->done_record = 1;
-				}
+				r->done_record = 1;
 				emit(r, rec);
 				rec->unterminated = 1;
 				return 1;
