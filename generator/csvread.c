@@ -80,14 +80,27 @@ static void on_record(int c, void *arg)
 
 int csvread_open(struct csvread **out, const char *path, struct diag *d)
 {
+	FILE *f = fopen(path, "rb");
+
+	*out = NULL;
+	if (!f)
+		return diag_at(d, path, 0, 0, "无法打开文件：%s", strerror(errno));
+	return csvread_open_stream(out, f, path, d);
+}
+
+int csvread_open_stream(struct csvread **out, FILE *f, const char *path, struct diag *d)
+{
 	struct csvread *r = calloc(1, sizeof *r);
 	unsigned char *u;
 	size_t skip = 0;
 	int rc = -1;
 
 	*out = NULL;
-	if (!r)
+	if (!r) {
+		fclose(f);
 		return diag_set(d, "内存不足");
+	}
+	r->f = f;
 	r->cd = (iconv_t)-1;
 	snprintf(r->path, sizeof r->path, "%s", path);
 	buf_init(&r->text, 0);
@@ -96,11 +109,6 @@ int csvread_open(struct csvread **out, const char *path, struct diag *d)
 	r->in = malloc(CHUNK);
 	if (!r->in) {
 		diag_set(d, "内存不足");
-		goto done;
-	}
-	r->f = fopen(path, "rb");
-	if (!r->f) {
-		diag_at(d, path, 0, 0, "无法打开文件：%s", strerror(errno));
 		goto done;
 	}
 	r->inlen = fread(r->in, 1, CHUNK, r->f);

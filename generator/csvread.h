@@ -5,6 +5,7 @@
 #define KP_CSVREAD_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "diag.h"
 
@@ -28,6 +29,8 @@ struct csv_record {
 /* Opens path; *out is owned by the caller (csvread_close). Fails with a
  * message naming the file when it cannot be opened or read. */
 int csvread_open(struct csvread **out, const char *path, struct diag *d);
+/* The same over an open stream (e.g. fmemopen); takes ownership of f. */
+int csvread_open_stream(struct csvread **out, FILE *f, const char *name, struct diag *d);
 void csvread_close(struct csvread *r);
 /* "UTF-8", "UTF-8 BOM", "GB18030", "UTF-16LE", "UTF-16BE". */
 const char *csvread_encoding(const struct csvread *r);
