@@ -25,18 +25,20 @@
 
 struct strset {
 	char **keys;
+	uint32_t *lens;
+	uint32_t *hashes;
 	uint32_t *vals;
 	size_t cap, n;
 };
 
-static uint64_t hash(const char *s, size_t n)
+static uint32_t hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint32_t h = 2166136261u;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
+		h *= 16777619u;
 	}
 	return h;
 }
@@ -48,16 +50,18 @@ static void set_free(struct strset *t)
 	for (i = 0; i < t->cap; i++)
 		free(t->keys[i]);
 	free(t->keys);
+	free(t->lens);
+	free(t->hashes);
 	free(t->vals);
 	memset(t, 0, sizeof *t);
 }
 
-/* Returns the slot of key (empty slot if absent). */
-static size_t set_slot(const struct strset *t, const char *k, size_t n)
+/* Returns the slot of key (an empty slot if absent). */
+static size_t set_slot(const struct strset *t, const char *k, size_t n, uint32_t h)
 {
-	size_t i = (size_t)hash(k, n) & (t->cap - 1);
+	size_t i = h & (t->cap - 1);
 
-	while (t->keys[i] && !(strncmp(t->keys[i], k, n) == 0 && t->keys[i][n] == '\0'))
+	while (t->keys[i] && !(t->hashes[i] == h && t->lens[i] == n && memcmp(t->keys[i], k, n) == 0))
 		i = (i + 1) & (t->cap - 1);
 	return i;
 }
@@ -69,43 +73,56 @@ static long set_get(const struct strset *t, const char *k, size_t n)
 
 	if (!t->cap)
 		return -1;
-	i = set_slot(t, k, n);
+	i = set_slot(t, k, n, hash(k, n));
 	return t->keys[i] ? (long)t->vals[i] : -1;
 }
 
 static int set_put(struct strset *t, const char *k, size_t n, uint32_t v)
 {
+	uint32_t h = hash(k, n);
 	size_t i;
 
+	if (n > UINT32_MAX)
+		return -1;
 	if ((t->n + 1) * 2 > t->cap) {
 		struct strset g = {0};
 		size_t j;
 		g.cap = t->cap ? t->cap * 2 : 1024;
 		g.keys = calloc(g.cap, sizeof *g.keys);
+		g.lens = calloc(g.cap, sizeof *g.lens);
+		g.hashes = calloc(g.cap, sizeof *g.hashes);
 		g.vals = calloc(g.cap, sizeof *g.vals);
-		if (!g.keys || !g.vals) {
+		if (!g.keys || !g.lens || !g.hashes || !g.vals) {
 			free(g.keys);
+			free(g.lens);
+			free(g.hashes);
 			free(g.vals);
 			return -1;
 		}
 		for (j = 0; j < t->cap; j++)
 			if (t->keys[j]) {
-				size_t s = set_slot(&g, t->keys[j], strlen(t->keys[j]));
+				size_t s = set_slot(&g, t->keys[j], t->lens[j], t->hashes[j]);
 				g.keys[s] = t->keys[j];
+				g.lens[s] = t->lens[j];
+				g.hashes[s] = t->hashes[j];
 				g.vals[s] = t->vals[j];
 			}
 		g.n = t->n;
 		free(t->keys);
+		free(t->lens);
+		free(t->hashes);
 		free(t->vals);
 		*t = g;
 	}
-	i = set_slot(t, k, n);
+	i = set_slot(t, k, n, h);
 	if (!t->keys[i]) {
 		t->keys[i] = malloc(n + 1);
 		if (!t->keys[i])
 			return -1;
 		memcpy(t->keys[i], k, n);
 		t->keys[i][n] = '\0';
+		t->lens[i] = (uint32_t)n;
+		t->hashes[i] = h;
 		t->n++;
 	}
 	t->vals[i] = v;
@@ -142,9 +159,13 @@ struct val {
 };
 
 /* One file being loaded. */
+enum tkind { T_OTHER, T_UNITS, T_PEOPLE, T_COMPANIES, T_BRANCHES, T_EVENTS, T_WISHES,
+	     T_CHECKS, T_TARGETED };
+
 struct load {
 	struct store *s;
 	const struct schema_table *t;
+	enum tkind kind;
 	const char *file;          /* base name, e.g. events.csv */
 	const char *path;
 	int colmap[64];            /* schema column -> file column, or -1 */
@@ -158,6 +179,9 @@ struct load {
 	struct buf reason;
 	long reject_col;
 	const char *reject_colname;
+	const char *cache_name[8]; /* col_index memo, keyed by the literal's address */
+	int cache_idx[8];
+	int ncache;
 	long read, loaded, rejected;
 };
 
@@ -410,10 +434,26 @@ static int col_index(const struct schema_table *t, const char *name)
 	return -1;
 }
 
+/* col_index for the literals of the per-row checks, without string compares. */
+static int col_at(struct load *l, const char *name)
+{
+	int i;
+
+	for (i = 0; i < l->ncache; i++)
+		if (l->cache_name[i] == name)
+			return l->cache_idx[i];
+	i = col_index(l->t, name);
+	if (l->ncache < 8) {
+		l->cache_name[l->ncache] = name;
+		l->cache_idx[l->ncache++] = i;
+	}
+	return i;
+}
+
 /* Compares two normalised dates/date-times of columns a and b: fails if b < a. */
 static int check_order(struct load *l, const char *a, const char *b, const char *what)
 {
-	int ia = col_index(l->t, a), ib = col_index(l->t, b);
+	int ia = col_at(l, a), ib = col_at(l, b);
 	struct val *va = &l->v[ia], *vb = &l->v[ib];
 	size_t n;
 
@@ -428,25 +468,23 @@ static int check_order(struct load *l, const char *a, const char *b, const char 
 /* Checks that involve several columns of a row. */
 static int check_row(struct ctx *c, struct load *l)
 {
-	const char *t = l->t->name;
-
-	if (strcmp(t, "events") == 0)
-		return check_order(l, "reported_at", "closed_at", l->headers[col_index(l->t, "reported_at")]);
-	if (strcmp(t, "wishes") == 0) {
-		if (check_order(l, "published_at", "claimed_at", l->headers[col_index(l->t, "published_at")]) < 0 ||
-		    check_order(l, "published_at", "completed_at", l->headers[col_index(l->t, "published_at")]) < 0 ||
-		    check_order(l, "claimed_at", "completed_at", l->headers[col_index(l->t, "claimed_at")]) < 0)
+	switch (l->kind) {
+	case T_EVENTS:
+		return check_order(l, "reported_at", "closed_at", l->headers[col_at(l, "reported_at")]);
+	case T_WISHES:
+		if (check_order(l, "published_at", "claimed_at", l->headers[col_at(l, "published_at")]) < 0 ||
+		    check_order(l, "published_at", "completed_at", l->headers[col_at(l, "published_at")]) < 0 ||
+		    check_order(l, "claimed_at", "completed_at", l->headers[col_at(l, "claimed_at")]) < 0)
 			return -1;
 		return 0;
-	}
-	if (strcmp(t, "property_checks") == 0) {
-		int is = col_index(l->t, "score"), im = col_index(l->t, "max");
+	case T_CHECKS: {
+		int is = col_at(l, "score"), im = col_at(l, "max");
 		if (l->v[is].r > l->v[im].r)
 			return fail_col(l, is, "超过满分（%g）", l->v[im].r);
 		return 0;
 	}
-	if (strcmp(t, "branches") == 0) {
-		int ik = col_index(l->t, "kind"), ic = col_index(l->t, "company");
+	case T_BRANCHES: {
+		int ik = col_at(l, "kind"), ic = col_at(l, "company");
 		int is_pm = l->v[ik].n == strlen("物业企业党支部") &&
 			    memcmp(l->v[ik].s, "物业企业党支部", l->v[ik].n) == 0;
 		if (is_pm && !l->v[ic].present)
@@ -455,8 +493,8 @@ static int check_row(struct ctx *c, struct load *l)
 			return fail_col(l, ic, "只适用于物业企业党支部");
 		return 0;
 	}
-	if (strcmp(t, "evaluations") == 0 || strcmp(t, "incidents") == 0) {
-		int ik = col_index(l->t, "target_kind"), it = col_index(l->t, "target");
+	case T_TARGETED: {
+		int ik = col_at(l, "target_kind"), it = col_at(l, "target");
 		const char *k = l->v[ik].s;
 		size_t kn = l->v[ik].n;
 		if (kn == strlen("社区") && memcmp(k, "社区", kn) == 0)
@@ -467,7 +505,25 @@ static int check_row(struct ctx *c, struct load *l)
 			return check_ref(c, l, it, REF_COMPANY);
 		return 0;
 	}
-	return 0;
+	default:
+		return 0;
+	}
+}
+
+static enum tkind table_kind(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum tkind kind;
+	} k[] = {{"units", T_UNITS}, {"people", T_PEOPLE}, {"companies", T_COMPANIES},
+		 {"branches", T_BRANCHES}, {"events", T_EVENTS}, {"wishes", T_WISHES},
+		 {"property_checks", T_CHECKS}, {"evaluations", T_TARGETED}, {"incidents", T_TARGETED}};
+	size_t i;
+
+	for (i = 0; i < sizeof k / sizeof k[0]; i++)
+		if (strcmp(k[i].name, name) == 0)
+			return k[i].kind;
+	return T_OTHER;
 }
 
 static int reject(struct load *l, const struct csv_record *r, struct diag *d)
@@ -904,9 +960,10 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 	struct csv_record rec;
 	struct units_pending up;
 	struct buf unknown;
-	int is_units = strcmp(t->name, "units") == 0;
-	int is_people = strcmp(t->name, "people") == 0;
-	int is_companies = strcmp(t->name, "companies") == 0;
+	enum tkind kind = table_kind(t->name);
+	int is_units = kind == T_UNITS;
+	int is_people = kind == T_PEOPLE;
+	int is_companies = kind == T_COMPANIES;
 	int idcol = col_index(t, t->cols[0].name);
 	unsigned long long total = file_size(path);
 	int got, rc = -1;
@@ -917,6 +974,7 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 	buf_init(&l.reason, 0);
 	l.s = c->s;
 	l.t = t;
+	l.kind = kind;
 	l.file = file;
 	l.path = path;
 	if (csvread_open(&rd, path, d) < 0)
@@ -956,7 +1014,7 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 		if (ck == 0) {
 			int st = insert(&l, d);
 			if (st == STORE_CONSTRAINT) {
-				if (strcmp(t->name, "property_checks") == 0)
+				if (kind == T_CHECKS)
 					fail_col(&l, -1, "同一企业、社区、季度、考评项目的记录重复");
 				else
 					fail_col(&l, idcol, "编号重复");

@@ -94,7 +94,7 @@ static const char SCHEMA_RESULTS[] =
 	" seq INTEGER NOT NULL, item TEXT NOT NULL, inputs TEXT, points REAL NOT NULL,"
 	" reason TEXT NOT NULL, rule TEXT, PRIMARY KEY(assessment, entity, seq));\n"
 	"CREATE TABLE scores(assessment TEXT NOT NULL, entity TEXT NOT NULL, kind TEXT,"
-	" name TEXT, score REAL NOT NULL, PRIMARY KEY(assessment, entity));\n"
+	" name TEXT, score REAL NOT NULL, result TEXT, PRIMARY KEY(assessment, entity));\n"
 	"CREATE TABLE grid_tiers(code TEXT PRIMARY KEY, name TEXT, community TEXT,"
 	" street TEXT, score REAL NOT NULL, rank INTEGER, tier TEXT NOT NULL,"
 	" funding INTEGER NOT NULL);\n"
@@ -110,7 +110,7 @@ static const char SCHEMA_RESULTS[] =
 	"CREATE TABLE points(id TEXT PRIMARY KEY, name TEXT, role TEXT, unit TEXT,"
 	" points REAL NOT NULL, rank_in_role INTEGER, candidate INTEGER NOT NULL DEFAULT 0);\n"
 	"CREATE TABLE report_units(employer TEXT PRIMARY KEY, projects INTEGER,"
-	" completed INTEGER, rating REAL, level TEXT);\n";
+	" completed INTEGER, rating REAL, score REAL, level TEXT);\n";
 
 static int fail(struct diag *d, struct store *s, const char *what)
 {
@@ -207,8 +207,11 @@ int store_open(struct store **out, const char *path, enum store_mode mode, struc
 		diag_set(d, "数据库“%s”不存在（先运行 kaoping ingest）", path);
 		goto done;
 	}
-	flags = mode == STORE_READONLY ? SQLITE_OPEN_READONLY
-				       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* A connection is used by one thread: no mutexes, no memory statistics. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	flags = (mode == STORE_READONLY ? SQLITE_OPEN_READONLY
+					: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+		SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		diag_set(d, "无法打开数据库“%s”：%s", path, s->db ? sqlite3_errmsg(s->db) : "");
 		goto done;
