@@ -1,0 +1,43 @@
+/* rules.h - the scoring engine: runs the rules/NN_name.lua files in a sandboxed Lua 5.4 state.
+ * Rules read the data through a read-only connection (SELECT only), record
+ * every point they award on score cards and emit result rows; the engine
+ * validates them and writes them all in one transaction, or nothing.
+ * The rules API is documented in rules/README.md. Only rules.c includes Lua. */
+#ifndef KP_RULES_H
+#define KP_RULES_H
+
+#include "buf.h"
+#include "diag.h"
+#include "store.h"
+
+/* Default limits per rule file: Lua VM instructions, SQLite VM steps, and
+ * memory (the Lua state plus the results collected so far). */
+#define RULES_INSTR_BUDGET 400000000LL
+#define RULES_SQL_BUDGET 4000000000LL
+#define RULES_MEM_CAP ((size_t)256 << 20)
+
+/* Changes the limits for later runs (0 keeps a default); for tests. */
+void rules_set_limits(long long instr, long long sql_steps, size_t mem);
+
+/* Runs every .lua file of rules_dir (sorted by file name) for the period `year`
+ * (0 = the latest year in the data). Opens its own read-only connection to
+ * db_path for the rules' queries, collects results in memory and writes them
+ * with rw (store_reset_results + inserts) in ONE transaction, only if every
+ * rule succeeded: a failing rule writes nothing and fills d with the rule's
+ * file:line. warn(msg, arg) receives warnings (Chinese, one line each, no
+ * newline); warn may be NULL. Returns 0 or -1. */
+int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int year,
+	      void (*warn)(const char *msg, void *arg), void *warn_arg, struct diag *d);
+
+/* Appends the explanation of one entity (grid/community code, company credit
+ * code, person id, employer name) to out: every assessment it appears in, item
+ * by item, then the total and the result. Returns 1 if the entity was found,
+ * 0 if not (nothing appended), -1 on error (d filled, e.g. no results yet). */
+int rules_explain(struct store *s, const char *code, struct buf *out, struct diag *d);
+
+/* Rounds x to nd decimals (0..6) half-to-even (GB/T 8170) and returns the
+ * result scaled by 10^nd; a value within 1e-9 (relative) of a half counts as
+ * a tie, so 2.675 rounds to 2.68 as written. Exposed for unit tests. */
+long long rules_round_scaled(double x, int nd);
+
+#endif

@@ -1,0 +1,161 @@
+-- 01_grid.lua  网格考核：按得分分三个等次落实网格工作经费
+-- 数据：units（网格及户数）、events（网格事件）、visits（敲门走访，可缺）
+-- 结果：grid_tiers；每项得分记入 score_items，可用 kaoping explain 网格编码 查看
+-- 修改权重、时限、档次线或经费只需改下面的 P 表，不必读后面的代码。
+
+local P = {
+  name = "网格考核",
+
+  -- 各办结层级的办结时限（小时）：网格预警、社区吹哨、街道统筹、部门报到、区级办结
+  time_limit = {
+    { level = "网格", hours = 72 },
+    { level = "社区", hours = 120 },
+    { level = "街道", hours = 168 },
+    { level = "部门", hours = 240 },
+    { level = "区级", hours = 360 },
+  },
+  default_hours = 168,              -- 未注明办结层级的事件
+
+  -- 指标与满分（合计 100 分）
+  closure      = { item = "事件办结率",   weight = 25 },  -- 年内办结件数 / 上报件数
+  on_time      = { item = "按时办结率",   weight = 20 },  -- 时限内办结 / 办结件数
+  in_grid      = { item = "小事不出网格", weight = 15 },  -- 在网格层级办结 / 办结件数
+  knock        = { item = "敲门行动",     weight = 15, rounds = 4 },  -- 每轮入户覆盖率之和 / 要求轮次
+  satisfaction = { item = "群众满意度",   weight = 15, satisfied_at = 4 },  -- 评价 ≥4（满意、非常满意）的占比
+  activity     = { item = "每百户上报",   weight = 10, full_at = 20,      -- 每百户上报达 20 件得满分
+                   sources = { "网格员上报", "随手拍", "巡查" } },       -- 计入的事件来源
+
+  -- 三个等次：得分不低于 min 即入该档（自上而下判断）；funding 为年度网格工作经费（元）
+  tiers = {
+    { name = "一档", min = 85, funding = 30000 },
+    { name = "二档", min = 70, funding = 20000 },
+    { name = "三档", min = 0,  funding = 10000 },
+  },
+}
+
+-- ===== 以下为计算过程 =====
+
+if not kp.need(P.name, { "units", "events" }) then return end
+
+local y = kp.year
+local from, to = kp.period(y)
+
+-- CASE level WHEN ? THEN ? ... ELSE ? END: the time limit in seconds, by level
+local limit_sql, limit_args = { "CASE level" }, {}
+local limit_text = {}
+for _, t in ipairs(P.time_limit) do
+  limit_sql[#limit_sql + 1] = "WHEN ? THEN ?"
+  limit_args[#limit_args + 1] = t.level
+  limit_args[#limit_args + 1] = t.hours * 3600
+  limit_text[#limit_text + 1] = t.level .. " " .. t.hours
+end
+limit_sql[#limit_sql + 1] = "ELSE ? END"
+limit_args[#limit_args + 1] = P.default_hours * 3600
+limit_sql = table.concat(limit_sql, " ")
+
+local args = {}
+local function add(...) for _, v in ipairs({ ... }) do args[#args + 1] = v end end
+add(to, to)
+for _, v in ipairs(limit_args) do add(v) end
+add(to, "网格", P.satisfaction.satisfied_at)
+for _, v in ipairs(P.activity.sources) do add(v) end
+add(from, to)
+
+-- One pass over the year's events, grouped by grid.
+local ev = {}
+for _, r in ipairs(kp.query([[
+  SELECT grid,
+         count(*) AS n,
+         coalesce(sum(closed_at < ?), 0) AS closed,
+         coalesce(sum(closed_at < ? AND unixepoch(closed_at) - unixepoch(reported_at) <= ]] .. limit_sql .. [[), 0) AS on_time,
+         coalesce(sum(closed_at < ? AND level = ?), 0) AS in_grid,
+         count(satisfaction) AS rated,
+         coalesce(sum(satisfaction >= ?), 0) AS satisfied,
+         coalesce(sum(source IN (]] .. kp.marks(#P.activity.sources) .. [[)), 0) AS reports
+  FROM events WHERE reported_at >= ? AND reported_at < ?
+  GROUP BY grid]], table.unpack(args))) do
+  ev[r.grid] = r
+end
+
+-- Door knocks: households reached per round.
+local knocks = {}
+if kp.has("visits") then
+  for _, r in ipairs(kp.query([[
+    SELECT grid, round, count(DISTINCT household) AS hh FROM visits
+    WHERE date >= ? AND date < ? GROUP BY grid, round ORDER BY grid, round]], from, to)) do
+    local k = knocks[r.grid] or {}
+    k[#k + 1] = r
+    knocks[r.grid] = k
+  end
+else
+  kp.warn(P.name .. "：没有敲门走访数据（visits.csv），敲门行动一项均记 0 分")
+end
+
+local grids = kp.query([[
+  SELECT g.code, g.name, coalesce(g.households, 0) AS households,
+         c.name AS community, s.name AS street
+  FROM units g LEFT JOIN units c ON c.code = g.parent LEFT JOIN units s ON s.code = c.parent
+  WHERE g.level = 'grid' ORDER BY g.code]])
+
+local card = kp.card(P.name)
+
+local function rate_item(code, m, num, den, what, reason)
+  if den == 0 then
+    card:add{ entity = code, item = m.item, inputs = "本年度无" .. what, points = 0,
+              reason = reason .. "；无数据记 0 分" }
+  else
+    card:add{ entity = code, item = m.item,
+              inputs = string.format("%s %d/%d 件（%s）", what, num, den, kp.pct(num, den)),
+              points = m.weight * num / den, reason = reason }
+  end
+end
+
+for _, g in ipairs(grids) do
+  local e = ev[g.code] or { n = 0, closed = 0, on_time = 0, in_grid = 0, rated = 0, satisfied = 0, reports = 0 }
+  local c = g.code
+
+  rate_item(c, P.closure, e.closed, e.n, "办结",
+            string.format("办结率 × %s 分", P.closure.weight))
+  rate_item(c, P.on_time, e.on_time, e.closed, "按时办结",
+            string.format("按时办结率 × %s 分（时限：%s 小时）", P.on_time.weight, table.concat(limit_text, "、")))
+  rate_item(c, P.in_grid, e.in_grid, e.closed, "网格内办结",
+            string.format("网格层级办结占比 × %s 分", P.in_grid.weight))
+
+  -- 敲门行动: sum of per-round coverage (each at most 100%) over the required rounds
+  local k, parts, cover = knocks[c] or {}, {}, 0
+  for _, r in ipairs(k) do
+    parts[#parts + 1] = string.format("第%d轮 %d/%d 户", r.round, r.hh, g.households)
+    if g.households > 0 then cover = cover + math.min(1, r.hh / g.households) end
+  end
+  cover = math.min(1, cover / P.knock.rounds)
+  card:add{ entity = c, item = P.knock.item,
+            inputs = (#parts > 0 and table.concat(parts, "，") or "无走访记录") ..
+                     string.format("；要求 %d 轮", P.knock.rounds),
+            points = P.knock.weight * cover,
+            reason = string.format("各轮入户覆盖率之和 ÷ %d 轮 × %s 分（封顶满分）", P.knock.rounds, P.knock.weight) }
+
+  rate_item(c, P.satisfaction, e.satisfied, e.rated, "满意",
+            string.format("满意率（评价 ≥%d）× %s 分", P.satisfaction.satisfied_at, P.satisfaction.weight))
+
+  local per100 = g.households > 0 and e.reports * 100 / g.households or 0
+  card:add{ entity = c, item = P.activity.item,
+            inputs = string.format("上报 %d 件 / %d 户，每百户 %s 件", e.reports, g.households, kp.fmt(per100, 2)),
+            points = P.activity.weight * math.min(1, per100 / P.activity.full_at),
+            reason = string.format("每百户上报 ÷ %s 件 × %s 分（封顶满分；来源：%s）",
+                                   P.activity.full_at, P.activity.weight, table.concat(P.activity.sources, "、")) }
+
+  g.score = card:total(c)
+  for _, t in ipairs(P.tiers) do
+    if g.score >= t.min then g.tier = t; break end
+  end
+  if not g.tier then error(string.format("得分 %s 不在任何档次内：请检查 P.tiers", kp.fmt(g.score, 2))) end
+end
+
+kp.rank(grids)
+
+for _, g in ipairs(grids) do
+  card:publish(g.code, { kind = "网格", name = g.name,
+    result = string.format("%s，网格工作经费 %d 元（全县第 %d 名）", g.tier.name, g.tier.funding, g.rank) })
+  kp.emit("grid_tiers", { code = g.code, name = g.name, community = g.community, street = g.street,
+                          score = g.score, rank = g.rank, tier = g.tier.name, funding = g.tier.funding })
+end

@@ -1,0 +1,170 @@
+-- 03_property.lua  物业企业考评：红黑榜与约谈
+-- 数据：companies、property_checks（社区党组织每季度按 13 项标准考评）、
+--       complaints（涉及企业的投诉）、evaluations（对象类型 物业企业，业主评价）、incidents
+-- 结果：redblack。得分为 13 项考评在各社区、各季度的平均（百分制），每项的贡献单列，
+-- 可用 kaoping explain 统一社会信用代码 查看。规则不认识的考评项目只警告、不计分。
+
+local P = {
+  name = "物业企业考评",
+
+  -- 计分的考评项目（property_checks.criterion）
+  criteria = { "组织建设", "队伍建设", "服务质量", "党员亮牌", "诚信承诺", "安全管理", "环境卫生",
+               "绿化养护", "设施维护", "秩序维护", "收费公示", "投诉处理", "业主满意" },
+
+  -- 名单，自上而下判断，取第一个符合的
+  black = { name = "黑榜", veto_severity = "重大", score_below = 60 },     -- 发生重大事项，或得分低于 60
+  red   = { name = "红榜", score_min = 90, complaint_rate_max = 3, satisfaction_min = 85 },  -- 三项同时满足
+  talk  = { name = "约谈", score_below = 75, complaint_rate_above = 10, satisfaction_below = 70 },  -- 任一项
+  normal = { name = "一般" },
+  -- 投诉率 = 年内涉及该企业的投诉件数 ÷ 服务户数 × 1000（‰）；业主满意度 = 业主评价平均分
+
+  -- 公示：考评年度次年 1 月 1 日公示，红榜、黑榜有效期 12 个月
+  valid_months = 12,
+}
+
+-- ===== 以下为计算过程 =====
+
+if not kp.need(P.name, { "companies", "property_checks" }) then return end
+
+local y = kp.year
+local from, to = kp.period(y)
+local q1, q4 = y .. "Q1", y .. "Q4"
+local marks = kp.marks(#P.criteria)
+
+local function args(...)
+  local t = { ... }
+  for _, c in ipairs(P.criteria) do t[#t + 1] = c end
+  return table.unpack(t)
+end
+
+-- Criteria the rule does not know: reported, not scored.
+for _, r in ipairs(kp.query([[
+  SELECT criterion, count(*) AS n FROM property_checks
+  WHERE quarter >= ? AND quarter <= ? AND criterion NOT IN (]] .. marks .. [[)
+  GROUP BY criterion ORDER BY criterion]], args(q1, q4))) do
+  kp.warn(string.format("%s：考评项目“%s”（%d 条）不在规则的 %d 项标准之中，未计分",
+                        P.name, r.criterion, r.n, #P.criteria))
+end
+
+-- Each criterion's share of the average: over the (community, quarter)
+-- checks of a company, score / that check's total max x 100, summed and
+-- divided by the number of checks.
+local checks = {}
+for _, r in ipairs(kp.query([[
+  SELECT company, count(*) AS n FROM (SELECT DISTINCT company, community, quarter FROM property_checks
+    WHERE quarter >= ? AND quarter <= ? AND criterion IN (]] .. marks .. [[) AND max > 0)
+  GROUP BY company]], args(q1, q4))) do
+  checks[r.company] = r.n
+end
+local contrib = {}
+for _, r in ipairs(kp.query([[
+  SELECT company, criterion, sum(score * 100.0 / m) AS points, sum(score) AS got, sum(max) AS max,
+         count(*) AS cnt
+  FROM (SELECT company, criterion, score, max,
+               sum(max) OVER (PARTITION BY company, community, quarter) AS m
+        FROM property_checks
+        WHERE quarter >= ? AND quarter <= ? AND criterion IN (]] .. marks .. [[))
+  WHERE m > 0
+  GROUP BY company, criterion]], args(q1, q4))) do
+  local c = contrib[r.company] or {}
+  r.checks = checks[r.company]
+  r.points = r.points / r.checks
+  c[r.criterion] = r
+  contrib[r.company] = c
+end
+
+local complaints = {}
+if kp.has("complaints") then
+  for _, r in ipairs(kp.query([[
+    SELECT company, count(*) AS n FROM complaints
+    WHERE company IS NOT NULL AND date >= ? AND date < ? GROUP BY company]], from, to)) do
+    complaints[r.company] = r.n
+  end
+end
+
+local satisfaction = {}
+for _, r in ipairs(kp.query([[
+  SELECT target, avg(score) AS avg, count(*) AS n FROM evaluations
+  WHERE target_kind = '物业企业' AND date >= ? AND date < ? GROUP BY target]], from, to)) do
+  satisfaction[r.target] = r
+end
+
+local incidents = {}
+for _, r in ipairs(kp.query([[
+  SELECT target, date, severity, description, id FROM incidents
+  WHERE target_kind = '物业企业' AND date >= ? AND date < ? AND severity = ?
+  ORDER BY date, id]], from, to, P.black.veto_severity)) do
+  incidents[r.target] = incidents[r.target] or r
+end
+
+local listed_on = string.format("%d-01-01", y + 1)
+local valid_until = kp.query("SELECT date(?, ?, '-1 day') AS d", listed_on,
+                             string.format("+%d months", P.valid_months))[1].d
+
+local card = kp.card(P.name)
+local companies = kp.query("SELECT code, name, coalesce(households, 0) AS households FROM companies ORDER BY code")
+
+for _, co in ipairs(companies) do
+  local c = contrib[co.code]
+  local inc = incidents[co.code]
+  if c or inc then
+    local code = co.code
+    for _, name in ipairs(P.criteria) do
+      local r = c and c[name]
+      if r then
+        card:add{ entity = code, item = name,
+                  inputs = string.format("%d 次考评共得 %s/%s 分", r.cnt, kp.fmt(r.got, 2), kp.fmt(r.max, 2)),
+                  points = r.points,
+                  reason = string.format("各社区各季度该项得分 ÷ 当次满分合计 × 100，按 %d 次考评平均", r.checks) }
+      end
+    end
+    if not c then
+      card:add{ entity = code, item = "季度考评", inputs = "本年度无考评记录", points = 0,
+                reason = "无考评记录记 0 分" }
+    end
+    local score = card:total(code)
+    local n = complaints[code] or 0
+    local rate = co.households > 0 and n * 1000 / co.households or nil
+    local sat = satisfaction[code]
+    local s = sat and sat.avg or nil
+
+    local facts = {
+      string.format("考评得分 %s 分", kp.fmt(score, 2)),
+      rate and string.format("投诉率 %s‰（%d 件 / %d 户）", kp.fmt(rate, 2), n, co.households) or "无服务户数，投诉率不计",
+      s and string.format("业主满意度 %s 分（%d 份评价）", kp.fmt(s, 2), sat.n) or "无业主评价",
+    }
+    local list, why
+    if inc then
+      list, why = P.black.name, string.format("%s 发生%s事项（%s），一票否决", inc.date, inc.severity, inc.description or inc.id)
+    elseif score < P.black.score_below then
+      list, why = P.black.name, string.format("考评得分 %s 分，低于 %s 分", kp.fmt(score, 2), P.black.score_below)
+    elseif score >= P.red.score_min and rate ~= nil and rate <= P.red.complaint_rate_max
+           and s ~= nil and s >= P.red.satisfaction_min then
+      list, why = P.red.name, string.format("考评得分不低于 %s 分、投诉率不高于 %s‰、业主满意度不低于 %s 分",
+                                            P.red.score_min, P.red.complaint_rate_max, P.red.satisfaction_min)
+    else
+      local t = {}
+      if score < P.talk.score_below then t[#t + 1] = string.format("考评得分低于 %s 分", P.talk.score_below) end
+      if rate ~= nil and rate > P.talk.complaint_rate_above then
+        t[#t + 1] = string.format("投诉率高于 %s‰", P.talk.complaint_rate_above)
+      end
+      if s ~= nil and s < P.talk.satisfaction_below then
+        t[#t + 1] = string.format("业主满意度低于 %s 分", P.talk.satisfaction_below)
+      end
+      if #t > 0 then
+        list, why = P.talk.name, table.concat(t, "；")
+      else
+        list, why = P.normal.name, "未达到红榜条件，也无约谈情形"
+      end
+    end
+    local reason = why .. "（" .. table.concat(facts, "，") .. "）"
+    local published = list == P.red.name or list == P.black.name
+    card:publish(code, { kind = "物业企业", name = co.name,
+      result = list .. (published and string.format("（%s 公示，有效期至 %s）", listed_on, valid_until) or "") ..
+               "：" .. reason })
+    kp.emit("redblack", { code = code, name = co.name, score = score,
+      complaint_rate = rate and kp.round(rate, 2) or nil, satisfaction = s and kp.round(s, 2) or nil,
+      list = list, reason = reason,
+      listed_on = published and listed_on or nil, valid_until = published and valid_until or nil })
+  end
+end

@@ -1,0 +1,355 @@
+/* rules_test.c - unit tests of the rules engine: rounding, the kp API, the
+ * sandbox (every error names file:line and writes nothing), explain.
+ * Builds a database with store_open(STORE_CREATE) and rule files in a temp dir. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "rules.h"
+#include "store.h"
+
+static int failures, checks;
+static char tmpdir[256], dbpath[300], rulesdir[300];
+
+#define CHECK(cond, ...)                                                                   \
+	do {                                                                               \
+		checks++;                                                                  \
+		if (!(cond)) {                                                             \
+			failures++;                                                        \
+			fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__);              \
+			fprintf(stderr, __VA_ARGS__);                                      \
+			fputc('\n', stderr);                                               \
+		}                                                                          \
+	} while (0)
+
+static struct buf warnings;
+
+static void on_warn(const char *msg, void *arg)
+{
+	(void)arg;
+	buf_puts(&warnings, msg);
+	buf_putc(&warnings, '\n');
+}
+
+static void test_round(void)
+{
+	static const struct {
+		double x;
+		int nd;
+		long long want;
+	} t[] = {
+		{2.675, 2, 268},  {2.665, 2, 266},   {0.125, 2, 12},     {0.135, 2, 14},
+		{-2.675, 2, -268}, {1.005, 2, 100},  {9.375, 2, 938},    {3.125, 2, 312},
+		{19.16279, 2, 1916}, {23.375, 2, 2338}, {95.805, 2, 9580}, {0.5, 0, 0},
+		{1.5, 0, 2},      {2.5, 0, 2},       {-0.5, 0, 0},       {13.3333333, 2, 1333},
+		{100, 2, 10000},  {0, 2, 0},         {1234.5678, 3, 1234568},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		long long got = rules_round_scaled(t[i].x, t[i].nd);
+		CHECK(got == t[i].want, "round(%.10g, %d) = %lld, want %lld", t[i].x, t[i].nd, got,
+		      t[i].want);
+	}
+}
+
+static void write_file(const char *dir, const char *name, const char *text, size_t n)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(text, 1, n, f) != n || fclose(f) != 0) {
+		fprintf(stderr, "cannot write %s\n", path);
+		exit(2);
+	}
+}
+
+static void clear_rules(void)
+{
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "rm -f '%s'/*.lua", rulesdir);
+	if (system(cmd) != 0)
+		exit(2);
+}
+
+static void make_db(void)
+{
+	struct store *s = NULL;
+	struct diag d;
+
+	diag_init(&d);
+	if (store_open(&s, dbpath, STORE_CREATE, &d) < 0 ||
+	    store_exec(s,
+		       "INSERT INTO units VALUES('C0','县','county',NULL,NULL,NULL),"
+		       "('S1','城关街道','street','C0',NULL,NULL),"
+		       "('M1','和平社区','community','S1',100,NULL),"
+		       "('G1','一网格','grid','M1',40,NULL),('G2','二网格','grid','M1',60,NULL);"
+		       "INSERT INTO events(id, grid, reported_at, closed_at, level) VALUES"
+		       "('E1','G1','2024-03-01 08:00:00','2024-03-02 08:00:00','网格'),"
+		       "('E2','G1','2025-03-01 08:00:00','2025-03-02 08:00:00','网格'),"
+		       "('E3','G2','2025-04-01 08:00:00',NULL,NULL);",
+		       &d) < 0) {
+		fprintf(stderr, "make_db: %s\n", d.msg);
+		exit(2);
+	}
+	store_close(s);
+}
+
+/* Runs the rules dir; returns rules_run's status, fills d. */
+static int run(int year, struct diag *d)
+{
+	struct store *rw = NULL;
+	int rc;
+
+	diag_init(d);
+	buf_reset(&warnings);
+	if (store_open(&rw, dbpath, STORE_UPDATE, d) < 0)
+		return -2;
+	rc = rules_run(rw, dbpath, rulesdir, year, on_warn, NULL, d);
+	store_close(rw);
+	return rc;
+}
+
+static long long scalar(const char *sql)
+{
+	struct store *s = NULL;
+	struct diag d;
+	long long v;
+
+	diag_init(&d);
+	if (store_open(&s, dbpath, STORE_READONLY, &d) < 0)
+		return -999;
+	v = store_scalar_int(s, sql, -999);
+	store_close(s);
+	return v;
+}
+
+static const char good_rule[] =
+	"local P = { name = \"测试考评\", per_event = 2.5 }\n"
+	"local from, to = kp.period(kp.year)\n"
+	"local card = kp.card(P.name)\n"
+	"local rows = kp.query([[SELECT g.code, g.name, count(e.id) AS n FROM units g\n"
+	"  LEFT JOIN events e ON e.grid = g.code AND e.reported_at >= ? AND e.reported_at < ?\n"
+	"  WHERE g.level = 'grid' GROUP BY g.code ORDER BY g.code]], from, to)\n"
+	"for _, r in ipairs(rows) do\n"
+	"  card:add{ entity = r.code, item = \"事件\", inputs = r.n .. \" 件\", points = r.n * P.per_event, reason = \"每件 2.5 分\" }\n"
+	"  card:add{ entity = r.code, item = \"修约\", points = 0.125, reason = \"五成双\" }\n"
+	"  card:add{ entity = r.code, item = \"扣分\", points = -1 / 3, reason = \"三分之一\" }\n"
+	"  r.score = card:total(r.code)\n"
+	"end\n"
+	"kp.rank(rows)\n"
+	"for _, r in ipairs(rows) do\n"
+	"  card:publish(r.code, { kind = \"网格\", name = r.name, result = \"第 \" .. r.rank .. \" 名\\n第二行\" })\n"
+	"  kp.emit(\"grid_tiers\", { code = r.code, name = r.name, score = r.score, rank = r.rank,\n"
+	"    tier = \"一档\", funding = 100.0 })\n"
+	"end\n"
+	"print(\"年度\", kp.year, kp.prev_year, kp.has_year(2024), kp.has_year(2023))\n"
+	"kp.warn(kp.fmt(2.675, 2) .. \" \" .. kp.fmt(-0.5, 0) .. \" \" .. kp.round(1.005, 2) .. \" \" .. kp.pct(1, 3) .. \" \" .. kp.pct(1, 0))\n"
+	"kp.need(P.name, { \"visits\", \"events\" })\n";
+
+static void test_good(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	struct buf out;
+	int rc;
+	static const char want[] =
+		"测试考评（2025 年度）：网格 G1 一网格\n"
+		"  1. 事件：+2.50 分\n"
+		"     数据：1 件\n"
+		"     依据：每件 2.5 分（rules/10_good.lua:8）\n"
+		"  2. 修约：+0.12 分\n"
+		"     依据：五成双（rules/10_good.lua:9）\n"
+		"  3. 扣分：-0.33 分\n"
+		"     依据：三分之一（rules/10_good.lua:10）\n"
+		"  合计：2.29 分\n"
+		"  结果：第 1 名\n"
+		"        第二行\n";
+
+	clear_rules();
+	write_file(rulesdir, "10_good.lua", good_rule, sizeof good_rule - 1);
+	rc = run(0, &d);
+	CHECK(rc == 0, "good rule failed: %s:%ld: %s", d.file, d.line, d.msg);
+	CHECK(scalar("SELECT value FROM run WHERE key = 'year'") == 2025, "year");
+	CHECK(scalar("SELECT value FROM run WHERE key = 'prev_year'") == 2024, "prev_year");
+	CHECK(scalar("SELECT count(*) FROM score_items") == 6, "6 items");
+	CHECK(scalar("SELECT round(score * 100) FROM scores WHERE entity = 'G1'") == 229, "G1 score");
+	CHECK(scalar("SELECT round(score * 100) FROM scores WHERE entity = 'G2'") == 229, "G2 score");
+	CHECK(scalar("SELECT rank FROM grid_tiers WHERE code = 'G2'") == 1, "tie shares rank 1");
+	CHECK(scalar("SELECT funding FROM grid_tiers WHERE code = 'G1'") == 100, "funding");
+	CHECK(strstr(warnings.data ? warnings.data : "",
+		     "rules/10_good.lua:19: 年度\t2025\t2024\ttrue\tfalse\n") != NULL,
+	      "print warning: %s", warnings.data);
+	CHECK(strstr(warnings.data ? warnings.data : "", "rules/10_good.lua:20: 2.68 0 1.0 33.33% —\n") != NULL,
+	      "helpers: %s", warnings.data);
+	CHECK(strstr(warnings.data ? warnings.data : "",
+		     "rules/10_good.lua:21: 测试考评已跳过：没有敲门走访数据（visits.csv 缺失或为空）") != NULL,
+	      "need: %s", warnings.data);
+
+	buf_init(&out, 0);
+	diag_init(&d);
+	if (store_open(&s, dbpath, STORE_READONLY, &d) == 0) {
+		CHECK(rules_explain(s, "G1", &out, &d) == 1, "explain G1: %s", d.msg);
+		CHECK(out.data && strcmp(out.data, want) == 0, "explain text:\n%s", out.data);
+		buf_reset(&out);
+		CHECK(rules_explain(s, "nope", &out, &d) == 0 && out.len == 0, "explain unknown");
+		store_close(s);
+	}
+	buf_release(&out);
+
+	/* --year picks another period */
+	rc = run(2024, &d);
+	CHECK(rc == 0, "year 2024: %s", d.msg);
+	CHECK(scalar("SELECT round(score * 100) FROM scores WHERE entity = 'G2'") == -21, "G2 2024");
+	run(0, &d);
+}
+
+struct bad {
+	const char *src;
+	long line;
+	const char *msg; /* a part of the message */
+};
+
+static const struct bad bads[] = {
+	{"local x = 1\nos.execute('true')\n", 2, "规则沙箱中没有“os”"},
+	{"local f = io.open('/etc/passwd')\n", 1, "规则沙箱中没有“io”"},
+	{"\n\nrequire('os')\n", 3, "规则沙箱中没有“require”"},
+	{"load('return 1')\n", 1, "规则沙箱中没有“load”"},
+	{"dofile('/etc/passwd')\n", 1, "没有“dofile”"},
+	{"loadfile('x')\n", 1, "没有“loadfile”"},
+	{"debug.traceback()\n", 1, "没有“debug”"},
+	{"collectgarbage()\n", 1, "没有“collectgarbage”"},
+	{"setmetatable({}, {})\n", 1, "没有“setmetatable”"},
+	{"local d = string.dump(print)\n", 1, "attempt to call a nil value (field 'dump')"},
+	{"local r = math.random()\n", 1, "attempt to call a nil value (field 'random')"},
+	{"local x = 1\nwhile true do end\n", 2, "规则超出指令预算"},
+	{"local ok = pcall(function() while true do end end)\nwhile true do end\n", 1, "规则超出指令预算"},
+	{"local s = string.rep('x', 1e10)\n", 1, "string.rep：结果"},
+	{"local s = ('ab'):rep(1e9, ',')\n", 1, "超出规则内存上限"},
+	{"local t = {}\nfor i = 1, 1e9 do t[i] = {i} end\n", 2, "规则超出内存上限"},
+	{"kp.emit('grid_tiers', { code = 'G1', score = '很高', tier = '一档', funding = 1 })\n", 1,
+	 "列“score”应为数值，实为文本“很高”"},
+	{"kp.emit('grid_tiers', { code = 'G1', score = 0/0, tier = '一档', funding = 1 })\n", 1,
+	 "列“score”的值不是有限数"},
+	{"kp.emit('grid_tiers', { code = 'G1', score = 1/0, tier = '一档', funding = 1 })\n", 1,
+	 "列“score”的值不是有限数"},
+	{"kp.emit('grid_tiers', { code = 'G1', score = 1, tier = '一档', funding = 1.5 })\n", 1,
+	 "列“funding”应为整数"},
+	{"kp.emit('grid_tiers', { code = 'G1', score = 1, tier = '一档' })\n", 1, "缺少必填列“funding”"},
+	{"kp.emit('grid_tiers', { code = 'G1', score = 1, tier = '一档', funding = 1, colour = 'red' })\n", 1,
+	 "未知的列“colour”"},
+	{"kp.emit('grid_tier', {})\n", 1, "未知的结果表“grid_tier”"},
+	{"kp.emit('grid_tiers', { code = 7, score = 1, tier = '一档', funding = 1 })\n", 1,
+	 "列“code”应为文本，实为数值"},
+	{"local r = { code = 'G1', score = 1, tier = '一档', funding = 1 }\nkp.emit('grid_tiers', r)\n"
+	 "kp.emit('grid_tiers', r)\n", 2, "重复的行（G1）"}, /* 00_ok.lua emitted G1 first */
+	{"local c = kp.card('x')\nc:add{ entity = 'G1', item = 'a', points = 1 }\n", 2, "缺少必填字段“reason”"},
+	{"local c = kp.card('x')\nc:add{ entity = 'G1', item = 'a', points = '1', reason = 'r' }\n", 2,
+	 "字段“points”应为数值，实为文本“1”"},
+	{"local c = kp.card('x')\nc:add{ entity = 'G1', item = 'a', points = 0/0, reason = 'r' }\n", 2,
+	 "数值不是有限数"},
+	{"local c = kp.card('x')\nc:add{ entity = 'G1', item = 'a', pts = 1, reason = 'r' }\n", 2,
+	 "未知的字段“pts”"},
+	{"local c = kp.card('x')\nc:publish('G1')\nc:publish('G1')\n", 3, "已经发布过"},
+	{"local c = kp.card('x')\nc:publish('G1')\nc:add{ entity = 'G1', item = 'a', points = 1, reason = 'r' }\n",
+	 3, "已发布，不能再加分"},
+	{"kp.query('DELETE FROM events')\n", 1, "SQL 被拒绝：规则只能执行 SELECT 查询"},
+	{"kp.query('INSERT INTO events(id, grid, reported_at) VALUES (1, 2, 3)')\n", 1, "SQL 被拒绝"},
+	{"kp.query('PRAGMA writable_schema = 1')\n", 1, "SQL 被拒绝"},
+	{"kp.query(\"ATTACH DATABASE '/tmp/x.db' AS x\")\n", 1, "SQL 被拒绝"},
+	{"kp.query('SELECT * FROM events WHERE id = ?')\n", 1, "SQL 有 1 个参数（?），传入了 0 个值"},
+	{"kp.query('SELECT nonsense FROM nowhere')\n", 1, "SQL 错误"},
+	{"kp.query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c')\n",
+	 1, "SQL 查询超出预算"},
+	{"local x = = 1\n", 1, "unexpected symbol"},
+	{"local function f()\n  error('坏了')\nend\nf()\n", 2, "坏了（调用栈：bad/01_bad.lua:2 ← bad/01_bad.lua:4）"},
+	{"error({})\n", 1, "规则抛出了表类型的错误对象"},
+	{"local t = nil\nlocal x = t.field\n", 2, "attempt to index a nil value"},
+	{"kp.rank({ { code = 'a', score = 'x' } })\n", 1, "kp.rank：第 1 项的“score”不是数值"},
+	{"kp.need('x', { 'secrets' })\n", 1, "kp.need：未知的输入表“secrets”"},
+};
+
+static void test_bad(void)
+{
+	char saved_dir[300];
+	struct diag d;
+	size_t i;
+	long long items = scalar("SELECT count(*) FROM score_items");
+
+	CHECK(items == 6, "results of the good run present (%lld)", items);
+	snprintf(saved_dir, sizeof saved_dir, "%s", rulesdir);
+	snprintf(rulesdir, sizeof rulesdir, "%s/bad", tmpdir);
+	rules_set_limits(20000000, 2000000, 64u << 20);
+	for (i = 0; i < sizeof bads / sizeof bads[0]; i++) {
+		clear_rules();
+		write_file(rulesdir, "01_bad.lua", bads[i].src, strlen(bads[i].src));
+		/* a good rule that runs first: its results must not be written either */
+		write_file(rulesdir, "00_ok.lua", good_rule, sizeof good_rule - 1);
+		CHECK(run(0, &d) == -1, "bad rule %zu ran", i);
+		CHECK(strcmp(d.file, "bad/01_bad.lua") == 0 && d.line == bads[i].line,
+		      "bad rule %zu: at %s:%ld, want line %ld (%s)", i, d.file, d.line, bads[i].line, d.msg);
+		CHECK(strstr(d.msg, bads[i].msg) != NULL, "bad rule %zu: message “%s” lacks “%s”", i, d.msg,
+		      bads[i].msg);
+		CHECK(scalar("SELECT count(*) FROM score_items") == items, "bad rule %zu wrote results", i);
+		CHECK(scalar("SELECT count(*) FROM run WHERE value LIKE '%00_ok%'") == 0, "run table touched");
+	}
+	/* bytecode is refused */
+	clear_rules();
+	write_file(rulesdir, "01_bad.lua", "\x1bLuaT\x00\x19\x93\r\n\x1a\n", 12);
+	CHECK(run(0, &d) == -1 && d.line == 1 && strstr(d.msg, "字节码"), "bytecode: %s", d.msg);
+	rules_set_limits(0, 0, 0);
+	snprintf(rulesdir, sizeof rulesdir, "%s", saved_dir);
+}
+
+static void test_misc(void)
+{
+	struct diag d;
+	char empty[300];
+
+	/* no rule files, and a missing directory */
+	snprintf(empty, sizeof empty, "%s", rulesdir);
+	snprintf(rulesdir, sizeof rulesdir, "%s/none", tmpdir);
+	CHECK(run(0, &d) == -1 && strstr(d.msg, "无法打开规则目录"), "missing dir: %s", d.msg);
+	snprintf(rulesdir, sizeof rulesdir, "%s", empty);
+	clear_rules();
+	CHECK(run(0, &d) == -1 && strstr(d.msg, "没有 .lua 规则文件"), "empty dir: %s", d.msg);
+	/* a BOM and a #! line are accepted; line numbers stay right */
+	{
+		static const char bom[] = "\xEF\xBB\xBF#!/usr/bin/lua\nlocal x = 1\nerror('第三行')\n";
+		write_file(rulesdir, "01_bom.lua", bom, sizeof bom - 1);
+	}
+	CHECK(run(0, &d) == -1 && d.line == 3 && strstr(d.msg, "第三行"), "bom: %s:%ld %s", d.file,
+	      d.line, d.msg);
+}
+
+int main(void)
+{
+	const char *base = getenv("TMPDIR");
+	char cmd[1200];
+
+	buf_init(&warnings, 0);
+	snprintf(tmpdir, sizeof tmpdir, "%s/rules_test.XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(tmpdir))
+		return 2;
+	snprintf(dbpath, sizeof dbpath, "%s/k.db", tmpdir);
+	snprintf(rulesdir, sizeof rulesdir, "%s/rules", tmpdir);
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s/rules' '%s/bad'", tmpdir, tmpdir);
+	if (system(cmd) != 0)
+		return 2;
+	make_db();
+	test_round();
+	test_good();
+	test_bad();
+	test_misc();
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		failures++;
+	buf_release(&warnings);
+	printf("rules_test: %d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
+}
