@@ -7,6 +7,7 @@
 #include "ingest.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -175,6 +176,9 @@ struct load {
 	size_t nextra;
 	char **extra_names;
 	struct val v[32];
+	long refv[32];             /* id of a checked reference, per column */
+	int ev_cols[7];            /* events: grid, reported_at, closed_at, level, source,
+				      reporter, satisfaction */
 	struct store_stmt *ins, *rej, *ext;
 	struct buf reason;
 	long reject_col;
@@ -185,12 +189,136 @@ struct load {
 	long read, loaded, rejected;
 };
 
+/* ---- event facts: events summed up while loading (see store.c) ---- */
+
+#define NBUCKET 8
+static const long bucket_hours[NBUCKET] = {24, 48, 72, 120, 168, 240, 360, 720};
+
+/* h and a count each event once, in the first bucket whose bound it is
+ * within (index NBUCKET: beyond them all); the cumulative hN/aN columns are
+ * summed when written. */
+struct fact {
+	uint64_t key;
+	int32_t n, closed, h[NBUCKET + 1], a[NBUCKET + 1], s[5];
+};
+
+struct rfact {
+	uint64_t key;
+	int32_t n, closed;
+};
+
+/* An open-addressing map from a packed key to an index in an array. */
+struct factmap {
+	uint64_t *keys; /* 0: empty (keys are never 0: they carry a year) */
+	uint32_t *idx;
+	size_t cap, n;
+	uint64_t last_key; /* the previous lookup: consecutive events often share it */
+	uint32_t last_idx;
+};
+
+/* splitmix64's finaliser: every key bit reaches the low bits used as slot. */
+static size_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 27;
+	x *= 0x94D049BB133111EBULL;
+	x ^= x >> 31;
+	return (size_t)x;
+}
+
+static void factmap_free(struct factmap *m)
+{
+	free(m->keys);
+	free(m->idx);
+	memset(m, 0, sizeof *m);
+}
+
+/* Returns the index stored for key, inserting next_idx if absent (*added set). */
+static long factmap_get(struct factmap *m, uint64_t key, uint32_t next_idx, int *added)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct factmap g;
+		size_t j;
+		g.cap = m->cap ? m->cap * 2 : 4096;
+		g.n = m->n;
+		g.keys = calloc(g.cap, sizeof *g.keys);
+		g.idx = calloc(g.cap, sizeof *g.idx);
+		if (!g.keys || !g.idx) {
+			free(g.keys);
+			free(g.idx);
+			return -1;
+		}
+		for (j = 0; j < m->cap; j++)
+			if (m->keys[j]) {
+				size_t k = mix(m->keys[j]) & (g.cap - 1);
+				while (g.keys[k])
+					k = (k + 1) & (g.cap - 1);
+				g.keys[k] = m->keys[j];
+				g.idx[k] = m->idx[j];
+			}
+		free(m->keys);
+		free(m->idx);
+		*m = g;
+	}
+	i = mix(key) & (m->cap - 1);
+	while (m->keys[i] && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	*added = 0;
+	if (!m->keys[i]) {
+		m->keys[i] = key;
+		m->idx[i] = next_idx;
+		m->n++;
+		*added = 1;
+	}
+	return (long)m->idx[i];
+}
+
 struct ctx {
 	struct store *s;
 	const struct ingest_hooks *h;
 	struct strset units, people, companies;
 	struct buf msg;
+	/* Codes by id: units set values are (id << 3 | level), people's are id. */
+	char **unit_code, **person_code;
+	size_t nunit, nperson, unit_cap, person_cap;
+	/* Event facts. */
+	struct strset sources;
+	char **source_name;
+	size_t nsource, source_cap;
+	struct factmap fmap, rmap, mmap;
+	struct fact *facts, *mfacts;
+	size_t nmfacts, mfacts_cap;
+	long end_year;       /* memo of the period end of end_year */
+	char end_text[24];
+	int64_t end_epoch;
+	struct rfact *rfacts;
+	size_t nfacts, facts_cap, nrfacts, rfacts_cap;
 };
+
+/* Appends a copy of code to a growing array; returns its id or -1. */
+static long add_code(char ***arr, size_t *n, size_t *cap, const char *code, size_t len)
+{
+	char *p;
+
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 1024;
+		char **a = realloc(*arr, nc * sizeof *a);
+		if (!a)
+			return -1;
+		*arr = a;
+		*cap = nc;
+	}
+	p = malloc(len + 1);
+	if (!p)
+		return -1;
+	memcpy(p, code, len);
+	p[len] = '\0';
+	(*arr)[*n] = p;
+	return (long)(*n)++;
+}
 
 static void warn(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(struct ctx *c, const char *fmt, ...)
@@ -294,12 +422,15 @@ static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 		got = set_get(&c->units, v->s, v->n);
 		if (got < 0)
 			return fail_col(l, ci, "引用了不存在的%s", ref_name(ref));
-		if (got != (ref == REF_GRID ? LV_GRID : LV_COMMUNITY))
-			return fail_col(l, ci, "不是%s（是%s）", ref_name(ref), level_cn((int)got));
+		if ((got & 7) != (ref == REF_GRID ? LV_GRID : LV_COMMUNITY))
+			return fail_col(l, ci, "不是%s（是%s）", ref_name(ref), level_cn((int)(got & 7)));
+		l->refv[ci] = got >> 3;
 		return 0;
 	case REF_PERSON:
-		if (set_get(&c->people, v->s, v->n) < 0)
+		got = set_get(&c->people, v->s, v->n);
+		if (got < 0)
 			return fail_col(l, ci, "引用了不存在的人员编号");
+		l->refv[ci] = got;
 		return 0;
 	case REF_COMPANY:
 		if (set_get(&c->companies, v->s, v->n) < 0)
@@ -542,44 +673,6 @@ static int reject(struct load *l, const struct csv_record *r, struct diag *d)
 	return store_step(st, d) == STORE_DONE ? 0 : -1;
 }
 
-/* Binds the parsed values and inserts the row; STORE_CONSTRAINT for a duplicate. */
-static int insert(struct load *l, struct diag *d)
-{
-	size_t i;
-	int k = 1;
-
-	store_reset(l->ins);
-	for (i = 0; i < l->t->ncols; i++, k++) {
-		struct val *v = &l->v[i];
-		switch (v->type) {
-		case STORE_INT: store_bind_int(l->ins, k, v->i); break;
-		case STORE_REAL: store_bind_double(l->ins, k, v->r); break;
-		case STORE_TEXT: store_bind_text_static(l->ins, k, v->s, (int)v->n); break;
-		default: store_bind_null(l->ins, k); break;
-		}
-	}
-	return store_step(l->ins, d);
-}
-
-static int save_extras(struct load *l, const struct csv_record *r, struct diag *d)
-{
-	size_t i;
-
-	for (i = 0; i < l->nextra; i++) {
-		int fc = l->extra_cols[i];
-		if ((size_t)fc >= r->nfields || r->lens[fc] == 0)
-			continue;
-		store_reset(l->ext);
-		store_bind_text(l->ext, 1, l->file, -1);
-		store_bind_int(l->ext, 2, r->line);
-		store_bind_text(l->ext, 3, l->extra_names[i], -1);
-		store_bind_text(l->ext, 4, r->fields[fc], (int)r->lens[fc]);
-		if (store_step(l->ext, d) != STORE_DONE)
-			return -1;
-	}
-	return 0;
-}
-
 /* Units wait for the whole file: a parent may come further down. */
 struct pending_unit {
 	long line;
@@ -758,7 +851,9 @@ static int units_finish(struct ctx *c, struct load *l, struct units_pending *up,
 				store_bind_int(st, 6, u->pop);
 			if (store_step(st, d) != STORE_DONE)
 				goto done;
-			if (set_put(&c->units, u->code, strlen(u->code), (uint32_t)u->level) < 0) {
+			long id = add_code(&c->unit_code, &c->nunit, &c->unit_cap, u->code, strlen(u->code));
+			if (id < 0 || id >= (1L << 24) ||
+			    set_put(&c->units, u->code, strlen(u->code), (uint32_t)(id << 3 | u->level)) < 0) {
 				diag_set(d, "内存不足");
 				goto done;
 			}
@@ -919,6 +1014,242 @@ static int check_record(struct ctx *c, struct load *l, const struct csv_record *
 	return check_row(c, l);
 }
 
+
+/* Seconds since 1970 of a normalised "YYYY-MM-DD HH:MM:SS". */
+static int64_t epoch_of(const char *s)
+{
+	long y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	long m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+	long hh = (s[11] - '0') * 10 + (s[12] - '0'), mi = (s[14] - '0') * 10 + (s[15] - '0');
+	long ss = (s[17] - '0') * 10 + (s[18] - '0');
+	long yy = y - (m <= 2), era = (yy >= 0 ? yy : yy - 399) / 400;
+	long yoe = yy - era * 400, doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+
+	return (int64_t)days * 86400 + hh * 3600 + mi * 60 + ss;
+}
+
+static int level_index(const char *s, size_t n)
+{
+	static const char *lv[] = {"网格", "社区", "街道", "部门", "区级"};
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (strlen(lv[i]) == n && memcmp(lv[i], s, n) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* The fact for key in map/array, created empty if absent; NULL on out of memory. */
+static struct fact *fact_at(struct factmap *map, struct fact **arr, size_t *n, size_t *cap, uint64_t key)
+{
+	int added;
+	long idx;
+
+	if (key == map->last_key && map->n)
+		return &(*arr)[map->last_idx];
+	idx = factmap_get(map, key, (uint32_t)*n, &added);
+	if (idx < 0)
+		return NULL;
+	map->last_key = key;
+	map->last_idx = (uint32_t)idx;
+	if (added) {
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 1024;
+			struct fact *p = realloc(*arr, nc * sizeof *p);
+			if (!p)
+				return NULL;
+			*arr = p;
+			*cap = nc;
+		}
+		memset(&(*arr)[*n], 0, sizeof **arr);
+		(*arr)[*n].key = key;
+		(*n)++;
+	}
+	return &(*arr)[idx];
+}
+
+/* The first bucket whose bound dt (seconds) is within; NBUCKET if none. */
+static int bucket_of(int64_t dt)
+{
+	int k = 0;
+
+	while (k < NBUCKET && dt > bucket_hours[k] * 3600)
+		k++;
+	return k;
+}
+
+static void fact_count(struct fact *f, int closed, int bucket, long sat)
+{
+	f->n++;
+	if (closed) {
+		f->closed++;
+		f->h[bucket]++;
+	} else {
+		f->a[bucket]++;
+	}
+	if (sat >= 1 && sat <= 5)
+		f->s[sat - 1]++;
+}
+
+/* Adds the event just loaded to the facts of its grid, its month and its reporter. */
+static int facts_add(struct ctx *c, const int *ec, const struct val *v, const long *refv)
+{
+	int ig = ec[0], ir = ec[1], ic = ec[2], il = ec[3], is = ec[4], ip = ec[5], isat = ec[6];
+	const char *rep = v[ir].s;
+	long year = (rep[0] - '0') * 1000 + (rep[1] - '0') * 100 + (rep[2] - '0') * 10 + (rep[3] - '0');
+	long month = (rep[5] - '0') * 10 + (rep[6] - '0');
+	int64_t t_rep = epoch_of(rep), dt;
+	int closed = 0, added, bucket;
+	long src = 0, idx, lv = 0, sat = 0;
+	uint64_t key;
+	struct fact *f;
+
+	if (year != c->end_year) {
+		snprintf(c->end_text, sizeof c->end_text, "%04ld-01-01 00:00:00", (year + 1) % 10000);
+		c->end_epoch = epoch_of(c->end_text);
+		c->end_year = year;
+	}
+	if (v[ic].type != STORE_NULL && memcmp(v[ic].s, c->end_text, 19) < 0)
+		closed = 1;
+	dt = closed ? epoch_of(v[ic].s) - t_rep : c->end_epoch - t_rep;
+	bucket = bucket_of(dt);
+	if (v[il].type != STORE_NULL)
+		lv = level_index(v[il].s, v[il].n);
+	if (v[isat].type == STORE_INT)
+		sat = (long)v[isat].i;
+	if (v[is].present) {
+		src = set_get(&c->sources, v[is].s, v[is].n);
+		if (src < 0) {
+			long id = add_code(&c->source_name, &c->nsource, &c->source_cap, v[is].s,
+					   v[is].n);
+			if (id < 0 || id >= 0xFFFF ||
+			    set_put(&c->sources, v[is].s, v[is].n, (uint32_t)id + 1) < 0)
+				return -1;
+			src = id + 1;
+		}
+	}
+	/* grid id: 24 bits | year: 12 | level: 3 | source: 16 */
+	key = (uint64_t)refv[ig] << 36 | (uint64_t)(year & 0xFFF) << 24 | (uint64_t)lv << 16 |
+	      (uint64_t)src;
+	f = fact_at(&c->fmap, &c->facts, &c->nfacts, &c->facts_cap, key);
+	if (!f)
+		return -1;
+	fact_count(f, closed, bucket, sat);
+	/* the county's month: year: 12 bits | month: 4 | level: 3 | source: 16 */
+	key = (uint64_t)(year & 0xFFF) << 24 | (uint64_t)month << 20 | (uint64_t)lv << 16 | (uint64_t)src;
+	f = fact_at(&c->mmap, &c->mfacts, &c->nmfacts, &c->mfacts_cap, key);
+	if (!f)
+		return -1;
+	fact_count(f, closed, bucket, sat);
+	if (v[ip].type != STORE_NULL) {
+		struct rfact *r;
+		/* person id: 24 bits | grid id: 24 | year: 12 */
+		key = (uint64_t)refv[ip] << 36 | (uint64_t)refv[ig] << 12 | (uint64_t)(year & 0xFFF);
+		idx = factmap_get(&c->rmap, key, (uint32_t)c->nrfacts, &added);
+		if (idx < 0)
+			return -1;
+		if (added) {
+			if (c->nrfacts == c->rfacts_cap) {
+				size_t cap = c->rfacts_cap ? c->rfacts_cap * 2 : 4096;
+				struct rfact *p = realloc(c->rfacts, cap * sizeof *p);
+				if (!p)
+					return -1;
+				c->rfacts = p;
+				c->rfacts_cap = cap;
+			}
+			memset(&c->rfacts[c->nrfacts], 0, sizeof c->rfacts[0]);
+			c->rfacts[c->nrfacts].key = key;
+			c->nrfacts++;
+		}
+		r = &c->rfacts[idx];
+		r->n++;
+		r->closed += closed;
+	}
+	return 0;
+}
+
+/* Binds the measures of f from column col on; returns the next column. */
+static int bind_measures(struct store_stmt *st, int col, const struct fact *f)
+{
+	int k, rated = 0;
+	int64_t cum;
+
+	store_bind_int(st, col++, f->n);
+	store_bind_int(st, col++, f->closed);
+	for (k = 0, cum = 0; k < NBUCKET; k++)
+		store_bind_int(st, col++, cum += f->h[k]);
+	for (k = 0, cum = 0; k < NBUCKET; k++)
+		store_bind_int(st, col++, cum += f->a[k]);
+	for (k = 0; k < 5; k++)
+		rated += f->s[k];
+	store_bind_int(st, col++, rated);
+	for (k = 0; k < 5; k++)
+		store_bind_int(st, col++, f->s[k]);
+	return col;
+}
+
+#define MEASURE_MARKS "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
+
+/* Writes the facts gathered while loading events. */
+static int facts_write(struct ctx *c, struct diag *d)
+{
+	static const char *lv[] = {NULL, "网格", "社区", "街道", "部门", "区级"};
+	struct store_stmt *st = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (store_prepare(c->s, "INSERT INTO event_facts VALUES(?,?,?,?," MEASURE_MARKS ")", &st, d) < 0)
+		return -1;
+	for (i = 0; i < c->nfacts; i++) {
+		const struct fact *f = &c->facts[i];
+		long src = (long)(f->key & 0xFFFF);
+		store_reset(st);
+		store_bind_text(st, 1, c->unit_code[f->key >> 36], -1);
+		store_bind_int(st, 2, (int64_t)(f->key >> 24 & 0xFFF));
+		store_bind_text(st, 3, lv[f->key >> 16 & 7], -1);
+		store_bind_text(st, 4, src ? c->source_name[src - 1] : NULL, -1);
+		bind_measures(st, 5, f);
+		if (store_step(st, d) != STORE_DONE)
+			goto done;
+	}
+	store_finalize(st);
+	st = NULL;
+	if (store_prepare(c->s, "INSERT INTO month_facts VALUES(?,?,?,?," MEASURE_MARKS ")", &st, d) < 0)
+		return -1;
+	for (i = 0; i < c->nmfacts; i++) {
+		const struct fact *f = &c->mfacts[i];
+		long src = (long)(f->key & 0xFFFF);
+		store_reset(st);
+		store_bind_int(st, 1, (int64_t)(f->key >> 24 & 0xFFF));
+		store_bind_int(st, 2, (int64_t)(f->key >> 20 & 0xF));
+		store_bind_text(st, 3, lv[f->key >> 16 & 7], -1);
+		store_bind_text(st, 4, src ? c->source_name[src - 1] : NULL, -1);
+		bind_measures(st, 5, f);
+		if (store_step(st, d) != STORE_DONE)
+			goto done;
+	}
+	store_finalize(st);
+	st = NULL;
+	if (store_prepare(c->s, "INSERT INTO reporter_facts VALUES(?1,?2,?3,?4,?5)", &st, d) < 0)
+		return -1;
+	for (i = 0; i < c->nrfacts; i++) {
+		const struct rfact *r = &c->rfacts[i];
+		store_reset(st);
+		store_bind_text(st, 1, c->person_code[r->key >> 36], -1);
+		store_bind_text(st, 2, c->unit_code[r->key >> 12 & 0xFFFFFF], -1);
+		store_bind_int(st, 3, (int64_t)(r->key & 0xFFF));
+		store_bind_int(st, 4, r->n);
+		store_bind_int(st, 5, r->closed);
+		if (store_step(st, d) != STORE_DONE)
+			goto done;
+	}
+	rc = 0;
+done:
+	store_finalize(st);
+	return rc;
+}
+
 static int record_file(struct store *s, const char *file, const char *status, const char *enc,
 		       const struct load *l, const char *unknown, const char *msg, int seq,
 		       struct diag *d)
@@ -951,6 +1282,346 @@ static unsigned long long file_size(const char *path)
 	return stat(path, &sb) == 0 ? (unsigned long long)sb.st_size : 0;
 }
 
+
+/* ---- the writer thread ----
+ * While a file loads, one thread reads and checks records and another does
+ * the SQLite work (inserts, rejects, extras, event facts), so the two halves
+ * run on two cores. The reader serialises each checked row into a batch;
+ * batches alternate between the two threads (double buffering). Only the
+ * writer touches the store while a file loads. */
+
+enum { OP_ROW = 1, OP_REJECT, OP_EXTRA };
+#define BATCH_BYTES ((size_t)1 << 20)
+
+struct wq {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct buf b[2];
+	int full[2];     /* batch i waits for the writer */
+	int cur;         /* batch the reader fills */
+	int done;        /* the reader is finished */
+	int failed;      /* the writer met an error (err) */
+	int started;
+	struct diag err;
+	struct ctx *c;
+	struct load *l;
+	/* writer-side scratch */
+	struct val v[32];
+	long refv[32];
+	struct buf reason;
+};
+
+static void put_u32(struct buf *b, uint32_t x)
+{
+	buf_append(b, &x, sizeof x);
+}
+
+static void put_i64(struct buf *b, int64_t x)
+{
+	buf_append(b, &x, sizeof x);
+}
+
+/* A string: its length (UINT32_MAX for NULL) and bytes. */
+static void put_str(struct buf *b, const char *s, size_t n)
+{
+	put_u32(b, s ? (uint32_t)n : UINT32_MAX);
+	if (s)
+		buf_append(b, s, n);
+}
+
+struct rd {
+	const char *p, *end;
+};
+
+static uint32_t get_u32(struct rd *r)
+{
+	uint32_t x;
+
+	memcpy(&x, r->p, sizeof x);
+	r->p += sizeof x;
+	return x;
+}
+
+static int64_t get_i64(struct rd *r)
+{
+	int64_t x;
+
+	memcpy(&x, r->p, sizeof x);
+	r->p += sizeof x;
+	return x;
+}
+
+static const char *get_str(struct rd *r, size_t *n)
+{
+	uint32_t len = get_u32(r);
+	const char *s;
+
+	if (len == UINT32_MAX) {
+		*n = 0;
+		return NULL;
+	}
+	s = r->p;
+	r->p += len;
+	*n = len;
+	return s;
+}
+
+static int w_reject(struct wq *q, int64_t line, int64_t col, const char *colname, size_t cn,
+		    const char *reason, size_t rn, const char *raw, size_t rawn)
+{
+	struct load *l = q->l;
+	struct store_stmt *st = l->rej;
+
+	l->rejected++;
+	store_reset(st);
+	store_bind_text(st, 1, l->file, -1);
+	store_bind_int(st, 2, line);
+	if (col > 0)
+		store_bind_int(st, 3, col);
+	store_bind_text(st, 4, colname, (int)cn);
+	store_bind_text(st, 5, reason, (int)rn);
+	store_bind_text(st, 6, raw, (int)rawn);
+	return store_step(st, &q->err) == STORE_DONE ? 0 : -1;
+}
+
+/* Carries out one batch of operations. */
+static int w_batch(struct wq *q, const struct buf *b)
+{
+	struct load *l = q->l;
+	struct rd r = {b->data, b->data + b->len};
+	size_t i, n, rawn, cn, rn;
+	const char *raw, *cname, *reason;
+
+	while (r.p < r.end) {
+		int op = (unsigned char)*r.p++;
+		int64_t line = get_i64(&r);
+		if (op == OP_REJECT) {
+			int64_t col = get_i64(&r);
+			cname = get_str(&r, &cn);
+			reason = get_str(&r, &rn);
+			raw = get_str(&r, &rawn);
+			if (w_reject(q, line, col, cname, cn, reason, rn, raw, rawn) < 0)
+				return -1;
+			continue;
+		}
+		if (op == OP_EXTRA) {
+			cname = get_str(&r, &cn);
+			reason = get_str(&r, &rn);
+			store_reset(l->ext);
+			store_bind_text(l->ext, 1, l->file, -1);
+			store_bind_int(l->ext, 2, line);
+			store_bind_text(l->ext, 3, cname, (int)cn);
+			store_bind_text(l->ext, 4, reason, (int)rn);
+			if (store_step(l->ext, &q->err) != STORE_DONE)
+				return -1;
+			continue;
+		}
+		/* OP_ROW */
+		raw = get_str(&r, &rawn);
+		store_reset(l->ins);
+		for (i = 0; i < l->t->ncols; i++) {
+			struct val *v = &q->v[i];
+			v->type = (unsigned char)*r.p++;
+			v->present = v->type != STORE_NULL;
+			q->refv[i] = (long)get_i64(&r);
+			switch (v->type) {
+			case STORE_INT:
+				v->i = get_i64(&r);
+				store_bind_int(l->ins, (int)i + 1, v->i);
+				break;
+			case STORE_REAL:
+				memcpy(&v->r, r.p, sizeof v->r);
+				r.p += sizeof v->r;
+				store_bind_double(l->ins, (int)i + 1, v->r);
+				break;
+			case STORE_TEXT:
+				v->s = get_str(&r, &n);
+				v->n = n;
+				store_bind_text_static(l->ins, (int)i + 1, v->s, (int)v->n);
+				break;
+			default:
+				store_bind_null(l->ins, (int)i + 1);
+			}
+		}
+		switch (store_step(l->ins, &q->err)) {
+		case STORE_DONE:
+			l->loaded++;
+			if (l->kind == T_EVENTS && facts_add(q->c, l->ev_cols, q->v, q->refv) < 0) {
+				diag_set(&q->err, "内存不足");
+				return -1;
+			}
+			break;
+		case STORE_CONSTRAINT: {
+			int idcol = l->kind == T_CHECKS ? -1 : 0;
+			buf_reset(&q->reason);
+			if (idcol < 0) {
+				buf_puts(&q->reason, "同一企业、社区、季度、考评项目的记录重复");
+			} else {
+				buf_puts(&q->reason, l->headers[0]);
+				buf_putc(&q->reason, ' ');
+				quote_value(&q->reason, q->v[0].s, q->v[0].n);
+				buf_puts(&q->reason, " 编号重复");
+			}
+			if (w_reject(q, line, idcol < 0 ? 0 : l->colmap[0] + 1,
+				     idcol < 0 ? NULL : l->headers[0], idcol < 0 ? 0 : strlen(l->headers[0]),
+				     q->reason.data, q->reason.len, raw, rawn) < 0)
+				return -1;
+			break;
+		}
+		default:
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void *w_main(void *arg)
+{
+	struct wq *q = arg;
+	int i;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		if (q->full[0] && q->full[1])
+			i = q->cur; /* the older: the reader waits to refill it */
+		else if (q->full[0] || q->full[1])
+			i = q->full[0] ? 0 : 1;
+		else if (q->done)
+			break;
+		else {
+			pthread_cond_wait(&q->cv, &q->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&q->mu);
+		if (!q->failed && w_batch(q, &q->b[i]) < 0)
+			q->failed = 1;
+		pthread_mutex_lock(&q->mu);
+		buf_reset(&q->b[i]);
+		q->full[i] = 0;
+		pthread_cond_broadcast(&q->cv);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+static int wq_start(struct wq *q, struct ctx *c, struct load *l)
+{
+	memset(q, 0, sizeof *q);
+	q->c = c;
+	q->l = l;
+	buf_init(&q->b[0], 0);
+	buf_init(&q->b[1], 0);
+	buf_init(&q->reason, 0);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	if (pthread_create(&q->th, NULL, w_main, q) != 0)
+		return -1;
+	q->started = 1;
+	return 0;
+}
+
+/* Hands the current batch to the writer when it is big enough (or force). */
+static int wq_flush(struct wq *q, int force)
+{
+	int i = q->cur;
+
+	if (q->b[i].failed)
+		return diag_set(&q->err, "内存不足"), q->failed = 1, -1;
+	if (!force && q->b[i].len < BATCH_BYTES)
+		return 0;
+	if (q->b[i].len == 0)
+		return 0;
+	pthread_mutex_lock(&q->mu);
+	q->full[i] = 1;
+	q->cur = 1 - i;
+	pthread_cond_broadcast(&q->cv);
+	while (q->full[q->cur])
+		pthread_cond_wait(&q->cv, &q->mu);
+	pthread_mutex_unlock(&q->mu);
+	return q->failed ? -1 : 0;
+}
+
+/* Ends the writer; returns -1 (d filled) if it failed. */
+static int wq_finish(struct wq *q, struct diag *d)
+{
+	int rc = 0;
+
+	if (!q->started)
+		return 0;
+	wq_flush(q, 1);
+	pthread_mutex_lock(&q->mu);
+	q->done = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(q->th, NULL);
+	q->started = 0;
+	if (q->failed) {
+		*d = q->err;
+		rc = -1;
+	}
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+	buf_release(&q->b[0]);
+	buf_release(&q->b[1]);
+	buf_release(&q->reason);
+	return rc;
+}
+
+static int q_reject(struct wq *q, struct load *l, const struct csv_record *r)
+{
+	struct buf *b = &q->b[q->cur];
+
+	buf_putc(b, OP_REJECT);
+	put_i64(b, r->line);
+	put_i64(b, l->reject_col);
+	put_str(b, l->reject_colname, l->reject_colname ? strlen(l->reject_colname) : 0);
+	put_str(b, l->reason.data ? l->reason.data : "", l->reason.len);
+	put_str(b, r->raw, r->rawlen);
+	return wq_flush(q, 0);
+}
+
+static int q_extras(struct wq *q, struct load *l, const struct csv_record *r)
+{
+	struct buf *b = &q->b[q->cur];
+	size_t i;
+
+	for (i = 0; i < l->nextra; i++) {
+		int fc = l->extra_cols[i];
+		if ((size_t)fc >= r->nfields || r->lens[fc] == 0)
+			continue;
+		buf_putc(b, OP_EXTRA);
+		put_i64(b, r->line);
+		put_str(b, l->extra_names[i], strlen(l->extra_names[i]));
+		put_str(b, r->fields[fc], r->lens[fc]);
+	}
+	return 0;
+}
+
+static int q_row(struct wq *q, struct load *l, const struct csv_record *r)
+{
+	struct buf *b = &q->b[q->cur];
+	size_t i;
+
+	buf_putc(b, OP_ROW);
+	put_i64(b, r->line);
+	put_str(b, r->raw, r->rawlen);
+	for (i = 0; i < l->t->ncols; i++) {
+		const struct val *v = &l->v[i];
+		buf_putc(b, (char)v->type);
+		put_i64(b, l->refv[i]);
+		switch (v->type) {
+		case STORE_INT: put_i64(b, v->i); break;
+		case STORE_REAL: buf_append(b, &v->r, sizeof v->r); break;
+		case STORE_TEXT: put_str(b, v->s, v->n); break;
+		default: break;
+		}
+	}
+	if (l->nextra)
+		q_extras(q, l, r);
+	return wq_flush(q, 0);
+}
+
 /* Loads one file; returns 0 or -1 (fatal, d set). */
 static int load_file(struct ctx *c, const struct schema_table *t, const char *path,
 		     const char *file, int seq, struct ingest_totals *tot, struct diag *d)
@@ -960,21 +1631,29 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 	struct csv_record rec;
 	struct units_pending up;
 	struct buf unknown;
+	struct wq q;
 	enum tkind kind = table_kind(t->name);
 	int is_units = kind == T_UNITS;
 	int is_people = kind == T_PEOPLE;
 	int is_companies = kind == T_COMPANIES;
-	int idcol = col_index(t, t->cols[0].name);
 	unsigned long long total = file_size(path);
 	int got, rc = -1;
 
 	memset(&l, 0, sizeof l);
 	memset(&up, 0, sizeof up);
+	memset(&q, 0, sizeof q);
 	buf_init(&unknown, 0);
 	buf_init(&l.reason, 0);
 	l.s = c->s;
 	l.t = t;
 	l.kind = kind;
+	if (kind == T_EVENTS) {
+		static const char *ev[7] = {"grid", "reported_at", "closed_at", "level", "source",
+					    "reporter", "satisfaction"};
+		int k;
+		for (k = 0; k < 7; k++)
+			l.ev_cols[k] = col_index(t, ev[k]);
+	}
 	l.file = file;
 	l.path = path;
 	if (csvread_open(&rd, path, d) < 0)
@@ -993,11 +1672,16 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 		warn(c, "%s 有未识别的列（已另存，不参与计算）：%s", file, unknown.data);
 	up.parent_col = is_units && l.colmap[col_index(t, "parent")] >= 0
 				? l.colmap[col_index(t, "parent")] + 1 : 0;
+	if (wq_start(&q, c, &l) < 0) {
+		diag_set(d, "无法启动写入线程");
+		goto done;
+	}
 	while ((got = csvread_next(rd, &rec, d)) == 1) {
 		int ck;
 		if (all_empty(&rec))
 			continue;
 		l.read++;
+		memset(l.refv, 0, sizeof l.refv);
 		ck = check_record(c, &l, &rec);
 		if (ck == 0 && is_units) {
 			ck = units_add(&up, &l, &rec);
@@ -1005,38 +1689,37 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 				diag_set(d, "内存不足");
 				goto done;
 			}
-			if (ck == 0 && save_extras(&l, &rec, d) < 0)
+			if (ck == 0 && l.nextra)
+				q_extras(&q, &l, &rec);
+		} else if (ck == 0) {
+			/* Codes that later files refer to are known as soon as checked;
+			 * a duplicate the writer rejects was known already. */
+			if (is_companies && set_put(&c->companies, l.v[0].s, l.v[0].n, 0) < 0) {
+				diag_set(d, "内存不足");
 				goto done;
-			if (ck < 0 && reject(&l, &rec, d) < 0)
-				goto done;
-			continue;
-		}
-		if (ck == 0) {
-			int st = insert(&l, d);
-			if (st == STORE_CONSTRAINT) {
-				if (kind == T_CHECKS)
-					fail_col(&l, -1, "同一企业、社区、季度、考评项目的记录重复");
-				else
-					fail_col(&l, idcol, "编号重复");
-				ck = -1;
-			} else if (st != STORE_DONE) {
-				goto done;
-			} else {
-				l.loaded++;
-				if ((is_people || is_companies) &&
-				    set_put(is_people ? &c->people : &c->companies, l.v[0].s, l.v[0].n, 0) < 0) {
+			}
+			if (is_people) {
+				long id = add_code(&c->person_code, &c->nperson, &c->person_cap, l.v[0].s,
+						   l.v[0].n);
+				if (id < 0 || id >= (1L << 24) ||
+				    set_put(&c->people, l.v[0].s, l.v[0].n, (uint32_t)id) < 0) {
 					diag_set(d, "内存不足");
 					goto done;
 				}
-				if (l.nextra && save_extras(&l, &rec, d) < 0)
-					goto done;
 			}
+			if (q_row(&q, &l, &rec) < 0)
+				break;
+			if (c->h && c->h->progress && (l.read & 0xffff) == 0)
+				c->h->progress(file, l.read, csvread_offset(rd), total, 0, c->h->arg);
+			continue;
 		}
-		if (ck < 0 && reject(&l, &rec, d) < 0)
-			goto done;
+		if (ck < 0 && q_reject(&q, &l, &rec) < 0)
+			break;
 		if (c->h && c->h->progress && (l.read & 0xffff) == 0)
 			c->h->progress(file, l.read, csvread_offset(rd), total, 0, c->h->arg);
 	}
+	if (wq_finish(&q, d) < 0)
+		goto done;
 	if (got < 0)
 		goto done;
 	if (is_units && units_finish(c, &l, &up, d) < 0)
@@ -1053,6 +1736,10 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 	tot->rows_rejected += l.rejected;
 	rc = 0;
 done:
+	if (q.started) {
+		struct diag ignored;
+		wq_finish(&q, &ignored);
+	}
 	if (rc < 0 && !d->file[0]) {
 		size_t n = strlen(path);
 		if (n >= sizeof d->file)
@@ -1152,6 +1839,8 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 		tot->files_found++;
 		if (load_file(&c, t, path, want, (int)i, tot, d) < 0)
 			goto done;
+		if (strcmp(t->name, "events") == 0 && facts_write(&c, d) < 0)
+			goto done;
 	}
 	for (i = 0; i < nnames; i++)
 		if (!used[i] && strlen(names[i]) > 4 &&
@@ -1179,6 +1868,22 @@ done:
 	set_free(&c.units);
 	set_free(&c.people);
 	set_free(&c.companies);
+	set_free(&c.sources);
+	for (i = 0; i < c.nunit; i++)
+		free(c.unit_code[i]);
+	for (i = 0; i < c.nperson; i++)
+		free(c.person_code[i]);
+	for (i = 0; i < c.nsource; i++)
+		free(c.source_name[i]);
+	free(c.unit_code);
+	free(c.person_code);
+	free(c.source_name);
+	factmap_free(&c.fmap);
+	factmap_free(&c.rmap);
+	factmap_free(&c.mmap);
+	free(c.mfacts);
+	free(c.facts);
+	free(c.rfacts);
 	buf_release(&c.msg);
 	return rc;
 }

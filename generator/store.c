@@ -29,6 +29,12 @@ struct store_stmt {
 	struct store *s;
 };
 
+#define FACT_MEASURES                                                                            \
+	", n INTEGER NOT NULL, closed INTEGER NOT NULL, h24 INTEGER, h48 INTEGER, h72 INTEGER,"   \
+	" h120 INTEGER, h168 INTEGER, h240 INTEGER, h360 INTEGER, h720 INTEGER, a24 INTEGER,"      \
+	" a48 INTEGER, a72 INTEGER, a120 INTEGER, a168 INTEGER, a240 INTEGER, a360 INTEGER,"      \
+	" a720 INTEGER, rated INTEGER, s1 INTEGER, s2 INTEGER, s3 INTEGER, s4 INTEGER, s5 INTEGER"
+
 /* Input tables: one per file of the exchange format. */
 static const char SCHEMA_INPUT[] =
 	"CREATE TABLE units(code TEXT PRIMARY KEY, name TEXT NOT NULL,"
@@ -70,10 +76,28 @@ static const char SCHEMA_INPUT[] =
 	" unknown_columns TEXT, message TEXT, seq INTEGER);\n"
 	"CREATE TABLE rejects(file TEXT NOT NULL, line INTEGER NOT NULL, col INTEGER,"
 	" column_name TEXT, reason TEXT NOT NULL, raw TEXT);\n"
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);\n";
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);\n"
+	/* Event facts: events summed up at load, so that scoring and reports
+	 * never scan millions of events. A row of event_facts counts the events
+	 * of one grid reported in one year with one settlement level and source;
+	 * month_facts the same for the whole data by month. "In the period"
+	 * means closed before 1 January of the year after reported_at's year.
+	 * closed: closed in the period. hN: closed in the period within N hours
+	 * of being reported. aN: still open at the period's end, reported at
+	 * most N hours before it (not yet overdue for a limit of N hours).
+	 * sK: rated K (1..5); rated = s1 + ... + s5. */
+	"CREATE TABLE event_facts(grid TEXT NOT NULL, year INTEGER NOT NULL,"
+	" level TEXT, source TEXT" FACT_MEASURES ");\n"
+	"CREATE TABLE month_facts(year INTEGER NOT NULL, month INTEGER NOT NULL,"
+	" level TEXT, source TEXT" FACT_MEASURES ");\n"
+	/* Events by reporter (people.id), grid and year: reported and closed in the period. */
+	"CREATE TABLE reporter_facts(reporter TEXT NOT NULL, grid TEXT NOT NULL,"
+	" year INTEGER NOT NULL, n INTEGER NOT NULL, closed INTEGER NOT NULL,"
+	" PRIMARY KEY(reporter, grid, year));\n";
 
 /* Indexes that scoring needs, built after the bulk load. */
 static const char SCHEMA_INDEXES[] =
+	"CREATE INDEX IF NOT EXISTS event_facts_grid ON event_facts(grid, year);\n"
 	"CREATE INDEX IF NOT EXISTS people_unit ON people(unit);\n"
 	"CREATE INDEX IF NOT EXISTS visits_grid ON visits(grid, round);\n"
 	"CREATE INDEX IF NOT EXISTS evaluations_target ON evaluations(target_kind, target);\n"
