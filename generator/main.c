@@ -20,7 +20,10 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "html.h"
 #include "ingest.h"
+#include "model.h"
+#include "report.h"
 #include "rules.h"
 #include "store.h"
 
@@ -376,16 +379,54 @@ static int export_csv(struct store *s, const char *out, struct diag *d)
 	return 0;
 }
 
-/* Writes every output of the database at db into the folder out. */
+static void render_progress(const char *what, long done, long total, void *arg)
+{
+	(void)arg;
+	if (!tty)
+		return;
+	if (done >= total)
+		fprintf(stderr, "\r\033[K");
+	else
+		fprintf(stderr, "\r\033[K生成%s：%ld/%ld", what, done, total);
+}
+
+static int make_dir(const char *dir, struct diag *d)
+{
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
+	return 0;
+}
+
+/* Writes every output of the database at db into the folder out: the result
+ * tables as CSV, the charts, the HTML site and the PDF documents. */
 static int render_into(const char *db, const char *out, const struct opts *o, struct diag *d)
 {
 	struct store *s = NULL;
-	int rc;
+	struct model *m = NULL;
+	char html[4200], svg[4300], png[4200];
+	int rc = -1;
 
-	(void)o;
+	if (path_join(html, sizeof html, out, "/", "html") < 0 ||
+	    path_join(svg, sizeof svg, html, "/", "charts") < 0 ||
+	    path_join(png, sizeof png, out, "/", "charts") < 0)
+		return diag_set(d, "路径过长：“%s”", out);
 	if (store_open(&s, db, STORE_READONLY, d) < 0)
 		return -1;
-	rc = export_csv(s, out, d);
+	if (make_dir(out, d) < 0 || export_csv(s, out, d) < 0)
+		goto done;
+	if (model_build(s, 0, &m, d) < 0)
+		goto done;
+	if (make_dir(html, d) < 0 || make_dir(svg, d) < 0 || make_dir(png, d) < 0)
+		goto done;
+	if (model_charts(m, svg, png, d) < 0)
+		goto done;
+	if (html_render(s, m, o->templates, html, render_progress, NULL, d) < 0)
+		goto done;
+	if (report_write(s, m, o->templates, png, out, render_progress, NULL, d) < 0)
+		goto done;
+	rc = 0;
+done:
+	model_free(m);
 	store_close(s);
 	return rc;
 }
