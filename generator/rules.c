@@ -104,7 +104,7 @@ static const char *const input_tables[][2] = {
 
 /* Where the data years come from: table, date column. */
 static const char *const year_sources[][2] = {
-	{"events", "reported_at"},   {"services", "date"},       {"wishes", "published_at"},
+	{"event_facts", "year"},      {"services", "date"},       {"wishes", "published_at"},
 	{"visits", "date"},          {"evaluations", "date"},    {"complaints", "date"},
 	{"incidents", "date"},       {"projects", "completed_at"}, {"property_checks", "quarter"},
 };

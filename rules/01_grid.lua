@@ -1,12 +1,13 @@
 -- 01_grid.lua  网格考核：按得分分三个等次落实网格工作经费
--- 数据：units（网格及户数）、events（网格事件）、visits（敲门走访，可缺）
+-- 数据：units（网格及户数）、events（网格事件，读其汇总表 event_facts）、visits（敲门走访，可缺）
 -- 结果：grid_tiers；每项得分记入 score_items，可用 kaoping explain 网格编码 查看
 -- 修改权重、时限、档次线或经费只需改下面的 P 表，不必读后面的代码。
 
 local P = {
   name = "网格考核",
 
-  -- 各办结层级的办结时限（小时）：网格预警、社区吹哨、街道统筹、部门报到、区级办结
+  -- 各办结层级的办结时限（小时，只能取 24、48、72、120、168、240、360、720）：
+  -- 网格预警、社区吹哨、街道统筹、部门报到、区级办结
   time_limit = {
     { level = "网格", hours = 72 },
     { level = "社区", hours = 120 },
@@ -35,45 +36,44 @@ local P = {
 
 -- ===== 以下为计算过程 =====
 
+-- The time limits of P must be ones that event_facts counts (columns hN, aN): check them first.
+local HOURS = { 24, 48, 72, 120, 168, 240, 360, 720 }
+local function check_hours(name, h)
+  for _, v in ipairs(HOURS) do if h == v then return end end
+  error(string.format("参数 %s = %s 无效：办结时限只能取 %s 小时之一", name, tostring(h), table.concat(HOURS, "、")))
+end
+for i, t in ipairs(P.time_limit) do check_hours(string.format("P.time_limit[%d].hours（%s）", i, tostring(t.level)), t.hours) end
+check_hours("P.default_hours", P.default_hours)
+
 if not kp.need(P.name, { "units", "events" }) then return end
 
 local y = kp.year
 local from, to = kp.period(y)
 
--- CASE level WHEN ? THEN ? ... ELSE ? END: the time limit in seconds, by level
-local limit_sql, limit_args = { "CASE level" }, {}
-local limit_text = {}
+-- CASE level WHEN ? THEN hN ... ELSE hN END: the events closed within their level's limit
+local on_time, args, limit_text = { "CASE level" }, {}, {}
 for _, t in ipairs(P.time_limit) do
-  limit_sql[#limit_sql + 1] = "WHEN ? THEN ?"
-  limit_args[#limit_args + 1] = t.level
-  limit_args[#limit_args + 1] = t.hours * 3600
+  on_time[#on_time + 1] = string.format("WHEN ? THEN h%d", t.hours)
+  args[#args + 1] = t.level
   limit_text[#limit_text + 1] = t.level .. " " .. t.hours
 end
-limit_sql[#limit_sql + 1] = "ELSE ? END"
-limit_args[#limit_args + 1] = P.default_hours * 3600
-limit_sql = table.concat(limit_sql, " ")
+on_time[#on_time + 1] = string.format("ELSE h%d END", P.default_hours)
+local satisfied = {}   -- the columns sK of the ratings K >= satisfied_at
+for k = 1, 5 do if k >= P.satisfaction.satisfied_at then satisfied[#satisfied + 1] = "s" .. k end end
+args[#args + 1] = "网格"
+for _, v in ipairs(P.activity.sources) do args[#args + 1] = v end
+args[#args + 1] = y
 
-local args = {}
-local function add(...) for _, v in ipairs({ ... }) do args[#args + 1] = v end end
-add(to, to)
-for _, v in ipairs(limit_args) do add(v) end
-add(to, "网格", P.satisfaction.satisfied_at)
-for _, v in ipairs(P.activity.sources) do add(v) end
-add(from, to)
-
--- One pass over the year's events, grouped by grid.
+-- The year's events by grid, from the facts summed up at ingest (never scan events).
 local ev = {}
 for _, r in ipairs(kp.query([[
-  SELECT grid,
-         count(*) AS n,
-         coalesce(sum(closed_at < ?), 0) AS closed,
-         coalesce(sum(closed_at < ? AND unixepoch(closed_at) - unixepoch(reported_at) <= ]] .. limit_sql .. [[), 0) AS on_time,
-         coalesce(sum(closed_at < ? AND level = ?), 0) AS in_grid,
-         count(satisfaction) AS rated,
-         coalesce(sum(satisfaction >= ?), 0) AS satisfied,
-         coalesce(sum(source IN (]] .. kp.marks(#P.activity.sources) .. [[)), 0) AS reports
-  FROM events WHERE reported_at >= ? AND reported_at < ?
-  GROUP BY grid]], table.unpack(args))) do
+  SELECT grid, sum(n) AS n, sum(closed) AS closed,
+         sum(]] .. table.concat(on_time, " ") .. [[) AS on_time,
+         sum(CASE WHEN level = ? THEN closed ELSE 0 END) AS in_grid,
+         sum(rated) AS rated,
+         sum(]] .. (#satisfied > 0 and table.concat(satisfied, " + ") or "0") .. [[) AS satisfied,
+         sum(CASE WHEN source IN (]] .. kp.marks(#P.activity.sources) .. [[) THEN n ELSE 0 END) AS reports
+  FROM event_facts WHERE year = ? GROUP BY grid]], table.unpack(args))) do
   ev[r.grid] = r
 end
 

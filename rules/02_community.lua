@@ -1,6 +1,6 @@
 -- 02_community.lua  社区考评：全县排名（含名次变化）与“五星”支部评定
--- 数据：units、events、evaluations（对象类型 社区）、wishes、services、complaints、
---       projects、branches、incidents（均可缺，缺者该项记 0 分或该星条件不达标）
+-- 数据：units、events（读其汇总表 event_facts）、evaluations（对象类型 社区）、wishes、
+--       services、complaints、projects、branches、incidents（均可缺，缺者该项记 0 分或该星条件不达标）
 -- 结果：community_ranking、community_stars；上年名次用同一套规则按上一年数据计算。
 -- 一票否决：本年度社区（或其网格）发生“重大”事项的，照常显示得分，但不评星、不奖励、
 -- 排名置于所有未被否决的社区之后（vetoed = 1）。
@@ -78,14 +78,14 @@ local cover = by_code(kp.query([[
            kp.marks(#P.branch_kinds) .. [[))) AS covered
   FROM units g WHERE g.level = 'grid' GROUP BY g.parent]], table.unpack(P.branch_kinds)))
 
--- Events by grid (the scan follows an index on events(grid, ...) when there is one),
--- summed up to the community here.
+-- Events by grid, from the facts summed up at ingest (never scan events): reported in the
+-- year and closed in it; summed up to the community here.
 local events = {}
 local function load_events(y)
-  local from, to = kp.period(y)
   for _, r in ipairs(kp.query([[
-    SELECT grid, count(*) AS n, coalesce(sum(closed_at < ?), 0) AS closed
-    FROM events WHERE reported_at >= ? AND reported_at < ? GROUP BY grid]], to, from, to)) do
+    SELECT grid, sum(n) AS n, sum(closed) AS closed
+    FROM event_facts WHERE year = ?
+    GROUP BY grid]], y)) do
     local c = grid_of[r.grid]
     if c then
       local key = y .. "/" .. c

@@ -1,6 +1,6 @@
 -- 04_points.lua  积分制：按角色分类计分、角色内排名、“最美”候选
--- 数据：people；events（上报人、所属网格）、visits（走访人）、services（人员编号）、
---       wishes（认领人）、projects（报到单位），缺者该项记 0 分
+-- 数据：people；events（上报人、所属网格；读其汇总表 reporter_facts、event_facts）、
+--       visits（走访人）、services（人员编号）、wishes（认领人）、projects（报到单位），缺者该项记 0 分
 -- 结果：points（candidate = 1 为“最美”候选）；kaoping explain 人员编号 查看明细。
 
 local P = {
@@ -37,7 +37,7 @@ local P = {
     },
   },
 
-  -- 办结时限（小时），用于判断超期：年内超时办结，或到年底仍未办结且已超时
+  -- 办结时限（小时，只能取 24、48、72、120、168、240、360、720），用于判断超期：年内超时办结，或到年底仍未办结且已超时
   time_limit = {
     { level = "网格", hours = 72 },
     { level = "社区", hours = 120 },
@@ -52,6 +52,14 @@ local P = {
 
 -- ===== 以下为计算过程 =====
 
+-- The time limits of P must be ones that event_facts counts (columns hN, aN): check them first.
+local HOURS = { 24, 48, 72, 120, 168, 240, 360, 720 }
+local function check_hours(name, h)
+  for _, v in ipairs(HOURS) do if h == v then return end end
+  error(string.format("参数 %s = %s 无效：办结时限只能取 %s 小时之一", name, tostring(h), table.concat(HOURS, "、")))
+end
+for i, t in ipairs(P.time_limit) do check_hours(string.format("P.time_limit[%d].hours（%s）", i, tostring(t.level)), t.hours) end
+check_hours("P.default_hours", P.default_hours)
 if not kp.need(P.name, { "people" }) then return end
 
 local y = kp.year
@@ -63,29 +71,21 @@ local m = {}   -- metric -> id (or grid) -> value
 for k in pairs(units) do m[k] = {} end
 
 if kp.has("events") then
+  -- from the facts summed up at ingest (never scan events); overdue = n - hN - aN, N the level's limit
+  for _, r in ipairs(kp.query("SELECT reporter, sum(closed) AS v FROM reporter_facts WHERE year = ? GROUP BY reporter", y)) do
+    m.events_valid[r.reporter] = r.v
+  end
   local lim, args = { "CASE level" }, {}
   for _, t in ipairs(P.time_limit) do
-    lim[#lim + 1] = "WHEN ? THEN ?"
+    lim[#lim + 1] = string.format("WHEN ? THEN h%d + a%d", t.hours, t.hours)
     args[#args + 1] = t.level
-    args[#args + 1] = t.hours * 3600
   end
-  lim[#lim + 1] = "ELSE ? END"
-  args[#args + 1] = P.default_hours * 3600
-  local all = { to, to, to }
-  for _, v in ipairs(args) do all[#all + 1] = v end
-  all[#all + 1] = from
-  all[#all + 1] = to
-  -- one pass over the year's events: by (grid, reporter), then both ways
+  lim[#lim + 1] = string.format("ELSE h%d + a%d END", P.default_hours, P.default_hours)
+  args[#args + 1] = y
   for _, r in ipairs(kp.query([[
-    WITH g AS MATERIALIZED (
-      SELECT grid, reporter, count(*) AS n, coalesce(sum(closed_at < ?), 0) AS valid,
-             sum(CASE WHEN closed_at < ? THEN unixepoch(closed_at) ELSE unixepoch(?) END
-                 - unixepoch(reported_at) > ]] .. table.concat(lim, " ") .. [[) AS overdue
-      FROM events WHERE reported_at >= ? AND reported_at < ? GROUP BY grid, reporter)
-    SELECT 'p' AS k, reporter AS key, sum(valid) AS v FROM g WHERE reporter IS NOT NULL GROUP BY reporter
-    UNION ALL
-    SELECT 'g', grid, sum(overdue) FROM g GROUP BY grid]], table.unpack(all))) do
-    if r.k == "p" then m.events_valid[r.key] = r.v else m.overdue[r.key] = r.v end
+    SELECT grid, sum(n - (]] .. table.concat(lim, " ") .. [[)) AS v
+    FROM event_facts WHERE year = ? GROUP BY grid]], table.unpack(args))) do
+    m.overdue[r.grid] = r.v
   end
 end
 if kp.has("visits") then
