@@ -1,0 +1,1163 @@
+/* html.c - the static site from the report model and templates/. Each page is
+ * a value tree (struct tv, in a pool reset per page) rendered with a template
+ * compiled once; per-entity details (score items, points, property criteria)
+ * come from sorted queries merged with the code-ordered units and companies,
+ * so every table is read once. Texts from the data are masked here (and escaped
+ * by the templates); numbers are formatted here so templates stay simple.
+ * Template variables are listed at the top of each template. */
+#include "html.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "model.h"
+#include "parse.h"
+#include "store.h"
+#include "template.h"
+
+#define NAME_CAP      96
+#define REJECTS_SHOWN 200 /* rejected records listed per file on quality.html */
+
+struct site {
+	struct store *s;
+	const struct model *m;
+	struct template_set *ts;
+	const char *out;
+	struct diag *d;
+	struct buf page;
+	struct buf scratch;
+	struct tv_pool *gp; /* lives for the whole render: site-wide values */
+	struct tv_pool *pp; /* reset for every page */
+	struct tv *site;
+	char (*ufile)[NAME_CAP];
+	char (*cfile)[NAME_CAP];
+	void (*progress)(const char *, long, long, void *);
+	void *arg;
+	long done, total;
+};
+
+static const char *const LEVEL_LABEL[] = {"区县", "街道", "社区", "网格"};
+
+/* ---- names ------------------------------------------------------------------ */
+
+void html_safe_name(const char *code, char *out, size_t cap)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t n = code ? strlen(code) : 0, i, k = 0;
+	int changed = 0;
+	char masked[80];
+
+	if (cap == 0)
+		return;
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)code[i]) * 0x100000001b3ull;
+	if (n == 0 || n > 64 || code[0] == '-') {
+		snprintf(out, cap, "x-%016llx", (unsigned long long)h);
+		return;
+	}
+	parse_mask_personal(code, n, masked, sizeof masked);
+	if (strcmp(masked, code) != 0) { /* a phone or ID number: never in a URL */
+		snprintf(out, cap, "x-%016llx", (unsigned long long)h);
+		return;
+	}
+	for (i = 0; i < n && k + 1 < cap; i++) {
+		char c = code[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '_' || c == '-') {
+			out[k++] = c;
+		} else {
+			out[k++] = '_';
+			changed = 1;
+			/* a multi-byte character becomes one '_' */
+			while (i + 1 < n && ((unsigned char)code[i + 1] & 0xC0) == 0x80)
+				i++;
+		}
+	}
+	out[k] = '\0';
+	if (changed)
+		snprintf(out + k, cap - k, "-%08llx", (unsigned long long)(h & 0xffffffffull));
+}
+
+/* ---- value helpers ------------------------------------------------------------ */
+
+/* A masked copy of s as a string value (NULL gives null). */
+static struct tv *ms(struct site *w, const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return tv_null(w->pp);
+	n = strlen(s);
+	buf_reset(&w->scratch);
+	if (buf_append(&w->scratch, s, n) < 0) /* room for the copy */
+		return tv_null(w->pp);
+	parse_mask_personal(s, n, w->scratch.data, n + 1);
+	return tv_str(w->pp, w->scratch.data);
+}
+
+static void setm(struct tv *map, struct site *w, const char *key, const char *s)
+{
+	tv_set(map, key, ms(w, s));
+}
+
+/* key = "96.7%" and key_v = "96.7000" (sort value; "" when unknown). */
+static void set_pct(struct tv *map, const char *key, double v)
+{
+	char k2[64];
+
+	snprintf(k2, sizeof k2, "%s_v", key);
+	if (isnan(v)) {
+		tv_set_str(map, key, "—");
+		tv_set_str(map, k2, "");
+	} else {
+		tv_set_fmt(map, key, "%.1f%%", v);
+		tv_set_fmt(map, k2, "%.4f", v);
+	}
+}
+
+static void set_num(struct tv *map, const char *key, double v, int dec)
+{
+	char k2[64];
+
+	snprintf(k2, sizeof k2, "%s_v", key);
+	if (isnan(v)) {
+		tv_set_str(map, key, "—");
+		tv_set_str(map, k2, "");
+	} else {
+		tv_set_fmt(map, key, "%.*f", dec, v == 0 ? 0.0 : v);
+		tv_set_fmt(map, k2, "%.4f", v);
+	}
+}
+
+static void set_signed(struct tv *map, const char *key, double v, int dec)
+{
+	if (isnan(v))
+		tv_set_str(map, key, "—");
+	else if (v > 0)
+		tv_set_fmt(map, key, "+%.*f", dec, v);
+	else
+		tv_set_fmt(map, key, "%.*f", dec, v == 0 ? 0.0 : v);
+}
+
+static void set_stars(struct tv *map, int n)
+{
+	char s[64];
+	size_t k = 0;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		const char *g = i < n ? "\xe2\x98\x85" : "\xe2\x98\x86"; /* ★ ☆ */
+		memcpy(s + k, g, 3);
+		k += 3;
+	}
+	s[k] = '\0';
+	tv_set_str(map, "stars", s);
+	tv_set_int(map, "stars_n", n);
+}
+
+/* rank_change: "↑3" / "↓2" / "—" with a class; "新" when not ranked before. */
+static void set_change(struct tv *map, const struct model_unit *u)
+{
+	if (!u->has_change) {
+		tv_set_str(map, "change", "—");
+		tv_set_str(map, "change_class", "flat");
+		tv_set_str(map, "change_v", "");
+	} else if (u->rank_change > 0) {
+		tv_set_fmt(map, "change", "↑%ld", u->rank_change);
+		tv_set_str(map, "change_class", "up");
+		tv_set_int(map, "change_v", u->rank_change);
+	} else if (u->rank_change < 0) {
+		tv_set_fmt(map, "change", "↓%ld", -u->rank_change);
+		tv_set_str(map, "change_class", "down");
+		tv_set_int(map, "change_v", u->rank_change);
+	} else {
+		tv_set_str(map, "change", "持平");
+		tv_set_str(map, "change_class", "flat");
+		tv_set_int(map, "change_v", 0);
+	}
+}
+
+static int tier_index(const struct model *m, const char *tier)
+{
+	int i;
+
+	for (i = 0; tier && i < m->ntiers; i++)
+		if (strcmp(m->tiers[i].name, tier) == 0)
+			return i;
+	return -1;
+}
+
+static const char *list_class(const char *list)
+{
+	if (!list)
+		return "none";
+	if (strcmp(list, "红榜") == 0)
+		return "red";
+	if (strcmp(list, "黑榜") == 0)
+		return "black";
+	if (strcmp(list, "约谈") == 0)
+		return "warn";
+	return "none";
+}
+
+/* ---- files --------------------------------------------------------------------- */
+
+static int mkdir_one(const char *p, struct diag *d)
+{
+	if (mkdir(p, 0755) != 0 && errno != EEXIST)
+		return diag_set(d, "无法创建目录“%s”：%s", p, strerror(errno));
+	return 0;
+}
+
+static int mkdir_p(const char *dir, struct diag *d)
+{
+	char p[4096];
+	size_t i, n = strlen(dir);
+
+	if (n >= sizeof p)
+		return diag_set(d, "路径过长：“%s”", dir);
+	memcpy(p, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		p[i] = '\0';
+		if (mkdir_one(p, d) < 0)
+			return -1;
+		p[i] = dir[i];
+	}
+	return 0;
+}
+
+static int write_bytes(const char *path, const char *data, size_t n, struct diag *d)
+{
+	FILE *f = fopen(path, "wb");
+	int bad;
+
+	if (!f)
+		return diag_set(d, "无法写入“%s”：%s", path, strerror(errno));
+	bad = n && fwrite(data, 1, n, f) != n;
+	bad |= ferror(f);
+	bad |= fclose(f) != 0;
+	if (bad)
+		return diag_set(d, "写入“%s”出错：%s", path, strerror(errno));
+	return 0;
+}
+
+/* Removes the *.html that an earlier run left in dir (only ours: regular files). */
+static void clear_pages(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	char p[4096 + 300];
+
+	if (!dp)
+		return;
+	while ((e = readdir(dp)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (n > 5 && strcmp(e->d_name + n - 5, ".html") == 0) {
+			snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+			unlink(p);
+		}
+	}
+	closedir(dp);
+}
+
+/* Renders template tname with data to outdir/rel. */
+static int page(struct site *w, const char *tname, const struct tv *data, const char *rel)
+{
+	const struct template *t;
+	char path[4096 + 200];
+
+	if (tv_pool_failed(w->pp) || tv_pool_failed(w->gp))
+		return diag_set(w->d, "内存不足");
+	if (template_get(w->ts, tname, &t, w->d) < 0)
+		return -1;
+	buf_reset(&w->page);
+	if (template_render(t, data, &w->page, w->d) < 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/%s", w->out, rel);
+	if (write_bytes(path, w->page.data ? w->page.data : "", w->page.len, w->d) < 0)
+		return -1;
+	w->done++;
+	if (w->progress)
+		w->progress("网页", w->done, w->total, w->arg);
+	return 0;
+}
+
+static int copy_asset(struct site *w, const char *name)
+{
+	char *text = NULL, path[4096 + 100];
+	size_t n;
+	int rc;
+
+	if (template_read_file(w->ts, name, &text, &n, w->d) < 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/assets/%s", w->out, name);
+	rc = write_bytes(path, text, n, w->d);
+	free(text);
+	return rc;
+}
+
+/* ---- common page data ------------------------------------------------------------ */
+
+static const struct {
+	const char *key, *href, *label;
+} NAV[] = {
+	{"index", "index.html", "总览"},
+	{"streets", "streets.html", "街道"},
+	{"communities", "communities.html", "社区"},
+	{"grids", "grids.html", "网格"},
+	{"redblack", "redblack.html", "红黑榜"},
+	{"points", "points.html", "积分榜"},
+	{"quality", "quality.html", "数据质量"},
+};
+
+static struct tv *page_data(struct site *w, const char *title, const char *nav, int depth)
+{
+	struct tv *p, *list;
+	size_t i;
+
+	tv_pool_reset(w->pp);
+	p = tv_map(w->pp);
+	tv_set(p, "site", w->site);
+	tv_set_str(p, "title", title);
+	tv_set_str(p, "root", depth ? "../" : "");
+	list = tv_set(p, "nav", tv_list(w->pp));
+	for (i = 0; i < sizeof NAV / sizeof NAV[0]; i++) {
+		struct tv *x = tv_push(list, tv_map(w->pp));
+		tv_set_str(x, "href", NAV[i].href);
+		tv_set_str(x, "label", NAV[i].label);
+		tv_set_bool(x, "current", nav && strcmp(nav, NAV[i].key) == 0);
+	}
+	return p;
+}
+
+static void build_site(struct site *w)
+{
+	const struct model *m = w->m;
+	struct tv *s = tv_map(w->gp);
+	char t[512];
+
+	w->site = s;
+	tv_set_str(s, "place", m->place);
+	tv_set_int(s, "year", m->year);
+	tv_set_int(s, "prev_year", m->prev_year);
+	if (m->year)
+		snprintf(t, sizeof t, "%s%d年度基层治理考评", m->place, m->year);
+	else
+		snprintf(t, sizeof t, "%s基层治理考评", m->place);
+	tv_set_str(s, "name", t);
+	tv_set(s, "data_from", tv_str(w->gp, m->data_from));
+	tv_set(s, "data_to", tv_str(w->gp, m->data_to));
+	tv_set_bool(s, "has_results", m->has_results);
+	tv_set_int(s, "grids", m->ngrids);
+	tv_set_int(s, "communities", m->ncommunities);
+	tv_set_int(s, "streets", m->nstreets);
+	tv_set_int(s, "companies", m->ncompanies);
+}
+
+/* A unit reference: name, code, href, level. */
+static struct tv *unit_ref(struct site *w, long k)
+{
+	struct tv *x;
+	char href[NAME_CAP + 8];
+
+	if (k < 0)
+		return tv_null(w->pp);
+	x = tv_map(w->pp);
+	setm(x, w, "name", w->m->units[k].name);
+	setm(x, w, "code", w->m->units[k].code);
+	tv_set_str(x, "level", LEVEL_LABEL[w->m->units[k].level]);
+	if (w->m->units[k].level == MODEL_COUNTY)
+		snprintf(href, sizeof href, "index.html");
+	else
+		snprintf(href, sizeof href, "u/%s.html", w->ufile[k]);
+	tv_set_str(x, "href", href);
+	return x;
+}
+
+static struct tv *company_ref(struct site *w, long k)
+{
+	struct tv *x = tv_map(w->pp);
+	char href[NAME_CAP + 8];
+
+	setm(x, w, "name", w->m->companies[k].name);
+	setm(x, w, "code", w->m->companies[k].code);
+	snprintf(href, sizeof href, "c/%s.html", w->cfile[k]);
+	tv_set_str(x, "href", href);
+	return x;
+}
+
+/* Event and result columns shared by the ranking tables and unit pages. */
+static void unit_row(struct site *w, struct tv *x, long k)
+{
+	const struct model *m = w->m;
+	const struct model_unit *u = &m->units[k];
+	int ti;
+
+	tv_set(x, "unit", unit_ref(w, k));
+	tv_set(x, "street", unit_ref(w, u->level > MODEL_STREET ? u->street : -1));
+	tv_set(x, "community", unit_ref(w, u->level > MODEL_COMMUNITY ? u->community : -1));
+	tv_set_int(x, "households", u->households);
+	tv_set_int(x, "grids", u->grids);
+	tv_set_int(x, "communities", u->communities);
+	tv_set_int(x, "events", u->ev[0].events);
+	tv_set_int(x, "events_prev", u->ev[1].events);
+	tv_set_int(x, "closed", u->ev[0].closed);
+	set_pct(x, "closure", model_closure(&u->ev[0]));
+	set_pct(x, "closure_prev", model_closure(&u->ev[1]));
+	set_pct(x, "ontime", model_ontime(&u->ev[0]));
+	set_pct(x, "in_grid", model_in_grid(&u->ev[0]));
+	set_num(x, "satisfaction", model_satisfaction(&u->ev[0]), 2);
+	set_pct(x, "visits", u->visit_coverage);
+	tv_set_bool(x, "has_result", u->has_result);
+	set_num(x, "score", u->has_result ? u->score : NAN, 2);
+	tv_set(x, "rank", u->rank > 0 ? tv_int(w->pp, u->rank) : tv_str(w->pp, "—"));
+	tv_set(x, "rank_v", u->rank > 0 ? tv_int(w->pp, u->rank) : tv_str(w->pp, ""));
+	/* grid */
+	tv_set(x, "tier", ms(w, u->tier));
+	ti = tier_index(m, u->tier);
+	tv_set_int(x, "tier_n", ti + 1);
+	tv_set_int(x, "funding", u->funding);
+	/* community */
+	set_stars(x, u->stars);
+	set_change(x, u);
+	tv_set(x, "award", ms(w, u->award));
+	tv_set_bool(x, "vetoed", u->vetoed);
+	tv_set(x, "veto_reason", ms(w, u->veto_reason));
+	tv_set(x, "star_names", ms(w, u->star_names));
+	/* street */
+	tv_set_int(x, "five_stars", u->stars_hist[5]);
+	tv_set_int(x, "four_stars", u->stars_hist[4]);
+	{
+		struct tv *tc = tv_set(x, "tier_counts", tv_list(w->pp));
+		int i;
+		for (i = 0; i < m->ntiers; i++) {
+			struct tv *y = tv_push(tc, tv_map(w->pp));
+			tv_set(y, "name", ms(w, m->tiers[i].name));
+			tv_set_int(y, "count", u->tier_count[i]);
+			tv_set_int(y, "n", i + 1);
+		}
+	}
+}
+
+static struct tv *tier_heads(struct site *w)
+{
+	struct tv *l = tv_list(w->pp);
+	int i;
+
+	for (i = 0; i < w->m->ntiers; i++) {
+		struct tv *y = tv_push(l, tv_map(w->pp));
+		tv_set(y, "name", ms(w, w->m->tiers[i].name));
+		tv_set_int(y, "n", i + 1);
+	}
+	return l;
+}
+
+/* ---- index ------------------------------------------------------------------------- */
+
+static struct tv *kpi_list(struct site *w)
+{
+	const struct model *m = w->m;
+	struct tv *l = tv_list(w->pp);
+	int i;
+
+	for (i = 0; i < MODEL_KPI_N; i++) {
+		const struct model_kpi *k = &m->kpi[i];
+		struct tv *x;
+		char v[64], p[64], ch[96];
+		int dir;
+		if (isnan(k->cur))
+			continue;
+		x = tv_push(l, tv_map(w->pp));
+		model_fmt_value(k, k->cur, v, sizeof v);
+		model_fmt_value(k, k->prev, p, sizeof p);
+		model_fmt_change(k, ch, sizeof ch, &dir);
+		tv_set_str(x, "key", k->key);
+		tv_set_str(x, "label", k->label);
+		tv_set_str(x, "value", v);
+		tv_set_str(x, "unit", k->unit);
+		tv_set_bool(x, "has_prev", !isnan(k->prev));
+		tv_set_str(x, "prev", p);
+		tv_set_str(x, "change", ch);
+		tv_set_str(x, "arrow", dir > 0 ? "↑" : dir < 0 ? "↓" : "");
+		tv_set_str(x, "trend",
+			   dir * k->better > 0	 ? "good"
+			   : dir * k->better < 0 ? "bad"
+						 : "flat");
+	}
+	return l;
+}
+
+static struct tv *chart_item(struct site *w, int i)
+{
+	const struct model_chart *c = &w->m->charts[i];
+	struct tv *x = tv_map(w->pp);
+
+	tv_set_str(x, "id", c->id);
+	tv_set_str(x, "title", c->title);
+	tv_set(x, "svg", tv_str(w->pp, c->svg));
+	tv_set_str(x, "alt", c->alt);
+	tv_set_int(x, "width", 800);
+	tv_set_int(x, "height", (long long)(800 * c->aspect + 0.5));
+	return x;
+}
+
+static struct tv *chart_list(struct site *w)
+{
+	struct tv *l = tv_list(w->pp);
+	int i;
+
+	for (i = 0; i < MODEL_CHART_N; i++)
+		tv_push(l, chart_item(w, i));
+	return l;
+}
+
+static int page_index(struct site *w)
+{
+	const struct model *m = w->m;
+	struct tv *p = page_data(w, "总览", "index", 0), *l, *x;
+	long k, n;
+	int i;
+
+	tv_set(p, "kpis", kpi_list(w));
+	l = tv_set(p, "charts", chart_list(w));
+	/* also by id (street-closure -> chart.street_closure), to place one chart alone */
+	x = tv_set(p, "chart", tv_map(w->pp));
+	{
+		for (i = 0; i < MODEL_CHART_N; i++) {
+			char key[64];
+			size_t j;
+			snprintf(key, sizeof key, "%s", m->charts[i].id);
+			for (j = 0; key[j]; j++)
+				if (key[j] == '-')
+					key[j] = '_';
+			tv_set(x, key, chart_item(w, i));
+		}
+	}
+	l = tv_set(p, "tiers", tv_list(w->pp));
+	for (i = 0; i < m->ntiers; i++) {
+		const struct model_tier *t = &m->tiers[i];
+		x = tv_push(l, tv_map(w->pp));
+		tv_set(x, "name", ms(w, t->name));
+		tv_set_int(x, "n", i + 1);
+		set_num(x, "min", t->min, 2);
+		set_num(x, "max", t->max, 2);
+		tv_set_int(x, "count", t->count);
+		tv_set_int(x, "funding", t->funding);
+		tv_set_int(x, "funding_total", t->funding_total);
+		set_pct(x, "share", model_pct(t->count, m->ngrids));
+	}
+	/* top and bottom communities */
+	l = tv_set(p, "top_communities", tv_list(w->pp));
+	n = m->ncommunities < 10 ? m->ncommunities : 10;
+	for (k = 0; k < n; k++) {
+		if (!m->units[m->communities[k]].has_result)
+			break;
+		unit_row(w, tv_push(l, tv_map(w->pp)), m->communities[k]);
+	}
+	l = tv_set(p, "bottom_communities", tv_list(w->pp));
+	{
+		long ranked = 0;
+		for (k = 0; k < m->ncommunities; k++)
+			ranked += m->units[m->communities[k]].has_result;
+		for (k = ranked - 5 > n ? ranked - 5 : n; k < ranked; k++)
+			unit_row(w, tv_push(l, tv_map(w->pp)), m->communities[k]);
+	}
+	l = tv_set(p, "vetoed", tv_list(w->pp));
+	for (k = 0; k < m->ncommunities; k++)
+		if (m->units[m->communities[k]].vetoed)
+			unit_row(w, tv_push(l, tv_map(w->pp)), m->communities[k]);
+	/* red and black list names */
+	{
+		struct tv *red = tv_set(p, "red", tv_list(w->pp));
+		struct tv *black = tv_set(p, "black", tv_list(w->pp));
+		for (k = 0; k < m->nranked; k++) {
+			const struct model_company *c = &m->companies[m->company_rank[k]];
+			if (c->list && strcmp(c->list, "红榜") == 0)
+				tv_push(red, company_ref(w, m->company_rank[k]));
+			if (c->list && strcmp(c->list, "黑榜") == 0)
+				tv_push(black, company_ref(w, m->company_rank[k]));
+		}
+	}
+	x = tv_set(p, "quality", tv_map(w->pp));
+	tv_set_int(x, "files", m->nfiles);
+	tv_set_int(x, "read", m->rows_read);
+	tv_set_int(x, "loaded", m->rows_loaded);
+	tv_set_int(x, "rejected", m->rows_rejected);
+	return page(w, "index.html", p, "index.html");
+}
+
+/* ---- rankings ---------------------------------------------------------------------- */
+
+static int page_list(struct site *w, const char *tname, const char *title, const long *idx, long n)
+{
+	struct tv *p = page_data(w, title, tname, 0), *rows;
+	char t[64];
+	long k;
+
+	tv_set(p, "tier_heads", tier_heads(w));
+	rows = tv_set(p, "rows", tv_list(w->pp));
+	for (k = 0; k < n; k++)
+		unit_row(w, tv_push(rows, tv_map(w->pp)), idx[k]);
+	tv_set_int(p, "count", n);
+	snprintf(t, sizeof t, "%s.html", tname);
+	return page(w, t, p, t);
+}
+
+static struct tv *company_row(struct site *w, long k)
+{
+	const struct model_company *c = &w->m->companies[k];
+	struct tv *x = tv_map(w->pp);
+
+	tv_set(x, "company", company_ref(w, k));
+	tv_set_bool(x, "has_result", c->has_result);
+	set_num(x, "score", c->score, 2);
+	set_num(x, "complaint_rate", c->complaint_rate, 2);
+	set_num(x, "satisfaction", c->satisfaction, 1);
+	tv_set(x, "list", ms(w, c->list));
+	tv_set_str(x, "list_class", list_class(c->list));
+	tv_set(x, "reason", ms(w, c->reason));
+	tv_set(x, "listed_on", ms(w, c->listed_on));
+	tv_set(x, "valid_until", ms(w, c->valid_until));
+	tv_set_int(x, "projects", c->projects);
+	tv_set_int(x, "households", c->households);
+	tv_set_int(x, "complaints", c->complaints);
+	tv_set_int(x, "communities", c->communities);
+	return x;
+}
+
+static int page_redblack(struct site *w)
+{
+	const struct model *m = w->m;
+	struct tv *p = page_data(w, "物业企业红黑榜", "redblack", 0), *lists, *all;
+	long k;
+	int i, j;
+
+	lists = tv_set(p, "lists", tv_list(w->pp));
+	for (j = 0; j < m->nlists; j++) {
+		struct tv *x, *rows;
+		/* publication order: 红榜, 黑榜, then 约谈 and any other list; not 一般 */
+		i = j == 1 && m->nlists > 2 ? 2 : j == 2 ? 1 : j;
+		if (strcmp(m->lists[i].list, "一般") == 0)
+			continue;
+		x = tv_push(lists, tv_map(w->pp));
+		tv_set(x, "name", ms(w, m->lists[i].list));
+		tv_set_str(x, "list_class", list_class(m->lists[i].list));
+		tv_set_int(x, "count", m->lists[i].count);
+		rows = tv_set(x, "rows", tv_list(w->pp));
+		for (k = 0; k < m->nranked; k++) {
+			const struct model_company *c = &m->companies[m->company_rank[k]];
+			if (c->list && strcmp(c->list, m->lists[i].list) == 0) {
+				struct tv *r = tv_push(rows, company_row(w, m->company_rank[k]));
+				tv_set_int(r, "rank", k + 1);
+			}
+		}
+	}
+	all = tv_set(p, "rows", tv_list(w->pp));
+	for (k = 0; k < m->nranked; k++) {
+		struct tv *r = tv_push(all, company_row(w, m->company_rank[k]));
+		tv_set_int(r, "rank", k + 1);
+	}
+	tv_set_int(p, "count", m->nranked);
+	return page(w, "redblack.html", p, "redblack.html");
+}
+
+static int page_points(struct site *w)
+{
+	const struct model *m = w->m;
+	struct tv *p = page_data(w, "积分榜", "points", 0), *roles;
+	long r, k;
+
+	roles = tv_set(p, "roles", tv_list(w->pp));
+	for (r = 0; r < m->nroles; r++) {
+		const struct model_role *x = &m->roles[r];
+		struct tv *y = tv_push(roles, tv_map(w->pp)), *rows;
+		tv_set(y, "role", ms(w, x->role));
+		tv_set_int(y, "count", x->count);
+		tv_set_int(y, "candidates", x->candidates);
+		tv_set_int(y, "shown", x->ntop);
+		tv_set_int(y, "n", r + 1);
+		rows = tv_set(y, "rows", tv_list(w->pp));
+		for (k = 0; k < x->ntop; k++) {
+			const struct model_person *pp = &x->top[k];
+			struct tv *z = tv_push(rows, tv_map(w->pp));
+			long u = model_find_unit(m, pp->unit_code);
+			tv_set(z, "rank",
+			       pp->rank > 0 ? tv_int(w->pp, pp->rank) : tv_str(w->pp, "—"));
+			setm(z, w, "name", pp->name);
+			tv_set(z, "unit", u >= 0 ? unit_ref(w, u) : tv_null(w->pp));
+			setm(z, w, "unit_name", pp->unit_name);
+			set_num(z, "points", pp->points, 1);
+			tv_set_bool(z, "candidate", pp->candidate);
+		}
+	}
+	return page(w, "points.html", p, "points.html");
+}
+
+static int page_quality(struct site *w)
+{
+	const struct model *m = w->m;
+	struct tv *p = page_data(w, "数据质量", "quality", 0), *l, *x = NULL, *recs = NULL;
+	struct store_stmt *st = NULL;
+	long k;
+	int step, rc = -1;
+	char prev[512] = "";
+
+	l = tv_set(p, "files", tv_list(w->pp));
+	for (k = 0; k < m->nfiles; k++) {
+		const struct model_file *f = &m->files[k];
+		x = tv_push(l, tv_map(w->pp));
+		setm(x, w, "file", f->file);
+		tv_set(x, "status",
+		       !f->status			  ? tv_null(w->pp)
+		       : strcmp(f->status, "loaded") == 0 ? tv_str(w->pp, "已载入")
+		       : strcmp(f->status, "empty") == 0  ? tv_str(w->pp, "空文件")
+		       : strcmp(f->status, "absent") == 0 ? tv_str(w->pp, "缺失")
+							  : ms(w, f->status));
+		tv_set(x, "encoding", ms(w, f->encoding));
+		tv_set_int(x, "read", f->read);
+		tv_set_int(x, "loaded", f->loaded);
+		tv_set_int(x, "rejected", f->rejected);
+		tv_set(x, "unknown_columns", ms(w, f->unknown_columns));
+		tv_set(x, "message", ms(w, f->message));
+		tv_set_bool(x, "balanced", f->read == f->loaded + f->rejected);
+	}
+	x = tv_set(p, "totals", tv_map(w->pp));
+	tv_set_int(x, "read", m->rows_read);
+	tv_set_int(x, "loaded", m->rows_loaded);
+	tv_set_int(x, "rejected", m->rows_rejected);
+	l = tv_set(p, "reasons", tv_list(w->pp));
+	for (k = 0; k < m->nreasons; k++) {
+		const struct model_reason *r = &m->reasons[k];
+		x = tv_push(l, tv_map(w->pp));
+		setm(x, w, "file", r->file);
+		setm(x, w, "column", r->column[0] ? r->column : "（整行）");
+		tv_set_int(x, "count", r->count);
+		setm(x, w, "example", r->example);
+	}
+	/* the rejected records, masked, the first REJECTS_SHOWN per file */
+	l = tv_set(p, "reject_files", tv_list(w->pp));
+	if (store_prepare(w->s,
+			  "SELECT file, line, col, column_name, reason, raw, n FROM"
+			  " (SELECT r.file, r.line, r.col, r.column_name, r.reason, r.raw, f.seq,"
+			  "  row_number() OVER (PARTITION BY r.file ORDER BY r.line, r.col) AS rn,"
+			  "  count(*) OVER (PARTITION BY r.file) AS n"
+			  "  FROM rejects r LEFT JOIN ingest_files f ON f.file = r.file)"
+			  " WHERE rn <= ?1 ORDER BY seq, file, line, col",
+			  &st, w->d) < 0)
+		goto done;
+	store_bind_int(st, 1, REJECTS_SHOWN);
+	while ((step = store_step(st, w->d)) == STORE_ROW) {
+		const char *file = store_col_text(st, 0);
+		struct tv *r;
+		if (!file)
+			file = "";
+		if (!recs || strcmp(file, prev) != 0) {
+			long n = (long)store_col_int(st, 6);
+			snprintf(prev, sizeof prev, "%s", file);
+			x = tv_push(l, tv_map(w->pp));
+			setm(x, w, "file", file);
+			tv_set_int(x, "count", n);
+			tv_set_int(x, "shown", n < REJECTS_SHOWN ? n : REJECTS_SHOWN);
+			tv_set_bool(x, "truncated", n > REJECTS_SHOWN);
+			recs = tv_set(x, "rows", tv_list(w->pp));
+		}
+		r = tv_push(recs, tv_map(w->pp));
+		tv_set_int(r, "line", store_col_int(st, 1));
+		tv_set(r, "col",
+		       store_col_type(st, 2) == STORE_NULL ? tv_str(w->pp, "")
+							   : tv_int(w->pp, store_col_int(st, 2)));
+		tv_set(r, "column", ms(w, store_col_text(st, 3)));
+		setm(r, w, "reason", store_col_text(st, 4));
+		tv_set(r, "raw", ms(w, store_col_text(st, 5)));
+	}
+	if (step == STORE_ERROR)
+		goto done;
+	rc = page(w, "quality.html", p, "quality.html");
+done:
+	store_finalize(st);
+	return rc;
+}
+
+/* ---- per-entity pages: merged cursors ---------------------------------------------- */
+
+struct cur {
+	struct store_stmt *st;
+	int row; /* 1: a current row; 0: done; -1: error */
+};
+
+static int cur_open(struct site *w, struct cur *c, const char *sql)
+{
+	c->row = 0;
+	if (store_prepare(w->s, sql, &c->st, w->d) < 0)
+		return -1;
+	c->row = store_step(c->st, w->d);
+	return c->row == STORE_ERROR ? -1 : 0;
+}
+
+static void cur_next(struct site *w, struct cur *c)
+{
+	if (c->row == STORE_ROW)
+		c->row = store_step(c->st, w->d);
+}
+
+/* Skips rows whose key (column 0) sorts before code; 1 if the current row is code's. */
+static int cur_at(struct site *w, struct cur *c, const char *code)
+{
+	while (c->row == STORE_ROW) {
+		const char *k = store_col_text(c->st, 0);
+		int r = k ? strcmp(k, code) : -1;
+		if (r == 0)
+			return 1;
+		if (r > 0)
+			return 0;
+		c->row = store_step(c->st, w->d);
+	}
+	return 0;
+}
+
+static const char SQL_ITEMS[] = "SELECT s.entity, s.assessment, s.score, i.seq, i.item, i.inputs, "
+				"i.points, i.reason, i.rule,"
+				" s.result"
+				" FROM scores s LEFT JOIN score_items i ON i.assessment = "
+				"s.assessment AND i.entity = s.entity"
+				" ORDER BY s.entity, s.assessment, i.seq";
+
+/* The assessments of one entity, item by item, from the items cursor. */
+static struct tv *items_of(struct site *w, struct cur *c, const char *code)
+{
+	struct tv *l = tv_list(w->pp), *a = NULL, *items = NULL;
+	char cur_as[256] = "";
+
+	while (cur_at(w, c, code)) {
+		const char *as = store_col_text(c->st, 1);
+		if (!as)
+			as = "";
+		if (!a || strcmp(as, cur_as) != 0) {
+			snprintf(cur_as, sizeof cur_as, "%s", as);
+			a = tv_push(l, tv_map(w->pp));
+			setm(a, w, "name", as);
+			set_num(a, "score", store_col_double(c->st, 2), 2);
+			tv_set(a, "result", ms(w, store_col_text(c->st, 9)));
+			items = tv_set(a, "items", tv_list(w->pp));
+		}
+		if (store_col_type(c->st, 3) != STORE_NULL) {
+			struct tv *x = tv_push(items, tv_map(w->pp));
+			tv_set_int(x, "seq", store_col_int(c->st, 3));
+			setm(x, w, "item", store_col_text(c->st, 4));
+			tv_set(x, "inputs", ms(w, store_col_text(c->st, 5)));
+			set_signed(x, "points", store_col_double(c->st, 6), 2);
+			tv_set_str(x, "points_class",
+				   store_col_double(c->st, 6) < 0 ? "neg" : "pos");
+			setm(x, w, "reason", store_col_text(c->st, 7));
+			tv_set(x, "rule", ms(w, store_col_text(c->st, 8)));
+		}
+		cur_next(w, c);
+	}
+	return l;
+}
+
+static void fact(struct site *w, struct tv *l, const char *label, const char *cur, const char *prev,
+		 const char *change)
+{
+	struct tv *x = tv_push(l, tv_map(w->pp));
+
+	tv_set_str(x, "label", label);
+	tv_set_str(x, "value", cur);
+	tv_set_str(x, "prev", prev);
+	tv_set_str(x, "change", change);
+}
+
+static void rate_fact(struct site *w, struct tv *l, const char *label, double a, double b)
+{
+	char x[32], y[32], ch[64];
+
+	model_fmt_pct(a, x, sizeof x);
+	model_fmt_pct(b, y, sizeof y);
+	if (isnan(a) || isnan(b))
+		ch[0] = '\0';
+	else if (fabs(a - b) < 0.05)
+		snprintf(ch, sizeof ch, "持平");
+	else
+		snprintf(ch, sizeof ch, "%s %.1f 个百分点", a > b ? "提高" : "降低", fabs(a - b));
+	fact(w, l, label, x, y, ch);
+}
+
+static struct tv *unit_facts(struct site *w, const struct model_unit *u)
+{
+	struct tv *l = tv_list(w->pp);
+	char a[32], b[32], ch[64];
+
+	snprintf(a, sizeof a, "%ld", u->households);
+	fact(w, l, "户数", u->households ? a : "—", "", "");
+	snprintf(a, sizeof a, "%ld", u->ev[0].events);
+	snprintf(b, sizeof b, "%ld", u->ev[1].events);
+	ch[0] = '\0';
+	if (u->ev[1].events > 0) {
+		double pct = 100.0 * (double)(u->ev[0].events - u->ev[1].events) /
+			     (double)u->ev[1].events;
+		if (fabs(pct) < 0.05)
+			snprintf(ch, sizeof ch, "持平");
+		else
+			snprintf(ch, sizeof ch, "%s %.1f%%", pct > 0 ? "增长" : "下降", fabs(pct));
+	}
+	fact(w, l, "网格事件（件）", a, u->ev[1].events ? b : "—", ch);
+	rate_fact(w, l, "办结率", model_closure(&u->ev[0]), model_closure(&u->ev[1]));
+	rate_fact(w, l, "按时办结率", model_ontime(&u->ev[0]), model_ontime(&u->ev[1]));
+	rate_fact(w, l, "小事不出网格", model_in_grid(&u->ev[0]), model_in_grid(&u->ev[1]));
+	{
+		double s0 = model_satisfaction(&u->ev[0]), s1 = model_satisfaction(&u->ev[1]);
+		snprintf(a, sizeof a, isnan(s0) ? "—" : "%.2f", s0);
+		snprintf(b, sizeof b, isnan(s1) ? "—" : "%.2f", s1);
+		ch[0] = '\0';
+		if (!isnan(s0) && !isnan(s1))
+			snprintf(ch, sizeof ch, fabs(s0 - s1) < 0.005 ? "持平" : "%s %.2f",
+				 s0 > s1 ? "提高" : "降低", fabs(s0 - s1));
+		fact(w, l, "群众满意度（5 分制）", a, b, ch);
+	}
+	model_fmt_pct(u->visit_coverage, a, sizeof a);
+	fact(w, l, "敲门走访覆盖率", a, "—", "");
+	return l;
+}
+
+static int unit_pages(struct site *w)
+{
+	const struct model *m = w->m;
+	struct cur items = {0}, pts = {0};
+	long k;
+	int rc = -1;
+
+	if (m->has_results) {
+		if (cur_open(w, &items, SQL_ITEMS) < 0 ||
+		    cur_open(w, &pts,
+			     "SELECT unit, name, role, points, rank_in_role, candidate FROM points"
+			     " WHERE unit IS NOT NULL ORDER BY unit, role,"
+			     " rank_in_role IS NULL, rank_in_role, points DESC, id") < 0)
+			goto done;
+	}
+	for (k = 0; k < m->nunits; k++) {
+		const struct model_unit *u = &m->units[k];
+		struct tv *p, *x, *l, *crumbs;
+		char title[600], rel[NAME_CAP + 16];
+		long c, a;
+		if (u->level == MODEL_COUNTY)
+			continue;
+		snprintf(title, sizeof title, "%s", u->name);
+		p = page_data(w, "", NULL, 1);
+		x = tv_set(p, "u", tv_map(w->pp));
+		unit_row(w, x, k);
+		tv_set(p, "title", ms(w, title));
+		tv_set_bool(x, "is_street", u->level == MODEL_STREET);
+		tv_set_bool(x, "is_community", u->level == MODEL_COMMUNITY);
+		tv_set_bool(x, "is_grid", u->level == MODEL_GRID);
+		tv_set_int(x, "rank_of",
+			   u->level == MODEL_GRID	 ? m->ngrids
+			   : u->level == MODEL_COMMUNITY ? m->ncommunities
+							 : m->nstreets);
+		tv_set(x, "parent", unit_ref(w, u->parent));
+		crumbs = tv_set(p, "crumbs", tv_list(w->pp));
+		{
+			long chain[8];
+			int n = 0;
+			for (a = u->parent; a >= 0 && n < 8; a = m->units[a].parent)
+				chain[n++] = a;
+			while (n-- > 0)
+				tv_push(crumbs, unit_ref(w, chain[n]));
+		}
+		tv_set(p, "facts", unit_facts(w, u));
+		l = tv_set(p, "stars", tv_list(w->pp));
+		for (c = 0; c < u->nstar; c++) {
+			const struct model_star *s = &m->stars[u->star_first + c];
+			struct tv *y = tv_push(l, tv_map(w->pp));
+			setm(y, w, "star", s->star);
+			tv_set_bool(y, "earned", s->earned);
+			tv_set(y, "reason", ms(w, s->reason));
+		}
+		tv_set(p, "tier_heads", tier_heads(w));
+		l = tv_set(p, "children", tv_list(w->pp));
+		for (c = u->first_child; c >= 0; c = m->units[c].next_sibling)
+			unit_row(w, tv_push(l, tv_map(w->pp)), c);
+		tv_set_bool(p, "has_children", tv_len(l) > 0);
+		tv_set(p, "assessments",
+		       m->has_results ? items_of(w, &items, u->code) : tv_list(w->pp));
+		l = tv_set(p, "people", tv_list(w->pp));
+		while (m->has_results && cur_at(w, &pts, u->code)) {
+			struct tv *y = tv_push(l, tv_map(w->pp));
+			setm(y, w, "name", store_col_text(pts.st, 1));
+			setm(y, w, "role", store_col_text(pts.st, 2));
+			set_num(y, "points", store_col_double(pts.st, 3), 1);
+			tv_set(y, "rank",
+			       store_col_type(pts.st, 4) == STORE_NULL
+				       ? tv_str(w->pp, "—")
+				       : tv_int(w->pp, store_col_int(pts.st, 4)));
+			tv_set_bool(y, "candidate", store_col_int(pts.st, 5) != 0);
+			cur_next(w, &pts);
+		}
+		tv_set_bool(p, "has_people", tv_len(l) > 0);
+		if (items.row == STORE_ERROR || pts.row == STORE_ERROR)
+			goto done;
+		snprintf(rel, sizeof rel, "u/%s.html", w->ufile[k]);
+		if (page(w, "unit.html", p, rel) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	store_finalize(items.st);
+	store_finalize(pts.st);
+	return rc;
+}
+
+static int company_pages(struct site *w)
+{
+	const struct model *m = w->m;
+	struct cur items = {0}, crit = {0};
+	char q[16];
+	long k;
+	int rc = -1;
+
+	snprintf(q, sizeof q, "%04d", m->year);
+	if (m->has_results && cur_open(w, &items, SQL_ITEMS) < 0)
+		goto done;
+	if (store_prepare(w->s,
+			  "SELECT company, criterion, avg(score * 100.0 / max), count(*),"
+			  " count(DISTINCT community) FROM property_checks"
+			  " WHERE substr(quarter, 1, 4) = ?1 AND max > 0"
+			  " GROUP BY company, criterion ORDER BY company, CASE criterion"
+			  " WHEN '组织建设' THEN 1 WHEN '队伍建设' THEN 2 WHEN '服务质量' THEN 3"
+			  " WHEN '党员亮牌' THEN 4 WHEN '诚信承诺' THEN 5 WHEN '安全管理' THEN 6"
+			  " WHEN '环境卫生' THEN 7 WHEN '绿化养护' THEN 8 WHEN '设施维护' THEN 9"
+			  " WHEN '秩序维护' THEN 10 WHEN '收费公示' THEN 11 WHEN '投诉处理' THEN 12"
+			  " WHEN '业主满意' THEN 13 ELSE 14 END, criterion",
+			  &crit.st, w->d) < 0)
+		goto done;
+	store_bind_text(crit.st, 1, q, -1);
+	crit.row = store_step(crit.st, w->d);
+	if (crit.row == STORE_ERROR)
+		goto done;
+	for (k = 0; k < m->ncompanies; k++) {
+		const struct model_company *c = &m->companies[k];
+		struct tv *p, *x, *l;
+		char rel[NAME_CAP + 16];
+		long r;
+		p = page_data(w, "", NULL, 1);
+		tv_set(p, "title", ms(w, c->name));
+		x = tv_set(p, "c", company_row(w, k));
+		tv_set(x, "rank", tv_str(w->pp, "—"));
+		for (r = 0; r < m->nranked; r++)
+			if (m->company_rank[r] == k)
+				tv_set_int(x, "rank", r + 1);
+		tv_set_int(x, "rank_of", m->nranked);
+		l = tv_set(p, "criteria", tv_list(w->pp));
+		while (cur_at(w, &crit, c->code)) {
+			struct tv *y = tv_push(l, tv_map(w->pp));
+			setm(y, w, "criterion", store_col_text(crit.st, 1));
+			set_num(y, "score", store_col_double(crit.st, 2), 1);
+			tv_set_int(y, "checks", store_col_int(crit.st, 3));
+			tv_set_int(y, "communities", store_col_int(crit.st, 4));
+			cur_next(w, &crit);
+		}
+		tv_set(p, "assessments",
+		       m->has_results ? items_of(w, &items, c->code) : tv_list(w->pp));
+		if (items.row == STORE_ERROR || crit.row == STORE_ERROR)
+			goto done;
+		snprintf(rel, sizeof rel, "c/%s.html", w->cfile[k]);
+		if (page(w, "company.html", p, rel) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	store_finalize(items.st);
+	store_finalize(crit.st);
+	return rc;
+}
+
+/* ---- entry -------------------------------------------------------------------------- */
+
+int html_render(struct store *s, const struct model *m, const char *templates_dir,
+		const char *outdir,
+		void (*progress)(const char *what, long done, long total, void *arg), void *arg,
+		struct diag *d)
+{
+	struct site w;
+	char dir[4096 + 16];
+	long k;
+	int rc = -1;
+
+	memset(&w, 0, sizeof w);
+	w.s = s;
+	w.m = m;
+	w.out = outdir;
+	w.d = d;
+	w.progress = progress;
+	w.arg = arg;
+	buf_init(&w.page, (size_t)64 << 20); /* a page over 64 MiB is a runaway template */
+	buf_init(&w.scratch, 0);
+	w.gp = tv_pool_new();
+	w.pp = tv_pool_new();
+	w.ufile = calloc((size_t)m->nunits + 1, sizeof *w.ufile);
+	w.cfile = calloc((size_t)m->ncompanies + 1, sizeof *w.cfile);
+	if (!w.gp || !w.pp || !w.ufile || !w.cfile) {
+		diag_set(d, "内存不足");
+		goto done;
+	}
+	if (template_set_open(&w.ts, templates_dir, d) < 0)
+		goto done;
+	for (k = 0; k < m->nunits; k++)
+		html_safe_name(m->units[k].code, w.ufile[k], NAME_CAP);
+	for (k = 0; k < m->ncompanies; k++)
+		html_safe_name(m->companies[k].code, w.cfile[k], NAME_CAP);
+	w.total = 7 + m->nunits - (m->county >= 0) + m->ncompanies;
+	/* Compile every page template first: a broken one stops us before any writing. */
+	{
+		static const char *const ALL[] = {
+			"index.html",	"streets.html",	 "communities.html",
+			"grids.html",	"redblack.html", "points.html",
+			"quality.html", "unit.html",	 "company.html"};
+		const struct template *t;
+		size_t i;
+		for (i = 0; i < sizeof ALL / sizeof ALL[0]; i++)
+			if (template_get(w.ts, ALL[i], &t, d) < 0)
+				goto done;
+	}
+	if (mkdir_p(outdir, d) < 0)
+		goto done;
+	snprintf(dir, sizeof dir, "%s/u", outdir);
+	if (mkdir_one(dir, d) < 0)
+		goto done;
+	clear_pages(dir);
+	snprintf(dir, sizeof dir, "%s/c", outdir);
+	if (mkdir_one(dir, d) < 0)
+		goto done;
+	clear_pages(dir);
+	snprintf(dir, sizeof dir, "%s/assets", outdir);
+	if (mkdir_one(dir, d) < 0 || copy_asset(&w, "style.css") < 0 ||
+	    copy_asset(&w, "sort.js") < 0)
+		goto done;
+	build_site(&w);
+	if (page_index(&w) < 0 ||
+	    page_list(&w, "streets", "街道排名", m->streets, m->nstreets) < 0 ||
+	    page_list(&w, "communities", "社区考评排名", m->communities, m->ncommunities) < 0 ||
+	    page_list(&w, "grids", "网格考核等次", m->grids, m->ngrids) < 0 ||
+	    page_redblack(&w) < 0 || page_points(&w) < 0 || page_quality(&w) < 0 ||
+	    unit_pages(&w) < 0 || company_pages(&w) < 0)
+		goto done;
+	rc = 0;
+done:
+	template_set_close(w.ts);
+	tv_pool_free(w.gp);
+	tv_pool_free(w.pp);
+	free(w.ufile);
+	free(w.cfile);
+	buf_release(&w.page);
+	buf_release(&w.scratch);
+	return rc;
+}

@@ -1,0 +1,278 @@
+/* model.h - the report model: every figure the HTML site and the PDF documents
+ * both show, computed ONCE from the store (input tables + rule results), plus
+ * the standard charts. A renderer reads struct model and never recomputes.
+ *
+ * Use:  model_build(store, year, &m, d)       figures (one pass per table)
+ *       model_charts(m, svg_dir, png_dir, d)  runs gnuplot once for all charts
+ *       ... html_render(store, m, ...), PDF documents read m ...
+ *       model_free(m)
+ * Everything in struct model is owned by it and read-only for callers; strings
+ * are UTF-8 and never NULL unless the field says "or NULL". Missing numbers are
+ * NAN (test with isnan). Personal numbers never reach the model: names and
+ * reasons pass through kp_mask. Orders are stable (ORDER BY + code). */
+#ifndef KP_MODEL_H
+#define KP_MODEL_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct store;
+struct chart_set;
+
+enum model_level { MODEL_COUNTY, MODEL_STREET, MODEL_COMMUNITY, MODEL_GRID };
+
+/* Event figures follow the grid rules' definitions and come from the facts
+ * that ingest sums up (event_facts, month_facts; a scan of events only for a
+ * database without them): "closed" means closed before the end of the year it
+ * was reported in; "on time" means closed within the time limit of its
+ * settlement level (events.level): 网格 72, 社区 120, 街道 168, 部门 240,
+ * 区级 360 hours, others 168 (the shipped rules/01_grid.lua values; run rows
+ * 'deadline_hours.<level>' = one of 24/48/72/120/168/240/360/720 override them).
+ * struct model_ev: events reported in the year, of those closed, closed on
+ * time, closed inside the grid (level 网格), rated and the sum of ratings. */
+struct model_ev {
+	long events, closed, ontime, in_grid;
+	long rated, rating_sum; /* satisfaction 1..5 */
+};
+
+/* Percent helpers (NAN when den is 0). */
+double model_pct(long num, long den);
+double model_closure(const struct model_ev *e);	     /* closed / events */
+double model_ontime(const struct model_ev *e);	     /* ontime / closed */
+double model_in_grid(const struct model_ev *e);	     /* in_grid / closed */
+double model_satisfaction(const struct model_ev *e); /* mean 1..5 */
+
+#define MODEL_TIERS_MAX 8
+
+/* One unit: county, street, community or grid. units[] is sorted by code;
+ * parent/street/community/first_child/next_sibling are indices into it (-1 none),
+ * children in code order. */
+struct model_unit {
+	char *code, *name;
+	enum model_level level;
+	long parent, street, community;
+	long first_child, next_sibling, nchildren;
+	long households, population; /* 0 when not given */
+	long grids, communities;     /* grids / communities in the subtree (self included) */
+	struct model_ev ev[2];	     /* [0] period year, [1] previous year */
+	double visit_coverage;	     /* %: mean over door-knock rounds of households
+					visited / households, grids of the subtree; NAN none */
+	/* Rule results (has_result 0: the rules gave this unit none). */
+	int has_result;
+	double score; /* grid: grid score; community: community score; street/county:
+			 mean community score (NAN if none) */
+	long rank;    /* grid: county-wide grid rank; community: 全县排名; street: rank by
+			 mean community score; 0 none */
+	/* grid */
+	char *tier; /* or NULL */
+	long funding;
+	/* community */
+	long prev_rank, rank_change; /* rank_change > 0: moved up; has_change 0: unknown */
+	int has_change;
+	int stars;		  /* 0..5 */
+	char *star_names, *award; /* or NULL */
+	int vetoed;
+	char *veto_reason;	/* or NULL */
+	long star_first, nstar; /* its rows in m->stars */
+	/* street / county: results of the subtree */
+	long stars_hist[6];		  /* communities by number of stars */
+	long tier_count[MODEL_TIERS_MAX]; /* grids by tier (index into m->tiers) */
+};
+
+/* A star of a community (community_stars). */
+struct model_star {
+	char *star;
+	int earned;
+	char *reason; /* or NULL */
+};
+
+/* A tier of the grid assessment, best first (by minimum score). */
+struct model_tier {
+	char *name;
+	double min, max; /* lowest and highest grid score in the tier */
+	long count;
+	long funding; /* the amount per grid (the most common one) */
+	long funding_total;
+};
+
+/* A property company with its red/black-list result. companies[] sorted by code. */
+struct model_company {
+	char *code, *name;
+	long projects, households;
+	int has_result;
+	double score, complaint_rate, satisfaction;    /* NAN when not given */
+	char *list, *reason, *listed_on, *valid_until; /* or NULL */
+	long complaints;  /* complaints naming the company in the period year */
+	long communities; /* communities it was checked in (property_checks) */
+};
+
+/* A person on a points leaderboard (points are public; ids and personal data
+ * are not part of it). */
+struct model_person {
+	char *id, *name, *unit_code, *unit_name;
+	double points;
+	long rank;
+	int candidate;
+};
+
+/* A role's leaderboard: the top MODEL_TOP_PERSONS by rank_in_role. */
+#define MODEL_TOP_PERSONS 100
+struct model_role {
+	char *role;
+	long count, candidates;
+	struct model_person *top;
+	long ntop;
+};
+
+/* One input file's ingest record, and the reasons for its rejects. */
+struct model_file {
+	char *file, *status, *encoding, *unknown_columns, *message; /* last four or NULL */
+	long read, loaded, rejected;
+};
+struct model_reason {
+	char *file, *column; /* column "" for a whole-row problem */
+	long count;
+	char *example; /* the first reason of the group, masked */
+};
+
+/* Key figures, in display order. */
+enum model_kpi_id {
+	MODEL_KPI_EVENTS,
+	MODEL_KPI_CLOSED,
+	MODEL_KPI_CLOSURE,
+	MODEL_KPI_ONTIME,
+	MODEL_KPI_IN_GRID,
+	MODEL_KPI_SATISFACTION,
+	MODEL_KPI_VISITS,
+	MODEL_KPI_WISHES,
+	MODEL_KPI_WISHES_DONE,
+	MODEL_KPI_WISH_RATE,
+	MODEL_KPI_SERVICES,
+	MODEL_KPI_SERVICE_HOURS,
+	MODEL_KPI_GRIDS,
+	MODEL_KPI_COMMUNITIES,
+	MODEL_KPI_COMPANIES,
+	MODEL_KPI_RED,
+	MODEL_KPI_BLACK,
+	MODEL_KPI_TALK,
+	MODEL_KPI_N
+};
+enum model_kpi_kind {
+	MODEL_COUNT, /* 同比 as a percent change: 增长 6.8% */
+	MODEL_RATE,  /* a percentage: 同比 in percentage points: 提高 1.2 个百分点 */
+	MODEL_SCORE  /* a mean rating: 同比 as a difference: 提高 0.05 */
+};
+struct model_kpi {
+	const char *key;   /* stable id, e.g. "closure" */
+	const char *label; /* 办结率 */
+	const char *unit;  /* 件, %, 分, 小时, 个, 家 */
+	enum model_kpi_kind kind;
+	int decimals;
+	int better;	  /* +1 higher is better, -1 lower is better, 0 neither */
+	double cur, prev; /* period year, previous year; NAN unknown */
+};
+
+/* Months of the period year [0] and the previous one [1]: events reported in
+ * the month and how many of them were closed. */
+struct model_month {
+	long events[2], closed[2];
+};
+
+/* The standard charts. */
+enum model_chart_id {
+	MODEL_CHART_MONTHLY,	    /* events and closure rate by month, both years */
+	MODEL_CHART_STREET_CLOSURE, /* closure rate by street */
+	MODEL_CHART_GRID_SCORES,    /* distribution of grid scores with tier bands */
+	MODEL_CHART_STREET_STARS,   /* communities by stars, per street */
+	MODEL_CHART_REDBLACK,	    /* companies per list */
+	MODEL_CHART_N
+};
+struct model_chart {
+	const char *id; /* file stem, e.g. "monthly" */
+	char *title;	/* caption */
+	char *alt;	/* the numbers as text (always set) */
+	char *svg;	/* "charts/ID.svg" relative to the site root, or NULL if not drawn */
+	char *png;	/* path of the PNG, or NULL if not drawn */
+	double aspect;	/* height / width */
+};
+
+#define MODEL_HIST_MAX 40
+
+struct model {
+	int year, prev_year;
+	char *place;		   /* the county's (or city's) name; "本地区" if none */
+	char *data_from, *data_to; /* first and last event date of the period year, or NULL */
+	int months_with_data[2];   /* last month (1..12) with events, per year; 0 none */
+
+	struct model_kpi kpi[MODEL_KPI_N];
+	struct model_month month[12];
+
+	struct model_unit *units; /* sorted by code */
+	long nunits;
+	long county;   /* index of the county unit, or -1 */
+	long *streets; /* street indices by rank (mean community score desc) */
+	long nstreets;
+	long *communities; /* community indices by rank, then code */
+	long ncommunities;
+	long *grids; /* grid indices by rank, then code */
+	long ngrids;
+	struct model_star *stars; /* community_stars in (code, star) order */
+	long nstars;
+
+	struct model_tier tiers[MODEL_TIERS_MAX];
+	int ntiers;
+	/* Grid scores in bins [lo + i*width, lo + (i+1)*width), i < nbins. */
+	double hist_lo, hist_width;
+	int nbins;
+	long hist[MODEL_HIST_MAX];
+
+	struct model_company *companies; /* sorted by code */
+	long ncompanies;
+	long *company_rank; /* companies with a result by score desc, then code */
+	long nranked;
+	struct {
+		char *list;
+		long count;
+	} lists[8]; /* 红榜, 约谈, 黑榜, 一般, others */
+	int nlists;
+
+	struct model_role *roles; /* by role name */
+	long nroles;
+
+	struct model_file *files; /* ingest order */
+	long nfiles;
+	struct model_reason *reasons; /* by file order, then column */
+	long nreasons;
+	long rows_read, rows_loaded, rows_rejected;
+
+	int has_results; /* the rules have run (run table present) */
+	struct model_chart charts[MODEL_CHART_N];
+	struct chart_set *chartset; /* private: the chart specs for model_charts */
+};
+
+/* Builds the model. year 0: the run table's year (rules' period), else the
+ * latest year with events. Returns 0, or -1 with d filled (database error, out
+ * of memory). Works on a database without results (has_results 0). */
+int model_build(struct store *s, int year, struct model **out, struct diag *d);
+void model_free(struct model *m); /* accepts NULL */
+
+/* Draws the standard charts: svg_dir/ID.svg (e.g. output/html/charts) and
+ * png_dir/ID.png (e.g. output/charts), one gnuplot run. Sets charts[i].svg to
+ * "charts/ID.svg" and .png to the path. Returns 0, or -1 with d filled
+ * ("gnuplot 未安装或运行失败：…"); the model stays usable without pictures. */
+int model_charts(struct model *m, const char *svg_dir, const char *png_dir, struct diag *d);
+
+/* Index of the unit with this code, or -1 (binary search). */
+long model_find_unit(const struct model *m, const char *code);
+long model_find_company(const struct model *m, const char *code);
+
+/* Text of a key figure's value ("18246", "96.6", "4.31"; "—" unknown) and of
+ * its 同比 ("增长 6.8%", "下降 2.1%", "提高 1.2 个百分点", "降低 0.05", "持平",
+ * "" when there is no previous value). *dir gets +1/-1/0 for ↑/↓/flat. */
+void model_fmt_value(const struct model_kpi *k, double v, char *out, size_t cap);
+void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir);
+/* A percentage with one decimal and "%", or "—" for NAN. */
+void model_fmt_pct(double v, char *out, size_t cap);
+
+#endif
