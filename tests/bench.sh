@@ -55,3 +55,9 @@ echo "  ingest events / sqlite3 .import      = $(ratio "$T_kaoping_ingest_events
 echo "  score / ingest (all files)           = $(ratio "$T_kaoping_score" "$T_kaoping_ingest_all")  (target <= 0.5)"
 echo "  render / ingest (all files)          = $(ratio "$T_kaoping_render" "$T_kaoping_ingest_all")  (target <= 1.0)"
 echo "  whole run / sqlite3 .import (events) = $(ratio "$T_kaoping_run" "$T_sqlite3_import")  (target <= 2.0; peak RSS $((R_kaoping_run / 1024)) MiB)"
+
+# ---- PDF documents (report.c) ------------------------------------------------
+# The briefing alone (county), all community report cards (city) against the
+# ingest, and headless Chromium printing the same cards: tests/bench_pdf.sh.
+BENCH_SOURCED=1
+. "$ROOT/tests/bench_pdf.sh"

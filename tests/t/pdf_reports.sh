@@ -1,0 +1,190 @@
+# The PDF documents of a run on the county sample: briefing.pdf,
+# community-ranking.pdf, redblack.pdf and report-cards.pdf. Each passes
+# `qpdf --check`, embeds every font, and its text (pdftotext, whitespace
+# removed) holds figures computed here independently with sqlite3 from the
+# run's database. No unmasked phone or ID number of people.csv appears. An
+# edited narrative template (--templates) shows up in the briefing; a broken or
+# missing one is an error that names the file (and the line).
+# Needs qpdf, pdffonts, pdftotext, pdfinfo, sqlite3 (else skipped: 77).
+set -eu
+for t in qpdf pdffonts pdftotext pdfinfo sqlite3; do
+	command -v "$t" >/dev/null 2>&1 || { echo "$t not installed"; exit 77; }
+done
+out="$TMP/out"
+"$KAOPING_FAST" run --quiet --input samples/county --output "$out" 2>"$TMP/run.err" || {
+	cat "$TMP/run.err"
+	exit 1
+}
+if [ ! -f "$out/briefing.pdf" ]; then
+	echo "kaoping run wrote no briefing.pdf (render does not call report_write yet)"
+	exit 77
+fi
+db="$out/kaoping.db"
+q() { sqlite3 -batch -noheader "$db" "$1"; }
+fails=0
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+# Text is compared without whitespace and without the characters of the
+# briefing's watermark (内部资料 注意保存), which a text extractor mixes in.
+norm() { tr -d ' \t\r\n\f' | sed -e 's/内//g; s/部//g; s/资//g; s/料//g; s/注//g; s/意//g; s/保//g; s/存//g'; }
+text() { # text FILE.pdf [PAGE] [-layout]
+	if [ $# -gt 1 ]; then
+		pdftotext -q ${3:-} -f "$2" -l "$2" "$1" - | norm
+	else
+		pdftotext -q "$1" - | norm
+	fi
+}
+has() { # has FILE.txt STRING WHAT
+	n=$(printf '%s' "$2" | norm)
+	grep -qF -- "$n" "$1" || fail "$3: \"$2\" not in $(basename "$1" .txt).pdf"
+}
+
+for f in briefing community-ranking redblack report-cards; do
+	pdf="$out/$f.pdf"
+	[ -s "$pdf" ] || { fail "$f.pdf missing"; continue; }
+	qpdf --check "$pdf" >"$TMP/$f.qpdf" 2>&1 || { fail "qpdf --check $f.pdf"; cat "$TMP/$f.qpdf"; }
+	# pdffonts: name type encoding emb sub uni object ID; emb is the 5th field from the end
+	pdffonts "$pdf" 2>/dev/null >"$TMP/$f.fonts"
+	n=$(awk 'NR > 2' "$TMP/$f.fonts" | wc -l)
+	[ "$n" -gt 0 ] || fail "$f.pdf: pdffonts lists no font"
+	awk 'NR > 2 && $(NF-4) != "yes" { print; bad = 1 } END { exit bad }' "$TMP/$f.fonts" ||
+		fail "$f.pdf: a font is not embedded"
+	text "$pdf" >"$TMP/$f.txt"
+done
+
+year=$(q "SELECT value FROM run WHERE key = 'year'")
+prev=$(q "SELECT value FROM run WHERE key = 'prev_year'")
+from="$year-01-01"
+to="$((year + 1))-01-01"
+
+# briefing: title, key figures of the year and the year before, top community
+events=$(q "SELECT count(*) FROM events WHERE reported_at >= '$from' AND reported_at < '$to'")
+# closed: before the end of the year reported in
+closed=$(q "SELECT count(*) FROM events WHERE reported_at >= '$from' AND reported_at < '$to' AND closed_at < '$to'")
+pevents=$(q "SELECT count(*) FROM events WHERE reported_at >= '$prev-01-01' AND reported_at < '$year-01-01'")
+county=$(q "SELECT name FROM units WHERE level = 'county' ORDER BY code LIMIT 1")
+B="$TMP/briefing.txt"
+has "$B" "$county${year}年度党建引领基层治理考评简报" "briefing title"
+has "$B" "中共${county}委组织部" "issuing body"
+has "$B" "网格事件件$events$pevents" "events this year and last year (table row)"
+has "$B" "已办结件$closed" "closed events (table row)"
+rate=$(q "SELECT printf('%.1f', 100.0 * $closed / $events)")
+has "$B" "办结率%$rate" "closure rate (table row)"
+top=$(q "SELECT name || street || printf('%.2f', score) FROM community_ranking ORDER BY rank, code LIMIT 1")
+has "$B" "$top" "first community (name, street, score)"
+q "SELECT name FROM redblack WHERE list IN ('红榜', '黑榜') ORDER BY code" >"$TMP/names"
+while read -r name; do has "$B" "$name" "red/black company in the briefing"; done <"$TMP/names"
+if [ "$(q "SELECT count(*) FROM community_ranking WHERE vetoed = 1")" -gt 0 ]; then
+	has "$B" "一票否决的社区" "vetoed communities table"
+fi
+listed=$(q "SELECT listed_on FROM redblack WHERE listed_on IS NOT NULL ORDER BY listed_on LIMIT 1")
+if [ -n "$listed" ]; then
+	cn=$(echo "$listed" | awk -F- '{ printf "%d年%d月%d日", $1, $2, $3 }')
+	has "$B" "$cn" "成文日期 from the listing date"
+fi
+
+# community-ranking: every community's row, header on every page
+R="$TMP/community-ranking.txt"
+q "SELECT rank || name || street || printf('%.2f', score) FROM community_ranking ORDER BY rank, code" >"$TMP/rows"
+while read -r r; do has "$R" "$r" "ranking row"; done <"$TMP/rows"
+pages=$(pdfinfo "$out/community-ranking.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+[ "${pages:-0}" -gt 1 ] || fail "community-ranking.pdf has ${pages:-0} page(s), expected more than 1"
+last=$(q "SELECT name FROM community_ranking ORDER BY rank DESC, code DESC LIMIT 1" | norm)
+p=1
+while [ "$p" -le "${pages:-0}" ]; do
+	# the ranking table runs from page 1 to the page of the last community
+	pdftotext -q -layout -f "$p" -l "$p" "$out/community-ranking.pdf" - | tr -d ' ' >"$TMP/page"
+	grep -qF "排名社区街道得分星级名次变化" "$TMP/page" || fail "community-ranking.pdf page $p: no table header"
+	[ "$(norm <"$TMP/page" | grep -cF "$last")" = 0 ] || break
+	p=$((p + 1))
+done
+[ "$p" -le "${pages:-0}" ] || fail "community-ranking.pdf: the last community \"$last\" not found"
+
+# redblack: every 红榜 and 黑榜 company with its code, the listing and validity dates
+RB="$TMP/redblack.txt"
+# names wrap inside their cell: the name alone, then code and score side by side
+pdftotext -q -layout "$out/redblack.pdf" - | norm >"$TMP/redblack-layout.txt"
+q "SELECT name, code || printf('%.2f', score) FROM redblack WHERE list IN ('红榜', '黑榜', '约谈')
+	ORDER BY code" >"$TMP/rb"
+while IFS='|' read -r name cs; do
+	has "$RB" "$name" "red/black/约谈 company"
+	has "$TMP/redblack-layout.txt" "$cs" "red/black/约谈 company (code and score)"
+done <"$TMP/rb"
+valid=$(q "SELECT valid_until FROM redblack WHERE valid_until IS NOT NULL ORDER BY valid_until LIMIT 1")
+if [ -n "$valid" ]; then
+	cn=$(echo "$valid" | awk -F- '{ printf "%d年%d月%d日", $1, $2, $3 }')
+	has "$RB" "有效期至$cn" "validity period"
+fi
+has "$RB" "申诉" "how to object"
+
+# report-cards: a card per community, the score items of one card summing to its score
+C="$TMP/report-cards.txt"
+q "SELECT name FROM units WHERE level = 'community' ORDER BY code" >"$TMP/names"
+while read -r name; do has "$C" "${name}考评报告卡" "report card"; done <"$TMP/names"
+ncom=$(q "SELECT count(*) FROM units WHERE level = 'community'")
+cpages=$(pdfinfo "$out/report-cards.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+[ "${cpages:-0}" -ge "$ncom" ] || fail "report-cards.pdf: $cpages pages for $ncom communities"
+code=$(q "SELECT c.code FROM community_ranking c WHERE EXISTS (SELECT 1 FROM score_items i
+	JOIN scores s ON s.assessment = i.assessment AND s.entity = i.entity
+	WHERE s.kind = '社区' AND i.entity = c.code) ORDER BY c.rank, c.code LIMIT 1")
+if [ -n "$code" ]; then
+	sum=$(q "SELECT printf('%.2f', sum(points)) FROM score_items i JOIN scores s
+		ON s.assessment = i.assessment AND s.entity = i.entity WHERE s.kind = '社区' AND i.entity = '$code'")
+	score=$(q "SELECT printf('%.2f', score) FROM community_ranking WHERE code = '$code'")
+	[ "$sum" = "$score" ] || fail "score items of $code sum to $sum, score $score"
+	has "$C" "合计$sum" "score items total of $code"
+	item=$(q "SELECT item || coalesce(inputs, '') || printf('%.2f', points) FROM score_items i JOIN scores s
+		ON s.assessment = i.assessment AND s.entity = i.entity WHERE s.kind = '社区'
+		AND i.entity = '$code' ORDER BY i.seq LIMIT 1")
+	has "$C" "$item" "first score item of $code"
+else
+	fail "no community has score items"
+fi
+
+# personal data: no phone or ID number of people.csv, unmasked, in any PDF
+q "SELECT phone FROM people WHERE length(phone) >= 7 UNION SELECT id_card FROM people
+	WHERE length(id_card) >= 15" >"$TMP/personal"
+if [ -s "$TMP/personal" ]; then
+	for f in briefing community-ranking redblack report-cards; do
+		if grep -qF -f "$TMP/personal" "$TMP/$f.txt"; then
+			fail "$f.pdf shows an unmasked phone or ID number"
+		fi
+	done
+fi
+
+# narrative templates: an edited sentence appears; a broken one names file and line
+cp -R templates "$TMP/tpl"
+old="现将有关情况简报如下。"
+new="本段由测试改写，用于检验模板修改即时生效。"
+sed "s/$old/$new/" templates/narrative/briefing_intro.txt >"$TMP/tpl/narrative/briefing_intro.txt"
+grep -qF "$new" "$TMP/tpl/narrative/briefing_intro.txt" || fail "could not edit the template"
+if "$KAOPING_FAST" run --quiet --input samples/county --output "$TMP/out2" --templates "$TMP/tpl" \
+	2>"$TMP/run2.err"; then
+	text "$TMP/out2/briefing.pdf" >"$TMP/edited.txt"
+	has "$TMP/edited.txt" "$new" "edited template sentence"
+	grep -qF "$old" "$TMP/edited.txt" && fail "the old sentence is still in the briefing"
+else
+	fail "run with edited templates failed: $(cat "$TMP/run2.err")"
+fi
+printf '第一行\n{{no_such_figure}}\n' >"$TMP/tpl/narrative/briefing_events.txt"
+if "$KAOPING_FAST" run --quiet --input samples/county --output "$TMP/out3" --templates "$TMP/tpl" \
+	2>"$TMP/run3.err"; then
+	fail "a template with an unknown name did not fail the run"
+else
+	grep -qF "briefing_events.txt:2" "$TMP/run3.err" ||
+		fail "the template error does not name briefing_events.txt:2: $(cat "$TMP/run3.err")"
+fi
+cp templates/narrative/briefing_events.txt "$TMP/tpl/narrative/"
+rm "$TMP/tpl/narrative/ranking_intro.txt"
+if "$KAOPING_FAST" run --quiet --input samples/county --output "$TMP/out4" --templates "$TMP/tpl" \
+	2>"$TMP/run4.err"; then
+	fail "a missing template did not fail the run"
+else
+	grep -qF "ranking_intro.txt" "$TMP/run4.err" ||
+		fail "the missing template is not named: $(cat "$TMP/run4.err")"
+fi
+
+[ "$fails" = 0 ] || exit 1
+echo "4 PDFs checked ($pages ranking pages, $cpages report-card pages)"
