@@ -200,6 +200,7 @@ static const long bucket_hours[NBUCKET] = {24, 48, 72, 120, 168, 240, 360, 720};
 struct fact {
 	uint64_t key;
 	int32_t n, closed, h[NBUCKET + 1], a[NBUCKET + 1], s[5];
+	char first[20], last[20]; /* month facts: the earliest and latest reported_at */
 };
 
 struct rfact {
@@ -1141,6 +1142,10 @@ static int facts_add(struct ctx *c, const int *ec, const struct val *v, const lo
 	f = fact_at(&c->mmap, &c->mfacts, &c->nmfacts, &c->mfacts_cap, key);
 	if (!f)
 		return -1;
+	if (f->n == 0 || memcmp(rep, f->first, 19) < 0)
+		memcpy(f->first, rep, 20);
+	if (f->n == 0 || memcmp(rep, f->last, 19) > 0)
+		memcpy(f->last, rep, 20);
 	fact_count(f, closed, bucket, sat);
 	if (v[ip].type != STORE_NULL) {
 		struct rfact *r;
@@ -1197,7 +1202,7 @@ static int facts_write(struct ctx *c, struct diag *d)
 	static const char *lv[] = {NULL, "网格", "社区", "街道", "部门", "区级"};
 	struct store_stmt *st = NULL;
 	size_t i;
-	int rc = -1;
+	int rc = -1, k;
 
 	if (store_prepare(c->s, "INSERT INTO event_facts VALUES(?,?,?,?," MEASURE_MARKS ")", &st, d) < 0)
 		return -1;
@@ -1215,7 +1220,7 @@ static int facts_write(struct ctx *c, struct diag *d)
 	}
 	store_finalize(st);
 	st = NULL;
-	if (store_prepare(c->s, "INSERT INTO month_facts VALUES(?,?,?,?," MEASURE_MARKS ")", &st, d) < 0)
+	if (store_prepare(c->s, "INSERT INTO month_facts VALUES(?,?,?,?," MEASURE_MARKS ",?,?)", &st, d) < 0)
 		return -1;
 	for (i = 0; i < c->nmfacts; i++) {
 		const struct fact *f = &c->mfacts[i];
@@ -1225,7 +1230,9 @@ static int facts_write(struct ctx *c, struct diag *d)
 		store_bind_int(st, 2, (int64_t)(f->key >> 20 & 0xF));
 		store_bind_text(st, 3, lv[f->key >> 16 & 7], -1);
 		store_bind_text(st, 4, src ? c->source_name[src - 1] : NULL, -1);
-		bind_measures(st, 5, f);
+		k = bind_measures(st, 5, f);
+		store_bind_text(st, k++, f->first, 19);
+		store_bind_text(st, k, f->last, 19);
 		if (store_step(st, d) != STORE_DONE)
 			goto done;
 	}

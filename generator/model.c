@@ -1,8 +1,9 @@
-/* model.c - the report model filled from the store: one pass per table (events
- * are scanned once, aggregated in C per grid and month and then rolled up the
- * unit tree), results of the rules merged by code, and the chart specs built
- * from the figures. Every text that came from the data is masked
- * (parse_mask_personal) before it enters the model. */
+/* model.c - the report model filled from the store: one pass per table. Event
+ * figures come from the facts ingest summed up (event_facts, month_facts; one
+ * scan of events for a database without them), aggregated per grid in C and
+ * rolled up the unit tree; rule results are merged by code through a hash of
+ * the units; the chart specs are built from the figures. Every text that came
+ * from the data is masked (parse_mask_personal) before it enters the model. */
 #include "model.h"
 
 #include <limits.h>
@@ -493,7 +494,7 @@ static const char *const LEVELS[] = {"网格", "社区", "街道", "部门", "�
 static const int FACT_HOURS[] = {24, 48, 72, 120, 168, 240, 360, 720};
 
 /* Time limits in hours by settlement level (LEVELS order, then "other"): the
- * shipped rules' values, or run rows 'deadline_hours.<level>' if the rules
+ * shipped rules' values, or settings rows 'deadline_hours.<level>' if the rules
  * give them. Only the limits event_facts counts are accepted. */
 static int load_deadlines(struct ctx *c, int hours[6])
 {
@@ -504,7 +505,7 @@ static int load_deadlines(struct ctx *c, int hours[6])
 	memcpy(hours, dflt, sizeof dflt);
 	if (!c->m->has_results)
 		return 0;
-	if (prep(c, "SELECT key, value FROM run WHERE key LIKE 'deadline_hours.%' ORDER BY key",
+	if (prep(c, "SELECT key, value FROM settings WHERE key LIKE 'deadline_hours.%' ORDER BY key",
 		 &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
@@ -693,9 +694,10 @@ static int load_events(struct ctx *c)
 	/* the period's first and last event dates */
 	snprintf(from, sizeof from, "%04d-01-01", m->year);
 	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
-	if (prep(c,
-		 "SELECT substr(min(reported_at), 1, 10), substr(max(reported_at), 1, 10)"
-		 " FROM events WHERE reported_at >= ?1 AND reported_at < ?2",
+	if (prep(c, facts ? "SELECT substr(min(first_at), 1, 10), substr(max(last_at), 1, 10)"
+			    " FROM month_facts WHERE year = CAST(substr(?1, 1, 4) AS INTEGER) AND ?2 <> ''"
+			  : "SELECT substr(min(reported_at), 1, 10), substr(max(reported_at), 1, 10)"
+			    " FROM events WHERE reported_at >= ?1 AND reported_at < ?2",
 		 &st) < 0)
 		return -1;
 	store_bind_text(st, 1, from, -1);

@@ -1682,7 +1682,8 @@ static void setup(struct rctx *r)
 		i--;
 	while (i > 0 && ((unsigned char)place[i] & 0xC0) == 0x80)
 		i--;
-	snprintf(r->scope, sizeof r->scope, "全%s", n - i <= 4 ? place + i : "");
+	/* a CJK last character (县, 市, 区); anything else: 全区域 */
+	snprintf(r->scope, sizeof r->scope, "全%s", n - i >= 2 && n - i <= 4 ? place + i : "");
 	if (strcmp(r->scope, "全") == 0 || strcmp(place, "本地区") == 0)
 		snprintf(r->scope, sizeof r->scope, "全区域");
 	snprintf(r->org, sizeof r->org, "中共%s委组织部", place);

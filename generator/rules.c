@@ -85,10 +85,18 @@ static const struct rcol report_units_cols[] = {
 	{"rating", RT_REAL, 0, 0, 0},   {"score", RT_REAL, 0, 0, 0},   {"level", RT_TEXT, 0, 0, 0},
 };
 
+/* Parameters a rule publishes for the reports, e.g. deadline_hours.网格 = 72,
+ * so that the site and the PDFs count "on time" as the rules did. */
+static const struct rcol settings_cols[] = {
+	{"key", RT_TEXT, 1, 1, 0},
+	{"value", RT_TEXT, 1, 0, 0},
+};
+
 #define RT(n) {#n, n##_cols, (int)(sizeof n##_cols / sizeof n##_cols[0])}
 static const struct rtable rtables[] = {
 	RT(grid_tiers), RT(community_ranking), RT(community_stars),
 	RT(redblack),   RT(points),            RT(report_units),
+	RT(settings),
 };
 #define NRTABLES ((int)(sizeof rtables / sizeof rtables[0]))
 
@@ -1052,7 +1060,7 @@ static int kp_emit(lua_State *L)
 			t = &rtables[i];
 	if (!t)
 		return luaL_error(L, "kp.emit：未知的结果表“%s”（可用：grid_tiers、community_ranking、"
-				  "community_stars、redblack、points、report_units）",
+				  "community_stars、redblack、points、report_units、settings）",
 				  tn);
 	luaL_checktype(L, 2, LUA_TTABLE);
 	lua_pushnil(L);

@@ -85,11 +85,12 @@ static const char SCHEMA_INPUT[] =
 	 * closed: closed in the period. hN: closed in the period within N hours
 	 * of being reported. aN: still open at the period's end, reported at
 	 * most N hours before it (not yet overdue for a limit of N hours).
-	 * sK: rated K (1..5); rated = s1 + ... + s5. */
+	 * sK: rated K (1..5); rated = s1 + ... + s5. first_at, last_at: the
+	 * month's earliest and latest reported_at. */
 	"CREATE TABLE event_facts(grid TEXT NOT NULL, year INTEGER NOT NULL,"
 	" level TEXT, source TEXT" FACT_MEASURES ");\n"
 	"CREATE TABLE month_facts(year INTEGER NOT NULL, month INTEGER NOT NULL,"
-	" level TEXT, source TEXT" FACT_MEASURES ");\n"
+	" level TEXT, source TEXT" FACT_MEASURES ", first_at TEXT, last_at TEXT);\n"
 	/* Events by reporter (people.id), grid and year: reported and closed in the period. */
 	"CREATE TABLE reporter_facts(reporter TEXT NOT NULL, grid TEXT NOT NULL,"
 	" year INTEGER NOT NULL, n INTEGER NOT NULL, closed INTEGER NOT NULL,"
@@ -111,7 +112,8 @@ static const char SCHEMA_RESULTS[] =
 	" DROP TABLE IF EXISTS grid_tiers; DROP TABLE IF EXISTS community_ranking;"
 	" DROP TABLE IF EXISTS community_stars; DROP TABLE IF EXISTS redblack;"
 	" DROP TABLE IF EXISTS points; DROP TABLE IF EXISTS report_units;"
-	" DROP TABLE IF EXISTS run;\n"
+	" DROP TABLE IF EXISTS run; DROP TABLE IF EXISTS settings;\n"
+	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
 	"CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);\n"
 	/* Every point awarded or deducted, with its reason (计分依据). */
 	"CREATE TABLE score_items(assessment TEXT NOT NULL, entity TEXT NOT NULL,"

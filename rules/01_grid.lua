@@ -159,3 +159,9 @@ for _, g in ipairs(grids) do
   kp.emit("grid_tiers", { code = g.code, name = g.name, community = g.community, street = g.street,
                           score = g.score, rank = g.rank, tier = g.tier.name, funding = g.tier.funding })
 end
+
+-- The time limits, for the reports: the site and the PDFs count "on time" the same way.
+for _, t in ipairs(P.time_limit) do
+  kp.emit("settings", { key = "deadline_hours." .. t.level, value = tostring(t.hours) })
+end
+kp.emit("settings", { key = "deadline_hours.其他", value = tostring(P.default_hours) })
