@@ -136,29 +136,29 @@ static void usage(FILE *f, const char *cmd)
 		      "2 用法错误。\n", f);
 }
 
-/* Finds a bundled folder: relative to the working directory, else next to
- * the executable's parent (build/kaoping -> ../samples). */
+/* Finds a bundled folder: relative to the working directory, else in one of
+ * the folders above the executable (build/kaoping and build/san/kaoping both
+ * find the repository's rules/, templates/ and samples/). */
 static const char *bundled(const char *rel, char *buf, size_t cap)
 {
 	char exe[4096];
 	ssize_t n;
 	struct stat sb;
+	int up;
 
 	if (stat(rel, &sb) == 0)
 		return rel;
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		char *slash;
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			slash = strrchr(exe, '/');
-			if (slash)
-				*slash = '\0';
-			if (path_join(buf, cap, exe, "/", rel) == 0 && stat(buf, &sb) == 0)
-				return buf;
-		}
+	if (n <= 0)
+		return rel;
+	exe[n] = '\0';
+	for (up = 0; up < 3; up++) {
+		char *slash = strrchr(exe, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+		if (path_join(buf, cap, exe, "/", rel) == 0 && stat(buf, &sb) == 0)
+			return buf;
 	}
 	return rel;
 }

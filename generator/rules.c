@@ -352,17 +352,18 @@ static int smap_put(struct engine *e, struct smap *m, const char *k, size_t n, l
 	struct sment *s;
 
 	if ((m->cnt + 1) * 2 > m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 64, i;
+		size_t ncap = m->cap ? m->cap * 2 : 64, ocap = m->cap, i;
 		struct sment *old = m->t, *t = eng_realloc(e, NULL, 0, ncap * sizeof *t);
 		if (!t)
 			return -1;
 		memset(t, 0, ncap * sizeof *t);
+		/* smap_find probes with m->cap: the new size before re-inserting. */
 		m->t = t;
-		for (i = 0; i < m->cap; i++)
+		m->cap = ncap;
+		for (i = 0; i < ocap; i++)
 			if (old[i].k)
 				*smap_find(m, old[i].k, old[i].n, old[i].h) = old[i];
-		eng_free(e, old, m->cap * sizeof *old);
-		m->cap = ncap;
+		eng_free(e, old, ocap * sizeof *old);
 	}
 	s = smap_find(m, k, n, h);
 	if (!s->k) {
