@@ -1458,6 +1458,15 @@ static int figure(struct rend *r, const struct doc_block *b)
 	}
 	if (!r->fresh)
 		r->y -= BODY_LEAD / 4;
+	{
+		/* A chart that almost fits is shrunk to the space left (down to 60%
+		 * of its height) rather than pushed over, which would leave a gap. */
+		double room = r->y - BOTTOM_Y - 4 - cap_h;
+		if (!r->fresh && room < h && room >= h * 0.6) {
+			h = room;
+			w = h * iw / ih;
+		}
+	}
 	if (need(r, h + 4 + cap_h))
 		return -1;
 	if (ck(r,

@@ -225,8 +225,8 @@ local function assess(y, card)
     local veto
     for _, r in ipairs(inc) do
       if r.severity == P.veto_severity then
-        veto = string.format("%s %s%s发生%s事项（%s）", r.date, r.target_kind, r.target, r.severity,
-                             r.description or r.id)
+        veto = string.format("%s %s%s发生%s事项（%s）", r.date, r.target_kind,
+                             r.target == code and c.name or r.target, r.severity, r.description or r.id)
         break
       end
     end
