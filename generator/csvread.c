@@ -78,6 +78,31 @@ static void on_record(int c, void *arg)
 	r->done_record = 1;
 }
 
+/* Whether text is UTF-8: valid throughout, or nearly so (a few stray bytes
+ * in otherwise UTF-8 text reject their rows; GBK text is almost never valid
+ * UTF-8 beyond a sequence or two). */
+static int looks_utf8(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, good = 0, bad = 0, len;
+
+	while (i < n) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		len = u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : u[i] >= 0xC0 ? 2 : 1;
+		if (len > 1 && i + len <= n && parse_utf8_valid(s + i, len)) {
+			good++;
+			i += len;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	return bad == 0 || good > 20 * bad;
+}
+
 int csvread_open(struct csvread **out, const char *path, struct diag *d)
 {
 	FILE *f = fopen(path, "rb");
@@ -136,7 +161,7 @@ int csvread_open_stream(struct csvread **out, FILE *f, const char *path, struct 
 			back++;
 		if (back < n && u[n - 1 - back] >= 0xC0)
 			n -= back + 1;
-		r->encoding = parse_utf8_valid(r->in, n) ? "UTF-8" : "GB18030";
+		r->encoding = looks_utf8(r->in, n) ? "UTF-8" : "GB18030";
 	}
 	if (skip) {
 		memmove(r->in, r->in + skip, r->inlen - skip);

@@ -14,6 +14,9 @@ build) want="$BUILD" ;;
 test | bench) want="$BUILD $TEST" ;;
 *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
+# KAOPING_DEPS_EXTRA: more packages to require (the tests use it to check the
+# message for a package that is missing).
+want="$want ${KAOPING_DEPS_EXTRA:-}"
 missing=""
 for p in $want; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
