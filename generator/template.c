@@ -679,9 +679,11 @@ int template_parse_string(const char *name, const char *text, size_t n, struct t
 			(int)o->len, o->text, (int)o->len, o->text);
 		goto done;
 	}
+	/* segs held offsets while the array grew; now pointers (none if no
+	 * name has segments: NULL + 0 is undefined). */
 	for (i = 0; i < t->nnodes; i++)
 		if (t->nodes[i].kind != N_TEXT)
-			t->nodes[i].segs = t->segs + (size_t)(uintptr_t)t->nodes[i].segs;
+			t->nodes[i].segs = t->segs ? t->segs + (size_t)(uintptr_t)t->nodes[i].segs : NULL;
 	rc = 0;
 	goto done;
 oom:
