@@ -1082,13 +1082,26 @@ static void attention_tables(struct rctx *r, struct doc *d)
 	free(idx);
 }
 
+/* Renders a finished document to path: 0, or -1 with r->d filled (out of
+ * memory while building it, or the PDF could not be written). */
+static int finish(struct rctx *r, const struct doc *d, const char *path, const char *what)
+{
+	struct diag pd;
+
+	if (tv_pool_failed(r->pool) || r->oom)
+		return diag_set(r->d, "内存不足（%s）", what);
+	diag_init(&pd);
+	if (pdf_render(d, path, NULL, &pd) < 0)
+		return diag_set(r->d, "生成“%s”失败：%s", path, pd.msg);
+	return 0;
+}
+
 static int briefing(struct rctx *r, const char *path)
 {
 	const struct model *m = r->m;
 	struct doc *d = NULL;
 	struct tv *v;
 	char title[512];
-	struct diag pd;
 	int rc = -1;
 	long nc = m->ncommunities;
 
@@ -1157,16 +1170,7 @@ static int briefing(struct rctx *r, const char *path)
 	heading(r, d, 1, "六、下一步工作建议");
 	if (narrative(r, d, "briefing_closing.txt", v) < 0)
 		goto done;
-	if (tv_pool_failed(r->pool) || r->oom) {
-		diag_set(r->d, "内存不足（领导简报）");
-		goto done;
-	}
-	diag_init(&pd);
-	if (pdf_render(d, path, NULL, &pd) < 0) {
-		diag_set(r->d, "生成“%s”失败：%s", path, pd.msg);
-		goto done;
-	}
-	rc = 0;
+	rc = finish(r, d, path, "领导简报");
 done:
 	doc_free(d);
 	return rc;
@@ -1180,7 +1184,6 @@ static int ranking(struct rctx *r, const char *path)
 	struct doc *d = NULL;
 	struct tv *v;
 	char title[512];
-	struct diag pd;
 	int rc = -1;
 
 	tv_pool_reset(r->pool);
@@ -1209,16 +1212,7 @@ static int ranking(struct rctx *r, const char *path)
 	heading(r, d, 1, "三、有关要求");
 	if (narrative(r, d, "ranking_closing.txt", v) < 0)
 		goto done;
-	if (tv_pool_failed(r->pool) || r->oom) {
-		diag_set(r->d, "内存不足（社区考评通报）");
-		goto done;
-	}
-	diag_init(&pd);
-	if (pdf_render(d, path, NULL, &pd) < 0) {
-		diag_set(r->d, "生成“%s”失败：%s", path, pd.msg);
-		goto done;
-	}
-	rc = 0;
+	rc = finish(r, d, path, "社区考评通报");
 done:
 	doc_free(d);
 	return rc;
@@ -1232,7 +1226,6 @@ static int redblack(struct rctx *r, const char *path)
 	struct doc *d = NULL;
 	struct tv *v;
 	char title[512], b[64];
-	struct diag pd;
 	const char *valid = NULL;
 	long k, days = APPEAL_DAYS, z;
 	int rc = -1;
@@ -1289,16 +1282,7 @@ static int redblack(struct rctx *r, const char *path)
 	heading(r, d, 1, "四、异议申诉");
 	if (narrative(r, d, "redblack_appeal.txt", v) < 0)
 		goto done;
-	if (tv_pool_failed(r->pool) || r->oom) {
-		diag_set(r->d, "内存不足（红黑榜公示）");
-		goto done;
-	}
-	diag_init(&pd);
-	if (pdf_render(d, path, NULL, &pd) < 0) {
-		diag_set(r->d, "生成“%s”失败：%s", path, pd.msg);
-		goto done;
-	}
-	rc = 0;
+	rc = finish(r, d, path, "红黑榜公示");
 done:
 	doc_free(d);
 	return rc;

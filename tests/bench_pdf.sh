@@ -19,19 +19,7 @@ if [ -z "${BENCH_SOURCED:-}" ]; then
 	CITY="$ROOT/build/city"
 	W=$(mktemp -d "${TMPDIR:-/tmp}/kaoping-bench-pdf.XXXXXX")
 	trap 'rm -rf "$W"' EXIT
-	measure() {
-		name=$1
-		shift
-		/usr/bin/time -f '%e %M' -o "$W/$name.time" "$@" >"$W/$name.out" 2>"$W/$name.err" || {
-			echo "bench: $name failed:" >&2
-			tail -5 "$W/$name.err" >&2
-			exit 1
-		}
-		read -r secs rss <"$W/$name.time"
-		eval "T_$name=$secs; R_$name=$rss"
-		printf '%-28s %8.2f s  %8.1f MiB peak RSS\n' "$name" "$secs" "$(awk "BEGIN{print $rss/1024}")"
-	}
-	ratio() { awk "BEGIN{printf \"%.3f\", $1 / $2}"; }
+	. "$ROOT/tests/lib/measure.sh"
 	measure kaoping_ingest_all "$KP" ingest --input "$CITY" --db "$W/city.db"
 	"$KP" score --db "$W/city.db" >/dev/null 2>&1
 fi
