@@ -501,7 +501,25 @@ struct cfg {
 	int seq_w;  /* digits of the per-year event number */
 	int cutoff; /* day of the export: closures after it are still open */
 	int mess;   /* county: real-export messiness and planted bad rows */
+	int spread; /* county: quality moves the data enough for every tier and star (SP_*) */
 };
+
+/* ---- spread (county): how far quality q (0..1) moves the data. Under the default
+ * rules a county then shows every tier and star: most grids in 一档, about a third
+ * in 二档, a group of clearly weak grids in 三档, and a few five-star communities. */
+
+#define SP_CQ 0.53         /* mean community quality */
+#define SP_CQ_SD 0.11      /* its spread between communities */
+#define SP_GQ_SD 0.07      /* a grid's spread around its community */
+#define SP_NWEAK 27        /* clearly weak grids (2025 quality SP_WEAK_LO..SP_WEAK_HI) */
+#define SP_WEAK_LO 0.14
+#define SP_WEAK_HI 0.28
+#define SP_STRUG_WEAK 0.6  /* share of weak grids in the two struggling communities */
+#define SP_COV 1.2         /* door-knock coverage of a round: 1 - SP_COV * (1 - q)^3 */
+/* A community's share of the volunteer services and of the report units' projects:
+ * households * exp(SP_BUSY * (q - 0.6)) and households * exp(SP_COBUILD * (q - 0.6)). */
+#define SP_BUSY 7.0
+#define SP_COBUILD 1.5
 
 /* ---- the world: units, people, companies */
 
@@ -521,6 +539,7 @@ struct grid {
 	char code[24], name[64];
 	int comm, hh, pop, wk0, nwk, lz0, nlz, dy0, ndy;
 	double q[2], w[2];
+	int weak; /* spread: one of the clearly weak grids */
 };
 struct person {
 	unsigned char role;
@@ -636,6 +655,35 @@ static char credit_check(const char *code17)
 	return CREDIT_CS[c == 31 ? 0 : c];
 }
 
+/* spread: exactly SP_NWEAK clearly weak grids, most of the grids of the two
+ * struggling communities and the others scattered; they barely improve from
+ * one year to the next. */
+static void spread_weak(struct rng *r, const int *strug)
+{
+	int n = 0;
+	for (int k = 0; k < 2; k++) {
+		const struct comm *m = &CM[strug[k]];
+		for (int j = 0; j < m->ng; j++)
+			if (rng_chance(r, SP_STRUG_WEAK)) {
+				G[m->g0 + j].weak = 1;
+				n++;
+			}
+	}
+	while (n < SP_NWEAK) {
+		struct grid *x = &G[rng_below(r, C.ngrid)];
+		if (!x->weak) {
+			x->weak = 1;
+			n++;
+		}
+	}
+	for (int i = 0; i < C.ngrid; i++)
+		if (G[i].weak) {
+			double q = SP_WEAK_LO + (SP_WEAK_HI - SP_WEAK_LO) * rng_unif(r);
+			G[i].q[0] = q;
+			G[i].q[1] = clamp(q + 0.01 + 0.04 * rng_normal(r), 0.03, 0.99);
+		}
+}
+
 static void build_world(void)
 {
 	struct rng r = rng_make("world");
@@ -671,11 +719,26 @@ static void build_world(void)
 	for (int i = 0; i < C.ncomm; i++)
 		w[i] = 0.7 + 0.6 * rng_unif(&r);
 	distribute(C.ngrid, w, C.ncomm, cnt);
+	/* spread: the qualities come from a stream of their own, so that the world
+	 * (households, people, companies) is the same as without it. */
+	struct rng rq = rng_make("quality");
+	int strug[2] = {-1, -1}; /* spread: two struggling communities */
+	if (C.spread) {
+		strug[0] = rng_below(&rq, C.ncomm);
+		do
+			strug[1] = rng_below(&rq, C.ncomm);
+		while (strug[1] == strug[0]);
+	}
 	int g = 0;
 	for (int i = 0; i < C.ncomm; i++) {
 		struct comm *m = &CM[i];
 		double cq = clamp(0.62 + 0.14 * rng_normal(&r), 0.2, 0.95);
 		double trend = 0.035 + 0.04 * rng_normal(&r);
+		int struggling = i == strug[0] || i == strug[1];
+		if (C.spread) {
+			cq = struggling ? 0.40 + 0.08 * rng_unif(&rq) : clamp(SP_CQ + SP_CQ_SD * rng_normal(&rq), 0.3, 0.95);
+			trend = 0.035 + 0.04 * rng_normal(&rq);
+		}
 		m->g0 = g;
 		m->ng = cnt[i];
 		for (int k = 0; k < m->ng; k++, g++) {
@@ -694,17 +757,27 @@ static void build_world(void)
 				q = 0.08 + 0.2 * rng_unif(&r);
 			x->q[0] = q;
 			x->q[1] = clamp(q + trend + 0.04 * rng_normal(&r), 0.03, 0.99);
+			if (C.spread) { /* near the community (the weak grids come below) */
+				q = clamp(cq + SP_GQ_SD * rng_normal(&rq), 0.3, 0.98);
+				x->q[0] = q;
+				x->q[1] = clamp(q + trend + 0.04 * rng_normal(&rq), 0.03, 0.99);
+			}
 			m->hh += x->hh;
 			m->pop += x->pop;
 		}
+		S[m->street].hh += m->hh;
+		S[m->street].pop += m->pop;
+	}
+	if (C.spread)
+		spread_weak(&rq, strug);
+	for (int i = 0; i < C.ncomm; i++) {
+		struct comm *m = &CM[i];
 		for (int y = 0; y < 2; y++) {
 			double s = 0;
 			for (int k = 0; k < m->ng; k++)
 				s += G[m->g0 + k].q[y] * G[m->g0 + k].hh;
 			m->q[y] = s / m->hh;
 		}
-		S[m->street].hh += m->hh;
-		S[m->street].pop += m->pop;
 	}
 
 	/* People: per community the 社区书记, per grid its workers, 楼长 and 报到党员,
@@ -1248,7 +1321,12 @@ static void o_event(struct out *o, const char *id, int year, long seq, const str
 
 static int satisfaction(struct rng *r, double t)
 {
-	double p5 = 0.25 + 0.55 * t, p4 = 0.2, rest = 1 - p5 - p4;
+	double p5 = 0.25 + 0.55 * t, p4 = 0.2;
+	if (C.spread) {
+		p5 = 0.2 + 0.65 * t;
+		p4 = 0.1 + 0.1 * t;
+	}
+	double rest = 1 - p5 - p4;
 	double w[5] = {0.15 * rest, 0.25 * rest, 0.6 * rest, p4, p5};
 	return 1 + rng_pick(r, w, 5);
 }
@@ -1350,7 +1428,7 @@ static void gen_events(const char *dir)
 		for (int d = d0; d < d0 + nd; d++)
 			sumd += MONTHF[day_m[d] - 1] * weekday_f(d);
 		for (int g = 0; g < C.ngrid; g++) {
-			G[g].w[yi] = G[g].hh / 300.0 * (0.45 + 0.9 * G[g].q[yi]);
+			G[g].w[yi] = G[g].hh / 300.0 * (C.spread ? 0.1 + 1.4 * G[g].q[yi] : 0.45 + 0.9 * G[g].q[yi]);
 			sumw += G[g].w[yi];
 		}
 		double k = C.events[yi] / (sumd * sumw);
@@ -1371,17 +1449,34 @@ static void gen_events(const char *dir)
 					e.rday = d;
 					e.rsec = rng_pick(&r, HOURW, 24) * 3600 + rng_below(&r, 3600);
 					e.cat = rng_pick(&r, cat_w[day_m[d] - 1], NELEM(CATS));
-					e.src = rng_pick(&r, SRCW, NELEM(SRCW));
+					double dq = 0.65 - q; /* spread: below (>0) or above the usual grid */
+					if (C.spread) {
+						/* Weak grids: fewer own reports (residents call 12345),
+						 * more escalation, more left open, slower closure. */
+						double sw[] = {66 - 40 * dq, 11, 16 + 20 * dq, 7 - 4 * dq};
+						e.src = rng_pick(&r, sw, NELEM(sw));
+					} else {
+						e.src = rng_pick(&r, SRCW, NELEM(SRCW));
+					}
 					double lw[5] = {65 + 30 * (q - 0.6), 20, 9, 4, 2};
+					if (C.spread) {
+						lw[0] = 65 - 40 * dq;
+						lw[1] = 20 + 12 * dq;
+						lw[2] = 9 + 8 * dq;
+						lw[3] = 4 + 4 * dq;
+						lw[4] = 2 + 2 * dq;
+					}
 					e.level = rng_pick(&r, lw, 5);
-					double popen = (0.02 + 0.09 * (1 - q) * (1 - q)) * lopen[e.level] * (later ? 0.85 : 1.0);
+					double popen = C.spread ? 0.004 + 0.2 * pow(1 - q, 2.5)
+					                        : 0.02 + 0.09 * (1 - q) * (1 - q);
+					popen *= lopen[e.level] * (later ? 0.85 : 1.0);
 					if (left < 20)
 						popen += 0.25 * (20 - left) / 20.0;
 					e.cday = -1;
 					e.csec = 0;
 					if (!rng_chance(&r, popen * C.open_scale)) {
-						double dur = lmed[e.level] * (1.45 - 0.75 * q) * (later ? 0.88 : 1.0) *
-						             exp(0.85 * rng_normal(&r));
+						double slow = C.spread ? exp(2.5 * (0.75 - q)) : 1.45 - 0.75 * q;
+						double dur = lmed[e.level] * slow * (later ? 0.88 : 1.0) * exp(0.85 * rng_normal(&r));
 						if (dur < 600)
 							dur = 600 + rng_below(&r, 1200);
 						long at = (long)d * 86400 + e.rsec + (long)dur;
@@ -1416,8 +1511,10 @@ static void gen_events(const char *dir)
 
 /* Services ---------------------------------------------------------------- */
 
-static const char *const KINDS[] = {"政策宣讲", "走访调研", "卫生清扫", "扶弱助困", "文明实践", "暖新服务"};
-static const double KINDW[] = {20, 18, 22, 16, 16, 8};
+static const char *const KINDS[] = {"政策宣讲", "走访调研", "卫生清扫", "扶弱助困",
+                                    "文明实践", "暖新服务", "就业服务", "创业指导"};
+static const double KINDW[] = {20, 18, 22, 16, 16, 8};            /* the first six kinds */
+static const double KINDW_SPREAD[] = {19, 17, 21, 15, 14, 7, 5, 2}; /* spread: all eight */
 
 static double *comm_cum(double (*weight)(int, int), int yi)
 {
@@ -1438,6 +1535,18 @@ static double w_active(int i, int yi)
 static double w_troubled(int i, int yi)
 {
 	return CM[i].hh * (1.3 - CM[i].q[yi]);
+}
+
+/* spread: volunteer teams are far busier in the good communities, */
+static double w_busy(int i, int yi)
+{
+	return CM[i].hh * exp(SP_BUSY * (CM[i].q[yi] - 0.6));
+}
+
+/* and the report units rather build projects with them. */
+static double w_cobuild(int i, int yi)
+{
+	return CM[i].hh * exp(SP_COBUILD * (CM[i].q[yi] - 0.6));
 }
 
 /* A 报到党员 living in community c, or -1. */
@@ -1462,7 +1571,7 @@ static void gen_services(const char *dir)
 	o_header(o, C.mess ? cn : en, 8);
 	for (int yi = 0; yi < C.nyear; yi++) {
 		int y = C.year[yi], d0 = day_index(y, 1, 1), nd = year_days(y);
-		double *cum = comm_cum(w_active, yi);
+		double *cum = comm_cum(C.spread ? w_busy : w_active, yi);
 		for (int i = 1; i <= C.services[yi]; i++) {
 			int c = rng_cum(&r, cum, C.ncomm);
 			const struct comm *m = &CM[c];
@@ -1494,12 +1603,17 @@ static void gen_services(const char *dir)
 				o_person_id(o, person);
 			else
 				o_blank(o);
-			o_text(o, KINDS[rng_pick(&r, KINDW, NELEM(KINDS))]);
+			int kind = C.spread ? rng_pick(&r, KINDW_SPREAD, NELEM(KINDW_SPREAD))
+			                    : rng_pick(&r, KINDW, NELEM(KINDW));
+			o_text(o, KINDS[kind]);
 			int style = date_style(&r);
 			int tf = C.mess && rng_chance(&r, 0.25) ? 1 : 0;
 			o_date(o, day, (8 + rng_below(&r, 10)) * 3600 + 1800 * rng_below(&r, 2), style, tf);
 			int h = rng_pick(&r, hw, NELEM(hw));
-			o_halves(o, h < 8 ? h + 1 : h == 8 ? 12 : 16);
+			h = h < 8 ? h + 1 : h == 8 ? 12 : 16;
+			if (C.spread && person < 0) /* a team's activity: its members' hours together */
+				h *= 3 + rng_below(&r, 10);
+			o_halves(o, h);
 			int ben = 3 + (int)exp(3.0 + 0.8 * rng_normal(&r));
 			if (ben > 500)
 				ben = 500;
@@ -1617,6 +1731,8 @@ static void gen_visits(const char *dir)
 		for (int g = 0; g < C.ngrid; g++) {
 			const struct grid *x = &G[g];
 			double cov = clamp(C.cov_lo + (C.cov_hi - C.cov_lo) * x->q[yi] + 0.03 * rng_normal(&r), C.cov_lo, C.cov_hi);
+			if (C.spread) /* the weak grids reach far fewer households */
+				cov = clamp(1 - SP_COV * pow(1 - x->q[yi], 3) + 0.04 * rng_normal(&r), 0.25, C.cov_hi);
 			int need = (int)(cov * x->hh + 0.5), left = x->hh;
 			/* Each grid does its round in a stretch of 2-5 weeks inside the window. */
 			int span = 14 + rng_below(&r, 22);
@@ -1692,7 +1808,9 @@ static void gen_evaluations(const char *dir)
 					o_uint(o, 120);
 					bad_note(o, "得分", "score 120 is outside 0..100");
 				} else {
-					o_score(o, &r, CM[i].q[yi], 0.05);
+					/* spread: residents tell the communities further apart */
+					double q = C.spread ? clamp(0.5 + 1.4 * (CM[i].q[yi] - 0.5), 0, 1) : CM[i].q[yi];
+					o_score(o, &r, q, 0.05);
 				}
 				o_end(o);
 			}
@@ -1805,7 +1923,10 @@ static void gen_complaints(const char *dir)
 				c = rng_cum(&r, cum, C.ncomm);
 			}
 			double q = co >= 0 ? CO[co].q : CM[c].q[yi];
-			int resolved = rng_chance(&r, 0.7 + 0.28 * q);
+			double pres = 0.7 + 0.28 * q;
+			if (C.spread && co < 0) /* the communities themselves: wider apart */
+				pres = clamp(0.55 + 0.5 * q, 0, 0.98);
+			int resolved = rng_chance(&r, pres);
 			int satisfied = resolved ? rng_chance(&r, 0.55 + 0.4 * q) : rng_chance(&r, 0.1);
 			int form = bool_form(&r);
 			o_id(o, "TS", (unsigned long)y * 10000 + (unsigned long)i, 8);
@@ -1855,11 +1976,12 @@ static void gen_projects(const char *dir)
 	int d0 = day_index(C.year[0], 1, 1), nd = 0;
 	for (int yi = 0; yi < C.nyear; yi++)
 		nd += year_days(C.year[yi]);
+	double *cum = C.spread ? comm_cum(w_cobuild, C.nyear - 1) : NULL;
 	for (int i = 1; i <= C.projects; i++) {
 		int e = pick_employer(&r), l = rng_pick(&r, LW, 3);
 		o_id(o, "XM", (unsigned long)i, 5);
 		o_text(o, EMP[e]);
-		o_text(o, CM[rng_below(&r, C.ncomm)].code);
+		o_text(o, CM[C.spread ? rng_cum(&r, cum, C.ncomm) : rng_below(&r, C.ncomm)].code);
 		o_text(o, LISTS[l]);
 		o_text(o, TITLES[l][rng_below(&r, 6)]);
 		if (rng_chance(&r, 0.35 + 0.55 * EQ[e])) {
@@ -1871,6 +1993,7 @@ static void gen_projects(const char *dir)
 		}
 		o_end(o);
 	}
+	free(cum);
 	o_close(o);
 }
 
@@ -1973,7 +2096,8 @@ static void config(int city)
 	    .n_gw = 662, .n_pt = 51, .n_lz = 1764, .n_dy = 2933, .n_vol = 400, .n_team = 130,
 	    .n_func = 120, .n_lzg = 1057, .ncompany = 40,
 	    .services = {1000, 1173}, .wishes = {1500, 1800}, .complaints = {386, 336}, .projects = 320,
-	    .wish_done = {0.962, 0.986}, .rounds = 5, .cov_lo = 0.70, .cov_hi = 1.0, .seq_w = 5, .mess = 1};
+	    .wish_done = {0.962, 0.986}, .rounds = 5, .cov_lo = 0.70, .cov_hi = 1.0, .seq_w = 5, .mess = 1,
+	    .spread = 1};
 	static const struct cfg kaifeng = {
 	    .root_code = "410200", .root_name = "开封市", .place = "开封市", .lvl = "市", .region = "410202",
 	    .nstreet = 116, .ncomm = 500, .ngrid = 3858, .hh_lo = 240, .hh_hi = 360,
