@@ -888,7 +888,7 @@ static void rate_fact(struct site *w, struct tv *l, const char *label, double a,
 	else if (fabs(a - b) < 0.05)
 		snprintf(ch, sizeof ch, "持平");
 	else
-		snprintf(ch, sizeof ch, "%s %.1f 个百分点", a > b ? "提高" : "降低", fabs(a - b));
+		snprintf(ch, sizeof ch, "%s%.1f个百分点", a > b ? "提高" : "降低", fabs(a - b));
 	fact(w, l, label, x, y, ch);
 }
 

@@ -264,7 +264,7 @@ void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir
 			return;
 		}
 		*dir = pct > 0 ? 1 : -1;
-		snprintf(out, cap, "%s %.1f%%", pct > 0 ? "增长" : "下降", fabs(pct));
+		snprintf(out, cap, "%s%.1f%%", pct > 0 ? "增长" : "下降", fabs(pct));
 		return;
 	}
 	if (fabs(diff) * scale < 0.5) {
@@ -273,10 +273,10 @@ void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir
 	}
 	*dir = diff > 0 ? 1 : -1;
 	if (k->kind == MODEL_RATE)
-		snprintf(out, cap, "%s %.*f 个百分点", diff > 0 ? "提高" : "降低", k->decimals,
+		snprintf(out, cap, "%s%.*f个百分点", diff > 0 ? "提高" : "降低", k->decimals,
 			 fabs(diff));
 	else
-		snprintf(out, cap, "%s %.*f", diff > 0 ? "提高" : "降低", k->decimals, fabs(diff));
+		snprintf(out, cap, "%s%.*f", diff > 0 ? "提高" : "降低", k->decimals, fabs(diff));
 }
 
 /* ---- dates ---------------------------------------------------------------------- */

@@ -159,8 +159,8 @@ enum model_kpi_id {
 	MODEL_KPI_N
 };
 enum model_kpi_kind {
-	MODEL_COUNT, /* 同比 as a percent change: 增长 6.8% */
-	MODEL_RATE,  /* a percentage: 同比 in percentage points: 提高 1.2 个百分点 */
+	MODEL_COUNT, /* 同比 as a percent change: 增长6.8% */
+	MODEL_RATE,  /* a percentage: 同比 in percentage points: 提高1.2个百分点 */
 	MODEL_SCORE  /* a mean rating: 同比 as a difference: 提高 0.05 */
 };
 struct model_kpi {
@@ -268,7 +268,7 @@ long model_find_unit(const struct model *m, const char *code);
 long model_find_company(const struct model *m, const char *code);
 
 /* Text of a key figure's value ("18246", "96.6", "4.31"; "—" unknown) and of
- * its 同比 ("增长 6.8%", "下降 2.1%", "提高 1.2 个百分点", "降低 0.05", "持平",
+ * its 同比 ("增长6.8%", "下降2.1%", "提高1.2个百分点", "降低0.05", "持平",
  * "" when there is no previous value). *dir gets +1/-1/0 for ↑/↓/flat. */
 void model_fmt_value(const struct model_kpi *k, double v, char *out, size_t cap);
 void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir);

@@ -85,13 +85,13 @@ if command -v chromium >/dev/null 2>&1; then
 			{ bad "no screenshot of $p.html"; tail -3 "$W/chromium.out"; }
 		timeout 120 chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$abs/$p.html" >"$W/$p.dom" 2>/dev/null
 	done
-	# 2025: 6 events (E9 was rejected), 5 closed -> 83.3%; 2024: 2 events -> 增长 200.0%
+	# 2025: 6 events (E9 was rejected), 5 closed -> 83.3%; 2024: 2 events -> 增长200.0%
 	grep -q 'id="kpi-events"' "$W/index.dom" || bad "overview: no events figure"
 	tr -d '\n' <"$W/index.dom" |
 		grep -q 'id="kpi-events"><span class="kpi-label">网格事件</span><span class="kpi-value">6<small>件</small>' ||
 		bad "overview: events is not 6"
 	grep -q '83.3<small>%</small>' "$W/index.dom" || bad "overview: closure rate 83.3% missing"
-	grep -q '同比增长 200.0%' "$W/index.dom" || bad "overview: 同比 missing"
+	grep -q '同比增长200.0%' "$W/index.dom" || bad "overview: 同比 missing"
 	grep -q 'alt="各月网格事件数与办结率' "$W/index.dom" || bad "overview: chart text alternative missing"
 	grep -q 'button type="button" class="sort"' "$W/redblack.dom" || bad "red/black: sort.js did not run"
 	grep -q '物业服务企业红黑榜公示' "$W/redblack.dom" || bad "red/black: title missing"
