@@ -1350,7 +1350,7 @@ static int table(struct rend *r, const struct doc_block *b)
 {
 	struct tbl t;
 	size_t i, j, nc = b->ncols;
-	double cap_h = 0;
+	double cap_h = 0, first_h;
 	int rc = -1;
 
 	memset(&t, 0, sizeof t);
@@ -1391,7 +1391,21 @@ static int table(struct rend *r, const struct doc_block *b)
 	}
 	if (!r->fresh)
 		r->y -= BODY_LEAD / 4;
-	if (need(r, cap_h + (t.repeat ? t.hdr_h : 0) + TBL_LEAD + 2 * TBL_PADY) ||
+	/* The first row's real height: a header is never left alone at the foot
+	 * of a page because its first row wraps. */
+	first_h = TBL_LEAD + 2 * TBL_PADY;
+	if (b->nrows > 0) {
+		{
+			size_t lines;
+			if (row_break(r, &t, &t.row, (const char *const *)b->cells, &ST_CELL))
+				goto done;
+			lines = row_left(&t, &t.row);
+			first_h = (double)(lines ? lines : 1) * TBL_LEAD + 2 * TBL_PADY;
+			if (first_h > BLOCK_H / 3)
+				first_h = BLOCK_H / 3; /* a huge row splits anyway */
+		}
+	}
+	if (need(r, cap_h + (t.repeat ? t.hdr_h : 0) + first_h) ||
 	    text_block(r, b->text, &ST_CAPTION, 0, AL_CENTER) || header_draw(r, &t))
 		goto done;
 	for (i = 0; i < b->nrows; i++) {

@@ -847,6 +847,56 @@ static void test_many(void)
 		doc_free(docs[i]);
 }
 
+/* A table whose first row wraps over several lines, placed lower and lower
+ * on the page by filler lines: its header must never end a page alone. */
+static void test_orphan_header(void)
+{
+	char pdf[700], why[1200] = "";
+	int fill, bad = 0;
+
+	path_of(pdf, sizeof pdf, "orphan.pdf");
+	for (fill = 8; fill <= 24; fill++) {
+		struct doc *d = doc_new("表头测试");
+		struct doc_block *t;
+		const char *row[2] = {"首行标记，这一格很长很长很长很长很长很长很长很长很长很长很长很长很长"
+				      "很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长",
+				      "1"};
+		struct diag dg;
+		char *txt, *p, *q;
+		int k;
+
+		for (k = 0; k < fill; k++)
+			doc_para(d, "填充行。");
+		t = doc_table(d, "表1　测试表", 2);
+		doc_table_col(t, 0, "表头甲", 3, DOC_LEFT);
+		doc_table_col(t, 1, "表头乙", 1, DOC_RIGHT);
+		doc_table_row(t, row);
+		diag_init(&dg);
+		if (pdf_render(d, pdf, NULL, &dg) < 0) {
+			snprintf(why, sizeof why, "render: %s", dg.msg);
+			bad++;
+			doc_free(d);
+			break;
+		}
+		txt = pdftotext(pdf);
+		for (p = txt; p && *p; p = q + 1) {
+			q = strchr(p, '\f');
+			if (q)
+				*q = '\0';
+			if (strstr(p, "表头甲") && !strstr(p, "首行标记")) {
+				snprintf(why, sizeof why, "with %d filler lines the header ends a page alone",
+					 fill);
+				bad++;
+			}
+			if (!q)
+				break;
+		}
+		free(txt);
+		doc_free(d);
+	}
+	check(bad == 0, "table: header kept with a wrapping first row", "%s", why);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : getenv("TMPDIR");
@@ -859,6 +909,7 @@ int main(int argc, char **argv)
 	test_breaking();
 	test_text();
 	test_table();
+	test_orphan_header();
 	test_hostile();
 	test_many();
 	printf("%d passed, %d failed\n", checks - failures, failures);
