@@ -79,26 +79,33 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static double t_file_start;
-
+/* Progress of the file being read: rows, share of its bytes, rows per second. */
 static void progress_cb(const char *file, long rows, unsigned long long bytes,
 			unsigned long long total, int done, void *arg)
 {
+	static char current[256];
+	static double start;
+	static long start_rows;
 	double el;
 
 	(void)arg;
 	if (!tty)
 		return;
-	if (rows == 0 || t_file_start == 0)
-		t_file_start = now();
-	el = now() - t_file_start;
+	if (strcmp(current, file) != 0) {
+		snprintf(current, sizeof current, "%s", file);
+		start = now();
+		start_rows = rows;
+	}
 	if (done) {
 		fprintf(stderr, "\r\033[K");
-		t_file_start = 0;
+		current[0] = '\0';
 		return;
 	}
-	fprintf(stderr, "\r\033[K读取 %s：%ld 行，%.0f%%，%.0f 行/秒", file, rows,
-		total ? 100.0 * (double)bytes / (double)total : 0.0, el > 0 ? rows / el : 0.0);
+	el = now() - start;
+	fprintf(stderr, "\r\033[K读取 %s：%ld 行，%.0f%%", file, rows,
+		total ? 100.0 * (double)bytes / (double)total : 0.0);
+	if (el > 0.1)
+		fprintf(stderr, "，%.0f 行/秒", (double)(rows - start_rows) / el);
 }
 
 static int fail(const struct diag *d)
