@@ -176,7 +176,8 @@ struct load {
 	size_t nextra;
 	char **extra_names;
 	struct val v[32];
-	long refv[32];             /* id of a checked reference, per column */
+	long refv[32];             /* id of a checked reference, per column (-1 unchecked) */
+	long unchecked[32];        /* references not checked: their file is absent */
 	int ev_cols[7];            /* events: grid, reported_at, closed_at, level, source,
 				      reporter, satisfaction */
 	struct store_stmt *ins, *rej, *ext;
@@ -281,6 +282,7 @@ struct ctx {
 	struct store *s;
 	const struct ingest_hooks *h;
 	struct strset units, people, companies;
+	int have_people, have_companies; /* their files were found */
 	struct buf msg;
 	/* Codes by id: units set values are (id << 3 | level), people's are id. */
 	char **unit_code, **person_code;
@@ -428,12 +430,23 @@ static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 		l->refv[ci] = got >> 3;
 		return 0;
 	case REF_PERSON:
+		/* Without people.csv at all, references to people cannot be checked:
+		 * the rows are kept (and the warning says so) rather than lost. */
+		if (!c->have_people) {
+			l->refv[ci] = -1;
+			l->unchecked[ci]++;
+			return 0;
+		}
 		got = set_get(&c->people, v->s, v->n);
 		if (got < 0)
 			return fail_col(l, ci, "引用了不存在的人员编号");
 		l->refv[ci] = got;
 		return 0;
 	case REF_COMPANY:
+		if (!c->have_companies) {
+			l->unchecked[ci]++;
+			return 0;
+		}
 		if (set_get(&c->companies, v->s, v->n) < 0)
 			return fail_col(l, ci, "引用了不存在的物业企业");
 		return 0;
@@ -1147,7 +1160,7 @@ static int facts_add(struct ctx *c, const int *ec, const struct val *v, const lo
 	if (f->n == 0 || memcmp(rep, f->last, 19) > 0)
 		memcpy(f->last, rep, 20);
 	fact_count(f, closed, bucket, sat);
-	if (v[ip].type != STORE_NULL) {
+	if (v[ip].type != STORE_NULL && refv[ip] >= 0) {
 		struct rfact *r;
 		/* person id: 24 bits | grid id: 24 | year: 12 */
 		key = (uint64_t)refv[ip] << 36 | (uint64_t)refv[ig] << 12 | (uint64_t)(year & 0xFFF);
@@ -1738,6 +1751,14 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 	if (l.rejected)
 		warn(c, "%s：读取 %ld 行，载入 %ld 行，拒绝 %ld 行（原因见 rejects.csv）", file, l.read,
 		     l.loaded, l.rejected);
+	{
+		size_t k;
+		for (k = 0; k < t->ncols; k++)
+			if (l.unchecked[k])
+				warn(c, "%s：%ld 行的“%s”未核对，因为没有提供 %s", file, l.unchecked[k],
+				     l.headers[k], t->cols[k].ref == REF_PERSON ? "people.csv（人员）"
+										: "companies.csv（物业企业）");
+	}
 	tot->rows_read += l.read;
 	tot->rows_loaded += l.loaded;
 	tot->rows_rejected += l.rejected;
@@ -1820,7 +1841,8 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 			goto oom;
 		nnames++;
 	}
-	qsort(names, nnames, sizeof *names, cmp_str);
+	if (nnames)
+		qsort(names, nnames, sizeof *names, cmp_str);
 	used = calloc(nnames ? nnames : 1, 1);
 	if (!used)
 		goto oom;
@@ -1844,6 +1866,10 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 			if (names[k] == base)
 				used[k] = 1;
 		tot->files_found++;
+		if (strcmp(t->name, "people") == 0)
+			c.have_people = 1;
+		if (strcmp(t->name, "companies") == 0)
+			c.have_companies = 1;
 		if (load_file(&c, t, path, want, (int)i, tot, d) < 0)
 			goto done;
 		if (strcmp(t->name, "events") == 0 && facts_write(&c, d) < 0)
@@ -1853,6 +1879,11 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 		if (!used[i] && strlen(names[i]) > 4 &&
 		    strcasecmp(names[i] + strlen(names[i]) - 4, ".csv") == 0)
 			warn(&c, "未识别的文件 %s：不属于交换格式，未读取", names[i]);
+	if (tot->files_found == 0) {
+		diag_at(d, dir, 0, 0, "输入目录中没有交换格式的 CSV 文件（如 units.csv、events.csv，"
+				     "或中文文件名 组织单元.csv、网格事件.csv）");
+		goto done;
+	}
 	if (store_exec(s, "INSERT OR REPLACE INTO meta(key,value) VALUES('schema_version','1');", d) < 0)
 		goto done;
 	if (store_create_indexes(s, d) < 0 || store_commit(s, d) < 0)
