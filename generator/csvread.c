@@ -40,8 +40,16 @@ struct csvread {
 	const char **ptrs;
 	size_t nfields, fcap;
 	int done_record;     /* cb2 fired */
+	char delim;          /* field separator (see sniff_delimiter) */
 	int finished;        /* csv_fini done */
 };
+
+/* libcsv trims spaces and tabs around unquoted fields; with tab as the
+ * separator only spaces may be trimmed. */
+static int is_space_no_tab(unsigned char c)
+{
+	return c == ' ';
+}
 
 static void on_field(void *s, size_t n, void *arg)
 {
@@ -101,6 +109,53 @@ static int looks_utf8(const char *s, size_t n)
 		}
 	}
 	return bad == 0 || good > 20 * bad;
+}
+
+static int fill(struct csvread *r, struct diag *d);
+
+/* The field separator, from the header line: Excel's "sep=;" line (then
+ * skipped), else whichever of comma, tab and semicolon occurs most outside
+ * quotes (a comma when none does). Exports saved as "Unicode text" use tabs. */
+static int sniff_delimiter(struct csvread *r, struct diag *d)
+{
+	const char *s, *nl;
+	size_t n, i;
+	int quoted = 0;
+	long comma = 0, tab = 0, semi = 0;
+
+	if (fill(r, d) < 0)
+		return -1;
+	s = r->text.data ? r->text.data + r->pos : "";
+	n = r->text.len - r->pos;
+	nl = memchr(s, '\n', n);
+	if (nl)
+		n = (size_t)(nl - s);
+	if (n >= 5 && n <= 7 && memcmp(s, "sep=", 4) == 0 && (n == 5 || s[5] == '\r')) {
+		csv_set_delim(&r->parser, (unsigned char)s[4]);
+		r->pos += nl ? n + 1 : n;
+		r->line++;
+		r->delim = s[4];
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && s[i] == ',')
+			comma++;
+		else if (!quoted && s[i] == '\t')
+			tab++;
+		else if (!quoted && s[i] == ';')
+			semi++;
+	}
+	r->delim = ',';
+	if (tab > comma && tab >= semi)
+		r->delim = '\t';
+	else if (semi > comma && semi > tab)
+		r->delim = ';';
+	if (r->delim == '\t')
+		csv_set_space_func(&r->parser, is_space_no_tab);
+	csv_set_delim(&r->parser, (unsigned char)r->delim);
+	return 0;
 }
 
 int csvread_open(struct csvread **out, const char *path, struct diag *d)
@@ -180,6 +235,8 @@ int csvread_open_stream(struct csvread **out, FILE *f, const char *path, struct 
 		goto done;
 	}
 	r->parser_ok = 1;
+	if (sniff_delimiter(r, d) < 0)
+		goto done;
 	rc = 0;
 done:
 	if (rc < 0) {
@@ -213,6 +270,11 @@ void csvread_close(struct csvread *r)
 const char *csvread_encoding(const struct csvread *r)
 {
 	return r->encoding;
+}
+
+char csvread_delimiter(const struct csvread *r)
+{
+	return r->delim;
 }
 
 unsigned long long csvread_offset(const struct csvread *r)

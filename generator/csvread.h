@@ -34,6 +34,8 @@ int csvread_open_stream(struct csvread **out, FILE *f, const char *name, struct 
 void csvread_close(struct csvread *r);
 /* "UTF-8", "UTF-8 BOM", "GB18030", "UTF-16LE", "UTF-16BE". */
 const char *csvread_encoding(const struct csvread *r);
+/* The field separator found in the header line: ',', '\t' or ';'. */
+char csvread_delimiter(const struct csvread *r);
 /* Bytes of input consumed so far (for progress). */
 unsigned long long csvread_offset(const struct csvread *r);
 /* Returns 1 with a record, 0 at the end, -1 on an I/O or limit error. Blank
