@@ -887,6 +887,18 @@ done:
 	return rc;
 }
 
+/* How many fields of a record are column names of table t. */
+static int header_matches(const struct schema_table *t, const struct csv_record *r)
+{
+	size_t j;
+	int n = 0;
+
+	for (j = 0; j < r->nfields; j++)
+		if (schema_match(t, r->fields[j], r->lens[j]) >= 0)
+			n++;
+	return n;
+}
+
 /* Maps the header record onto the schema. Fails (file-level error) when a
  * required column is missing. */
 static int map_header(struct ctx *c, struct load *l, const struct csv_record *r, struct buf *unknown,
@@ -1685,6 +1697,24 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 		warn(c, "%s 是空文件（没有表头）：%s的数据为空", file, t->label);
 		rc = record_file(c->s, file, "empty", csvread_encoding(rd), &l, NULL, "空文件", seq, d);
 		goto done;
+	}
+	/* Exports often put a title row (or a few) above the header: skip rows
+	 * in which no column name is recognised, up to five. */
+	{
+		long skipped = 0, first = rec.line;
+		while (got == 1 && skipped < 5 && header_matches(t, &rec) == 0) {
+			got = csvread_next(rd, &rec, d);
+			skipped++;
+		}
+		if (got < 0)
+			goto done;
+		if (got == 0 || header_matches(t, &rec) == 0) {
+			diag_at(d, path, first, 0, "找不到表头：前 %ld 行中没有可识别的列名（如 %s 或 %s）",
+				skipped + (got == 1), t->cols[0].name, t->cols[0].label);
+			goto done;
+		}
+		if (skipped)
+			warn(c, "%s：表头在第 %ld 行，已跳过其上方的 %ld 行标题", file, rec.line, skipped);
 	}
 	if (map_header(c, &l, &rec, &unknown, d) < 0 || prepare(&l, d) < 0)
 		goto done;
