@@ -455,6 +455,25 @@ static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 	}
 }
 
+/* Whether a code looks like a long number Excel displayed in scientific
+ * notation ("3.71321E+14"): its digits are gone. */
+static int excel_scientific(const char *s, size_t n)
+{
+	size_t i = 0, mant = 0;
+
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++, mant++;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			mant++;
+	if (mant == 0 || i + 2 >= n || (s[i] != 'E' && s[i] != 'e') || s[i + 1] != '+')
+		return 0;
+	for (i += 2; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 /* Parses and checks column ci of record r into l->v[ci]. */
 static int parse_col(struct ctx *c, struct load *l, const struct csv_record *r, int ci)
 {
@@ -476,8 +495,12 @@ static int parse_col(struct ctx *c, struct load *l, const struct csv_record *r, 
 		return 0;
 	}
 	switch (col->type) {
-	case COL_TEXT:
 	case COL_CODE:
+		if (excel_scientific(s, n))
+			return fail_col(l, ci, "被 Excel 改写成了科学计数法，原编码已丢失"
+					       "（导出前请把该列设为文本格式）");
+		/* fall through */
+	case COL_TEXT:
 		v->type = STORE_TEXT;
 		break;
 	case COL_INT:
