@@ -53,6 +53,7 @@ struct chart_set {
 	struct chart **c;
 	size_t n, cap;
 	int failed;
+	char *wm_id, *wm_text; /* chart_watermark, or NULL */
 };
 
 static const char *const PALETTE[] = {"#c0392b", "#7f8c8d", "#2e86c1", "#e67e22",
@@ -112,6 +113,8 @@ void chart_set_free(struct chart_set *s)
 
 	if (!s)
 		return;
+	free(s->wm_id);
+	free(s->wm_text);
 	for (i = 0; i < s->n; i++)
 		chart_free(s->c[i]);
 	free(s->c);
@@ -128,6 +131,18 @@ static int valid_id(const char *id)
 			return 0;
 	return i > 0 && i <= 40;
 }
+
+int chart_watermark(struct chart_set *s, const char *id, const char *text)
+{
+	if (!valid_id(id) || !text)
+		return -1;
+	free(s->wm_id);
+	free(s->wm_text);
+	s->wm_id = dup_or_null(s, id);
+	s->wm_text = dup_or_null(s, text);
+	return s->wm_id && s->wm_text ? 0 : -1;
+}
+
 
 struct chart *chart_add(struct chart_set *s, const char *id, const char *title)
 {
@@ -730,7 +745,7 @@ int chart_render(struct chart_set *s, const char *svg_dir, const char *png_dir, 
 		diag_set(d, "图表数据无效或内存不足");
 		goto done;
 	}
-	if (s->n == 0) {
+	if (s->n == 0 && !s->wm_id) {
 		rc = 0;
 		goto done;
 	}
@@ -771,6 +786,19 @@ int chart_render(struct chart_set *s, const char *svg_dir, const char *png_dir, 
 			put_plot(&b, c, path);
 		}
 	}
+	if (png_dir && s->wm_id) {
+		/* Last, since it unsets the axes: 1240 x 1754 is A4 at 150 dpi. */
+		buf_printf(&b, "reset\nset terminal pngcairo size 1240,1754 font '%s,110'"
+			       " background '#ffffff' noenhanced\n", CHART_FONT);
+		snprintf(out, sizeof out, "%s/%s.png", png_dir, s->wm_id);
+		buf_puts(&b, "set output ");
+		put_str(&b, out);
+		buf_puts(&b, "\nunset border\nunset tics\nunset key\nset xrange [0:1]\n"
+			     "set yrange [0:1]\nset margins 0,0,0,0\nset label 1 ");
+		put_str(&b, s->wm_text);
+		buf_puts(&b, " at 0.5,0.5 center rotate by 54.7 textcolor rgb '#d8d8d8'\n"
+			     "plot -1 notitle\nunset label 1\n");
+	}
 	buf_puts(&b, "unset output\n");
 	if (b.failed) {
 		diag_set(d, "内存不足");
@@ -793,6 +821,11 @@ int chart_render(struct chart_set *s, const char *svg_dir, const char *png_dir, 
 			if (check_output(out, d) < 0)
 				goto done;
 		}
+	}
+	if (png_dir && s->wm_id) {
+		snprintf(out, sizeof out, "%s/%s.png", png_dir, s->wm_id);
+		if (check_output(out, d) < 0)
+			goto done;
 	}
 	rc = 0;
 done:

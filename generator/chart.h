@@ -73,6 +73,10 @@ const char *chart_alt(struct chart *c);
  * gnuplot once. Data and script go to a temporary directory ($TMPDIR or /tmp)
  * that is removed afterwards. Returns 0, or -1 with d "gnuplot 未安装或运行失败：…"
  * (gnuplot missing, or its first error message). */
+/* Also draw, into png_dir/ID.png, a white A4-shaped picture of text set
+ * diagonally in light grey: a watermark for PDFs that is no text, so it does
+ * not mix into the text a reader copies. Drawn by the same gnuplot run. */
+int chart_watermark(struct chart_set *s, const char *id, const char *text);
 int chart_render(struct chart_set *s, const char *svg_dir, const char *png_dir, struct diag *d);
 
 #endif

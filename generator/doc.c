@@ -57,6 +57,7 @@ void doc_free(struct doc *d)
 	free(d->subtitle);
 	free(d->date);
 	free(d->watermark);
+	free(d->watermark_png);
 	free(d->author);
 	free(d);
 }

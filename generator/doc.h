@@ -47,6 +47,8 @@ struct doc {
 	char *subtitle;      /* e.g. the period, issuing body; may be NULL */
 	char *date;          /* 成文日期 shown under the title block; may be NULL */
 	char *watermark;     /* e.g. 内部资料 注意保存; NULL for none */
+	char *watermark_png; /* the watermark as a picture (drawn instead of the
+				text, which would mix into copied text); may be NULL */
 	char *author;        /* PDF document info */
 	struct doc_block *blocks;
 	size_t nblocks, cap;

@@ -1684,6 +1684,8 @@ int model_charts(struct model *m, const char *svg_dir, const char *png_dir, stru
 	int i;
 	char path[4200];
 
+	if (chart_watermark(m->chartset, MODEL_WATERMARK_ID, MODEL_WATERMARK) < 0)
+		return diag_set(d, "内存不足");
 	if (chart_render(m->chartset, svg_dir, png_dir, d) < 0)
 		return -1;
 	for (i = 0; i < MODEL_CHART_N; i++) {

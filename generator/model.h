@@ -262,6 +262,10 @@ void model_free(struct model *m); /* accepts NULL */
  * "charts/ID.svg" and .png to the path. Returns 0, or -1 with d filled
  * ("gnuplot 未安装或运行失败：…"); the model stays usable without pictures. */
 int model_charts(struct model *m, const char *svg_dir, const char *png_dir, struct diag *d);
+/* model_charts also draws png_dir/MODEL_WATERMARK_ID.png: the watermark of
+ * internal documents as a picture (see chart_watermark). */
+#define MODEL_WATERMARK "内部资料 注意保存"
+#define MODEL_WATERMARK_ID "watermark"
 
 /* Index of the unit with this code, or -1 (binary search). */
 long model_find_unit(const struct model *m, const char *code);

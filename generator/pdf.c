@@ -520,6 +520,8 @@ struct rend {
 	double y;                /* top of the free space on the page */
 	int pageno, fresh;       /* fresh: nothing drawn on the page yet */
 	const char *watermark;
+	const char *watermark_png;  /* the watermark as a picture, or NULL */
+	HPDF_Image watermark_img;   /* loaded once per PDF */
 	/* page state as last set, to skip redundant operators; -1: unknown */
 	int cur_face, cur_bold;
 	double cur_size, cur_tc, cur_lw;
@@ -942,8 +944,27 @@ static double baseline(double top, const struct tstyle *st)
 	return top - st->lead / 2 - 0.35 * st->size;
 }
 
+/* The watermark as a picture under the page (an opaque white A4 image is
+ * drawn first, so the text goes over it); extracted text stays clean. */
+static int draw_watermark_png(struct rend *r)
+{
+	if (!r->watermark_img) {
+		r->watermark_img = HPDF_LoadPngImageFromFile(r->pdf, r->watermark_png);
+		if (ckh(r, r->watermark_img, "loading the watermark picture"))
+			return -1;
+	}
+	if (ck(r, HPDF_Page_DrawImage(r->page, r->watermark_img, 0, 0, (HPDF_REAL)(210 * MM),
+				      (HPDF_REAL)PAGE_H_A4),
+	       "drawing the watermark"))
+		return -1;
+	return 0;
+}
+
 static int draw_watermark(struct rend *r)
 {
+	if (r->watermark_png)
+		return draw_watermark_png(r);
+	{
 	struct tstyle st = {FACE_SONG, 54, 54, 0};
 	const char *s = r->watermark;
 	size_t n = strlen(s);
@@ -964,6 +985,7 @@ static int draw_watermark(struct rend *r)
 		return -1;
 	forget_state(r);
 	return 0;
+	}
 }
 
 static int draw_pageno(struct rend *r)
@@ -1504,6 +1526,7 @@ static int render_doc(struct rend *r, const struct doc *d, int many)
 	int k;
 
 	r->watermark = d->watermark;
+	r->watermark_png = d->watermark && d->watermark_png && *d->watermark_png ? d->watermark_png : NULL;
 	r->pageno = 0;
 	if (new_page(r))
 		return -1;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -22,7 +23,7 @@
 #include "store.h"
 #include "template.h"
 
-#define WATERMARK	"内部资料 注意保存"
+#define WATERMARK	MODEL_WATERMARK
 #define TOP_N		10 /* top and bottom communities in the briefing */
 #define ATTENTION_GRIDS 10 /* lowest-tier grids listed in the briefing */
 #define ATTENTION_DROPS 5  /* biggest rank drops listed in the briefing */
@@ -1113,6 +1114,13 @@ static int briefing(struct rctx *r, const char *path)
 	}
 	snprintf(title, sizeof title, "%s%s党建引领基层治理考评简报", r->place, r->period);
 	d = new_doc(r, title, r->org, r->date_cn, WATERMARK);
+	if (d) {
+		char wm[4096];
+		struct stat sb;
+		snprintf(wm, sizeof wm, "%s/%s.png", r->png_dir ? r->png_dir : ".", MODEL_WATERMARK_ID);
+		if (r->png_dir && stat(wm, &sb) == 0)
+			doc_set(&d->watermark_png, wm);
+	}
 	if (!d)
 		goto done;
 	if (narrative(r, d, "briefing_intro.txt", v) < 0)
