@@ -970,10 +970,22 @@ static int map_header(struct ctx *c, struct load *l, const struct csv_record *r,
 		if (l->colmap[i] >= 0)
 			continue;
 		l->headers[i] = strdup(l->t->cols[i].label);
-		if (l->t->cols[i].flags & COL_REQUIRED)
-			return diag_at(d, l->path, r->line, 0,
-				       "缺少必填列“%s”（可用列名：%s|%s）", l->t->cols[i].label,
-				       l->t->cols[i].name, l->t->cols[i].aliases);
+		if (l->t->cols[i].flags & COL_REQUIRED) {
+			char names[512];
+			size_t k, o = 0;
+			const char *a = l->t->cols[i].aliases;
+			/* "reported_at、上报时间、上报日期…" */
+			o = (size_t)snprintf(names, sizeof names, "%s", l->t->cols[i].name);
+			for (k = 0; a[k] && o + 4 < sizeof names; k++) {
+				if (k == 0 || a[k - 1] == '|')
+					o += (size_t)snprintf(names + o, sizeof names - o, "、");
+				if (a[k] != '|')
+					names[o++] = a[k];
+			}
+			names[o < sizeof names ? o : sizeof names - 1] = '\0';
+			return diag_at(d, l->path, r->line, 0, "缺少必填列“%s”（可用列名：%s）",
+				       l->t->cols[i].label, names);
+		}
 	}
 	(void)c;
 	return 0;

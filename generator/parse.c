@@ -340,9 +340,12 @@ int parse_real(const char *s, size_t n, double *out)
 
 int parse_bool(const char *s, size_t n, int *out)
 {
-	static const char *yes[] = {"是", "y", "yes", "1", "true", "对", "t", NULL};
-	static const char *no[] = {"否", "n", "no", "0", "false", "错", "f", NULL};
-	char t[16];
+	/* Also the words platforms write in such columns (已解决, 满意, √). */
+	static const char *yes[] = {"是", "y", "yes", "1", "true", "对", "t", "已解决", "解决",
+				    "满意", "有", "√", "✓", NULL};
+	static const char *no[] = {"否", "n", "no", "0", "false", "错", "f", "未解决", "不满意",
+				   "无", "×", "✗", NULL};
+	char t[32];
 	size_t i;
 
 	parse_trim(&s, &n);

@@ -52,16 +52,16 @@ static const struct schema_col branches[] = {
 };
 
 static const struct schema_col events[] = {
-	{"id", "事件编号|编号", "事件编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
-	{"grid", "所属网格|网格编码|网格", "所属网格", COL_CODE, REQ, 0, 0, NULL, REF_GRID},
-	{"category", "事件类型|类型|事件类别", "事件类型", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
-	{"source", "来源|事件来源", "来源", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
-	{"reported_at", "上报时间|上报日期|受理时间", "上报时间", COL_DATETIME, REQ, 0, 0, NULL, REF_NONE},
-	{"closed_at", "办结时间|办结日期", "办结时间", COL_DATETIME, 0, 0, 0, NULL, REF_NONE},
-	{"level", "办结层级|处置层级", "办结层级", COL_ENUM, 0, 0, 0,
+	{"id", "事件编号|编号|事件id|工单编号|事件单号", "事件编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"grid", "所属网格|网格编码|网格|网格编号|所属网格编码", "所属网格", COL_CODE, REQ, 0, 0, NULL, REF_GRID},
+	{"category", "事件类型|类型|事件类别|事件分类|问题类型", "事件类型", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"source", "来源|事件来源|上报渠道|来源渠道", "来源", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"reported_at", "上报时间|上报日期|受理时间|发现时间|创建时间|登记时间", "上报时间", COL_DATETIME, REQ, 0, 0, NULL, REF_NONE},
+	{"closed_at", "办结时间|办结日期|结案时间|办结完成时间", "办结时间", COL_DATETIME, 0, 0, 0, NULL, REF_NONE},
+	{"level", "办结层级|处置层级|结案层级|办理层级", "办结层级", COL_ENUM, 0, 0, 0,
 	 "网格|社区|街道|部门|区级=区县=县级", REF_NONE},
 	{"reporter", "上报人|上报人编号", "上报人", COL_CODE, 0, 0, 0, NULL, REF_PERSON},
-	{"satisfaction", "满意度|群众满意度", "满意度", COL_INT, RNG, 1, 5, NULL, REF_NONE},
+	{"satisfaction", "满意度|群众满意度|满意度评价", "满意度", COL_INT, RNG, 1, 5, NULL, REF_NONE},
 };
 
 static const struct schema_col services[] = {

@@ -123,6 +123,12 @@ int main(void)
 	CHECK(boolv("0") == 0);
 	CHECK(boolv("TRUE") == 1);
 	CHECK(boolv("false") == 0);
+	CHECK(boolv("已解决") == 1);
+	CHECK(boolv("未解决") == 0);
+	CHECK(boolv("满意") == 1);
+	CHECK(boolv("不满意") == 0);
+	CHECK(boolv("√") == 1);
+	CHECK(boolv("×") == 0);
 	CHECK(boolv("maybe") == -1);
 	CHECK(boolv("") == -1);
 
