@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fsutil.h"
 
 extern char **environ;
 
@@ -617,25 +618,6 @@ static void put_plot(struct buf *b, const struct chart *c, const char *data)
 	buf_putc(b, '\n');
 }
 
-static int mkdir_p(const char *dir, struct diag *d)
-{
-	char p[4096];
-	size_t i, n = strlen(dir);
-
-	if (n >= sizeof p)
-		return diag_set(d, "路径过长：“%s”", dir);
-	memcpy(p, dir, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		p[i] = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST)
-			return diag_set(d, "无法创建目录“%s”：%s", p, strerror(errno));
-		p[i] = dir[i];
-	}
-	return 0;
-}
-
 static void remove_tree(const char *dir)
 {
 	DIR *dp = opendir(dir);
@@ -749,7 +731,7 @@ int chart_render(struct chart_set *s, const char *svg_dir, const char *png_dir, 
 		rc = 0;
 		goto done;
 	}
-	if ((svg_dir && mkdir_p(svg_dir, d) < 0) || (png_dir && mkdir_p(png_dir, d) < 0))
+	if ((svg_dir && fs_mkdir_p(svg_dir, d) < 0) || (png_dir && fs_mkdir_p(png_dir, d) < 0))
 		goto done;
 	snprintf(work, sizeof work, "%s/kaoping-charts.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(work)) {

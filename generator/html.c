@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "model.h"
 #include "parse.h"
 #include "store.h"
@@ -214,25 +215,6 @@ static int mkdir_one(const char *p, struct diag *d)
 {
 	if (mkdir(p, 0755) != 0 && errno != EEXIST)
 		return diag_set(d, "无法创建目录“%s”：%s", p, strerror(errno));
-	return 0;
-}
-
-static int mkdir_p(const char *dir, struct diag *d)
-{
-	char p[4096];
-	size_t i, n = strlen(dir);
-
-	if (n >= sizeof p)
-		return diag_set(d, "路径过长：“%s”", dir);
-	memcpy(p, dir, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		p[i] = '\0';
-		if (mkdir_one(p, d) < 0)
-			return -1;
-		p[i] = dir[i];
-	}
 	return 0;
 }
 
@@ -1128,7 +1110,7 @@ int html_render(struct store *s, const struct model *m, const char *templates_di
 			if (template_get(w.ts, ALL[i], &t, d) < 0)
 				goto done;
 	}
-	if (mkdir_p(outdir, d) < 0)
+	if (fs_mkdir_p(outdir, d) < 0)
 		goto done;
 	snprintf(dir, sizeof dir, "%s/u", outdir);
 	if (mkdir_one(dir, d) < 0)

@@ -1083,9 +1083,7 @@ static int64_t epoch_of(const char *s)
 	long m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
 	long hh = (s[11] - '0') * 10 + (s[12] - '0'), mi = (s[14] - '0') * 10 + (s[15] - '0');
 	long ss = (s[17] - '0') * 10 + (s[18] - '0');
-	long yy = y - (m <= 2), era = (yy >= 0 ? yy : yy - 399) / 400;
-	long yoe = yy - era * 400, doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	long days = parse_days_from_civil(y, (unsigned)m, (unsigned)d);
 
 	return (int64_t)days * 86400 + hh * 3600 + mi * 60 + ss;
 }

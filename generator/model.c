@@ -281,18 +281,6 @@ void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir
 
 /* ---- dates ---------------------------------------------------------------------- */
 
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-	long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
-}
 
 static int dig(const char *s, int n, long *out)
 {
@@ -321,7 +309,7 @@ static long long iso_seconds(const char *s)
 		return -1;
 	if (n >= 19 && dig(s + 17, 2, &se))
 		return -1;
-	return (long long)days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+	return (long long)parse_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
 	       mi * 60 + se;
 }
 

@@ -43,4 +43,7 @@ int parse_utf8_valid(const char *s, size_t n);
  * cap-1 bytes and a NUL to out; returns the length written. */
 size_t parse_mask_personal(const char *s, size_t n, char *out, size_t cap);
 
+/* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */
+long parse_days_from_civil(long y, unsigned m, unsigned d);
+
 #endif

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "doc.h"
 #include "model.h"
+#include "parse.h"
 #include "pdf.h"
 #include "store.h"
 #include "template.h"
@@ -88,18 +89,6 @@ static void fmtpct(char *out, size_t cap, double v)
 	fmt1(out, cap, v);
 }
 
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-	long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
-}
 
 static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
 {
@@ -134,7 +123,7 @@ static long iso_days(const char *s)
 	d = strtol(s + 8, &end, 10);
 	if (end != s + 10 || mo < 1 || mo > 12 || d < 1 || d > 31)
 		return -1000000000L;
-	return days_from_civil(y, (unsigned)mo, (unsigned)d);
+	return parse_days_from_civil(y, (unsigned)mo, (unsigned)d);
 }
 
 /* "2026-01-01" -> "2026年1月1日" (a malformed date is copied as it is). */
