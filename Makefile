@@ -8,7 +8,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # Recursive (=) on purpose: pkg-config may only exist once deps have run.
 KP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
             -Igenerator $(shell pkg-config --cflags lua5.4 sqlite3 2>/dev/null)
-KP_LIBS   = $(shell pkg-config --libs lua5.4 sqlite3 2>/dev/null) -lhpdf -lcsv -lunibreak -lm -pthread
+KP_LIBS   = $(shell pkg-config --libs lua5.4 sqlite3 2>/dev/null) -lhpdf -lcsv -lunibreak -lz -lm -pthread
 
 SRCS     := $(sort $(wildcard generator/*.c))
 OBJS     := $(SRCS:generator/%.c=build/obj/%.o)
@@ -44,7 +44,7 @@ build/san/tests/%: tests/unit/%.c $(LIBOBJS) | deps
 # The sample generator (samples/gen.c): deterministic county and city data.
 build/kpgen: samples/gen.c | deps
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -o $@ $< -lm
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -o $@ $< -lz -lm
 
 run: build/kaoping
 	./build/kaoping run

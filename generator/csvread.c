@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "buf.h"
 #include "parse.h"
@@ -18,7 +20,8 @@
 #define MAX_RECORD ((size_t)64 << 20) /* a record this big is a runaway quote */
 
 struct csvread {
-	FILE *f;
+	FILE *f;             /* the file, or NULL when reading gzip (gz) */
+	gzFile gz;           /* a .csv.gz export, decompressed as it is read */
 	char path[512];
 	const char *encoding;
 	iconv_t cd;          /* (iconv_t)-1 when the file is UTF-8 */
@@ -158,29 +161,79 @@ static int sniff_delimiter(struct csvread *r, struct diag *d)
 	return 0;
 }
 
+/* Reads up to n bytes from the file or the gzip stream; -1 on an error
+ * (d names the file). */
+static long read_bytes(struct csvread *r, char *p, size_t n, struct diag *d)
+{
+	if (r->gz) {
+		int got = gzread(r->gz, p, (unsigned)n), err = Z_OK;
+		const char *msg = got < 0 || (size_t)got < n ? gzerror(r->gz, &err) : NULL;
+		if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
+			/* zlib prefixes "<fd:N>: " (we opened it by descriptor). */
+			const char *why = msg && strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": ")
+						  ? strstr(msg, ": ") + 2 : msg;
+			return diag_at(d, r->path, r->line, 0, "压缩文件损坏或不完整：%s",
+				       why ? why : "gzip");
+		}
+		return got;
+	}
+	n = fread(p, 1, n, r->f);
+	if (ferror(r->f))
+		return diag_at(d, r->path, r->line, 0, "无法读取文件：%s", strerror(errno));
+	return (long)n;
+}
+
+static int open_common(struct csvread **out, FILE *f, gzFile gz, const char *path,
+		       struct diag *d);
+
 int csvread_open(struct csvread **out, const char *path, struct diag *d)
 {
-	FILE *f = fopen(path, "rb");
+	size_t n = strlen(path);
+	FILE *f;
 
 	*out = NULL;
+	if (n > 3 && strcmp(path + n - 3, ".gz") == 0) {
+		gzFile gz;
+		/* Open the file ourselves first: gzopen would read a directory. */
+		f = fopen(path, "rb");
+		if (!f)
+			return diag_at(d, path, 0, 0, "无法打开文件：%s", strerror(errno));
+		gz = gzdopen(dup(fileno(f)), "rb");
+		fclose(f);
+		if (!gz)
+			return diag_at(d, path, 0, 0, "无法打开压缩文件");
+		return open_common(out, NULL, gz, path, d);
+	}
+	f = fopen(path, "rb");
 	if (!f)
 		return diag_at(d, path, 0, 0, "无法打开文件：%s", strerror(errno));
-	return csvread_open_stream(out, f, path, d);
+	return open_common(out, f, NULL, path, d);
 }
 
 int csvread_open_stream(struct csvread **out, FILE *f, const char *path, struct diag *d)
 {
+	return open_common(out, f, NULL, path, d);
+}
+
+static int open_common(struct csvread **out, FILE *f, gzFile gz, const char *path,
+		       struct diag *d)
+{
 	struct csvread *r = calloc(1, sizeof *r);
 	unsigned char *u;
 	size_t skip = 0;
+	long got;
 	int rc = -1;
 
 	*out = NULL;
 	if (!r) {
-		fclose(f);
+		if (f)
+			fclose(f);
+		if (gz)
+			gzclose(gz);
 		return diag_set(d, "内存不足");
 	}
 	r->f = f;
+	r->gz = gz;
 	r->cd = (iconv_t)-1;
 	snprintf(r->path, sizeof r->path, "%s", path);
 	buf_init(&r->text, 0);
@@ -191,11 +244,10 @@ int csvread_open_stream(struct csvread **out, FILE *f, const char *path, struct 
 		diag_set(d, "内存不足");
 		goto done;
 	}
-	r->inlen = fread(r->in, 1, CHUNK, r->f);
-	if (ferror(r->f)) {
-		diag_at(d, path, 0, 0, "无法读取文件：%s", strerror(errno));
+	got = read_bytes(r, r->in, CHUNK, d);
+	if (got < 0)
 		goto done;
-	}
+	r->inlen = (size_t)got;
 	r->eof = r->inlen < CHUNK;
 	u = (unsigned char *)r->in;
 	if (r->inlen >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
@@ -253,6 +305,8 @@ void csvread_close(struct csvread *r)
 		return;
 	if (r->f)
 		fclose(r->f);
+	if (r->gz)
+		gzclose(r->gz);
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
 	if (r->parser_ok)
@@ -323,7 +377,8 @@ static int convert(struct csvread *r, struct diag *d)
 /* Reads and converts another chunk. Returns 0, or -1 on error. */
 static int fill(struct csvread *r, struct diag *d)
 {
-	size_t n;
+	size_t n, want;
+	long got;
 
 	/* Drop consumed text first. */
 	if (r->pos > 0) {
@@ -337,11 +392,13 @@ static int fill(struct csvread *r, struct diag *d)
 			return -1;
 	if (r->eof)
 		return 0;
-	n = fread(r->in + r->inlen, 1, CHUNK - r->inlen, r->f);
-	if (ferror(r->f))
-		return diag_at(d, r->path, r->line, 0, "读取文件出错：%s", strerror(errno));
+	want = CHUNK - r->inlen;
+	got = read_bytes(r, r->in + r->inlen, want, d);
+	if (got < 0)
+		return -1;
+	n = (size_t)got;
 	r->inlen += n;
-	if (n == 0 || feof(r->f))
+	if (n < want) /* a short read is the end of the input */
 		r->eof = 1;
 	return convert(r, d);
 }

@@ -1809,8 +1809,17 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 		goto done;
 	if (c->h && c->h->progress)
 		c->h->progress(file, l.read, total, total, 1, c->h->arg);
-	if (record_file(c->s, file, "loaded", csvread_encoding(rd), &l, unknown.data, NULL, seq, d) < 0)
-		goto done;
+	{
+		/* Say which file was read when it is not the canonical name
+		 * (a Chinese file name, or a gzip-compressed export). */
+		const char *base = strrchr(path, '/');
+		char from[4200];
+		base = base ? base + 1 : path;
+		snprintf(from, sizeof from, "读自 %s", base);
+		if (record_file(c->s, file, "loaded", csvread_encoding(rd), &l, unknown.data,
+				strcmp(base, file) ? from : NULL, seq, d) < 0)
+			goto done;
+	}
 	if (l.rejected)
 		warn(c, "%s：读取 %ld 行，载入 %ld 行，拒绝 %ld 行（原因见 rejects.csv）", file, l.read,
 		     l.loaded, l.rejected);
@@ -1846,17 +1855,20 @@ done:
 }
 
 /* Finds the file of table t in dir: "<name>.csv" or "<Chinese label>.csv",
- * case-insensitively. Returns 1 and fills path, or 0. */
+ * case-insensitively, or the same gzip-compressed (".csv.gz"). Returns 1 and fills path, or 0. */
 static int find_file(const char *dir, const struct schema_table *t, char **names, size_t nnames,
 		     char *path, size_t cap, const char **base)
 {
-	char a[128], b[128];
+	char a[128], b[128], az[128], bz[128];
 	size_t i;
 
 	snprintf(a, sizeof a, "%s.csv", t->name);
 	snprintf(b, sizeof b, "%s.csv", t->label);
+	snprintf(az, sizeof az, "%s.csv.gz", t->name);
+	snprintf(bz, sizeof bz, "%s.csv.gz", t->label);
 	for (i = 0; i < nnames; i++)
-		if (strcasecmp(names[i], a) == 0 || strcmp(names[i], b) == 0) {
+		if (strcasecmp(names[i], a) == 0 || strcmp(names[i], b) == 0 ||
+		    strcasecmp(names[i], az) == 0 || strcmp(names[i], bz) == 0) {
 			snprintf(path, cap, "%s/%s", dir, names[i]);
 			*base = names[i];
 			return 1;
@@ -1939,8 +1951,10 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 			goto done;
 	}
 	for (i = 0; i < nnames; i++)
-		if (!used[i] && strlen(names[i]) > 4 &&
-		    strcasecmp(names[i] + strlen(names[i]) - 4, ".csv") == 0)
+		if (!used[i] && ((strlen(names[i]) > 4 &&
+				  strcasecmp(names[i] + strlen(names[i]) - 4, ".csv") == 0) ||
+				 (strlen(names[i]) > 7 &&
+				  strcasecmp(names[i] + strlen(names[i]) - 7, ".csv.gz") == 0)))
 			warn(&c, "未识别的文件 %s：不属于交换格式，未读取", names[i]);
 	if (tot->files_found == 0) {
 		diag_at(d, dir, 0, 0, "输入目录中没有交换格式的 CSV 文件（如 units.csv、events.csv，"
