@@ -570,3 +570,23 @@ done:
 	buf_release(&b);
 	return rc;
 }
+
+int book_csv_dir(const char *dir, const struct book_table *t, int n, struct diag *d)
+{
+	char path[4096];
+	int i, k;
+
+	for (i = 0; i < n; i++) {
+		if (!t[i].file)
+			continue;
+		if (strchr(t[i].file, '/'))
+			return diag_set(d, "表“%s”的文件名“%s”含有“/”",
+					t[i].sheet ? t[i].sheet : "", t[i].file);
+		k = snprintf(path, sizeof path, "%s/%s", dir, t[i].file);
+		if (k < 0 || (size_t)k >= sizeof path)
+			return diag_set(d, "路径过长：“%s”", dir);
+		if (book_csv(path, &t[i], d) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -10,7 +10,11 @@
  * leading ' in both outputs. The workbook never holds formulas anyway (text is
  * written as text), but the ' is part of the cell's text, so a user who saves
  * the sheet again as CSV still gets an inert cell, and both outputs hold the
- * same text. Personal data is not masked here: the caller passes masked text. */
+ * same text. Personal data is not masked here: the caller passes masked text.
+ *
+ * Use: describe each table once (struct book_table: columns, cells or a row
+ * callback), then book_write(dir/kaoping.xlsx, tables, n, &opts, d) and
+ * book_csv_dir(dir/csv, tables, n, d) write both from the same cells. */
 #ifndef KP_BOOK_H
 #define KP_BOOK_H
 
@@ -45,6 +49,8 @@ typedef int (*book_row_fn)(void *arg, long i, const char **out, struct diag *d);
  * a decimal number. */
 struct book_table {
 	const char *sheet; /* sheet name: at most 31 characters, none of []:*?/\ */
+	const char *file;  /* CSV file name for book_csv_dir, e.g. "grid_tiers.csv"; or NULL
+			      for a table that has no CSV */
 	const char *desc;  /* what the sheet holds, one line for 汇总, or NULL */
 	const struct book_col *cols;
 	int ncols;
@@ -77,5 +83,9 @@ int book_write(const char *path, const struct book_table *t, int n, const struct
  * ended by LF, formula-like text neutralised as above. Checks every write
  * and the close. */
 int book_csv(const char *path, const struct book_table *t, struct diag *d);
+
+/* book_csv for every table that names a file: dir/file. Stops at the first
+ * failure. */
+int book_csv_dir(const char *dir, const struct book_table *t, int n, struct diag *d);
 
 #endif

@@ -410,12 +410,14 @@ int main(int argc, char **argv)
 	struct rej rj;
 	struct book_table t[2] = {
 		{.sheet = "网格分档",
+		 .file = "grid_tiers.csv",
 		 .desc = "各网格的得分、档次和经费",
 		 .cols = GRID_COLS,
 		 .ncols = NC,
 		 .nrows = NR,
 		 .cells = GRID_CELLS},
 		{.sheet = "退回记录",
+		 .file = "rejects.csv",
 		 .desc = "未能载入的行及其原因",
 		 .cols = REJECT_COLS,
 		 .ncols = 3,
@@ -456,8 +458,7 @@ int main(int argc, char **argv)
 	CHECK(pa && pb && la > 0 && la == lb && memcmp(pa, pb, la) == 0);
 	free(pa);
 	free(pb);
-	CHECK(book_csv(csv, &t[0], &d) == 0);
-	CHECK(book_csv(rcsv, &t[1], &d) == 0);
+	CHECK(book_csv_dir(tmp, t, 2, &d) == 0);
 
 	z = zip_open(a, ZIP_RDONLY, &err);
 	CHECK(z != NULL);
@@ -569,8 +570,8 @@ int main(int argc, char **argv)
 		     "\xEF\xBB\xBF"
 		     "code,name,score,funding,reason\n",
 		     34) == 0);
-	CHECK(pa &&
-	      strstr(pa, "\n12345678901234567890,\"'@SUM(A1)\",100,-5,\"'\t制表符开头\"\n") != NULL);
+	CHECK(pa && strstr(pa, "\n12345678901234567890,\"'@SUM(A1)\",100,-5,\"'\t制表符开头\"\n") !=
+			    NULL);
 	CHECK(pa && strstr(pa, "\nH01002,\"名称, 含逗号\"\"引号\"\"\",,,\"'-2+3\"\n") != NULL);
 	free(pa);
 	check_csv_equals_sheet(csv, &s2, GRID_COLS, NC, NR);
@@ -602,6 +603,10 @@ int main(int argc, char **argv)
 		diag_init(&d);
 		CHECK(book_csv(bad, &u, &d) == 0);
 		remove(bad);
+		u.file = "../x.csv";
+		diag_init(&d);
+		CHECK(book_csv_dir(tmp, &u, 1, &d) < 0);
+		CHECK_STR(d.msg, "表“网格分档”的文件名“../x.csv”含有“/”");
 		u.sheet = "网格/社区";
 		diag_init(&d);
 		CHECK(book_write(bad, &u, 1, NULL, &d) < 0);
