@@ -621,5 +621,37 @@ int main(int argc, char **argv)
 		CHECK(strstr(d.msg, "超过 31 个字符") != NULL);
 		CHECK(access(bad, F_OK) != 0);
 	}
+	/* A text longer than a cell holds is cut, with a mark. */
+	{
+		static const struct book_col col[] = {{"raw", "原始内容", BOOK_TEXT, 0}};
+		struct buf big;
+		const char *cells[1];
+		struct book_table u = {
+			.sheet = "长文本", .cols = col, .ncols = 1, .nrows = 1, .cells = cells};
+		size_t units = 0;
+		const char *p;
+		int i;
+
+		buf_init(&big, 0);
+		for (i = 0; i < 20000; i++)
+			buf_puts(&big, "长x");
+		cells[0] = big.data;
+		diag_init(&d);
+		CHECK(book_write(bad, &u, 1, NULL, &d) == 0);
+		z = zip_open(bad, ZIP_RDONLY, &err);
+		CHECK(z && read_sheet(z, 2, &s2) == 0);
+		if (z)
+			zip_close(z);
+		x = cell_at(&s2, 1, 0);
+		CHECK(x && strncmp(x->v, "长x长x", 8) == 0);
+		for (p = x ? x->v : ""; *p; p++)
+			units += ((unsigned char)*p & 0xC0) != 0x80;
+		CHECK(units > 32700 && units <= 32767);
+		CHECK(x && strlen(x->v) > 18 &&
+		      strcmp(x->v + strlen(x->v) - 18, "…（已截断）") == 0);
+		sheet_release(&s2);
+		buf_release(&big);
+		remove(bad);
+	}
 	return test_done();
 }
