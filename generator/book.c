@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <xlsxwriter.h>
 
@@ -89,6 +90,16 @@ static int parse_number(const char *s, double *v)
 	if (*end || errno == ERANGE || !isfinite(*v))
 		return -1;
 	return 0;
+}
+
+/* Removes what a failed write left at path, but only a regular file: the
+ * path may name a device (/dev/full) or something that is not ours. */
+static void drop(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		remove(path);
 }
 
 static int is_number_col(const struct book_col *c)
@@ -424,6 +435,7 @@ int book_write(const char *path, const struct book_table *t, int n, const struct
 	lxw_workbook_options wo = {.constant_memory = LXW_TRUE};
 	lxw_doc_properties props;
 	lxw_worksheet **ws = NULL, *sum;
+	FILE *probe;
 	struct book b;
 	lxw_error e;
 	int i, maxcols = 1, rc = -1;
@@ -438,6 +450,11 @@ int book_write(const char *path, const struct book_table *t, int n, const struct
 		if (t[i].ncols > maxcols)
 			maxcols = t[i].ncols;
 	}
+	/* Opened once here so that a path that cannot be written fails before
+	 * the work, with our message rather than libxlsxwriter's on stderr. */
+	probe = fopen(path, "wb");
+	if (!probe || fclose(probe) != 0)
+		return diag_set(d, "无法写入“%s”：%s", path, strerror(errno));
 	wo.tmpdir = (char *)o->tmpdir;
 	b.row = calloc((size_t)maxcols, sizeof *b.row);
 	ws = calloc((size_t)n + 1, sizeof *ws);
@@ -488,13 +505,14 @@ int book_write(const char *path, const struct book_table *t, int n, const struct
 			diag_set(d, "无法创建临时文件（目录“%s”）", o->tmpdir ? o->tmpdir : "/tmp");
 		else
 			diag_set(d, "写入“%s”失败：%s", path, lxw_strerror(e));
-		remove(path);
 		goto done;
 	}
 	rc = 0;
 done:
 	if (b.wb)
 		lxw_workbook_free(b.wb); /* not closed: nothing was written */
+	if (rc < 0)
+		drop(path);
 	free(ws);
 	free(b.row);
 	buf_release(&b.text);
@@ -566,6 +584,8 @@ int book_csv(const char *path, const struct book_table *t, struct diag *d)
 done:
 	if (f && fclose(f) != 0 && rc == 0)
 		rc = diag_set(d, "写入“%s”失败：%s", path, strerror(errno));
+	if (f && rc < 0)
+		drop(path);
 	free(row);
 	buf_release(&b);
 	return rc;

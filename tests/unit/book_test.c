@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -584,6 +585,8 @@ int main(int argc, char **argv)
 	/* A cell that is not a number, a bad sheet name: messages, no file. */
 	{
 		const char *cells[NC] = {"371321001001", "x", "9l.5", "1", ""};
+		char path[4200], want[4400];
+		struct stat sb;
 		struct book_table u = {.sheet = "网格分档",
 				       .cols = GRID_COLS,
 				       .ncols = NC,
@@ -603,6 +606,22 @@ int main(int argc, char **argv)
 		diag_init(&d);
 		CHECK(book_csv(bad, &u, &d) == 0);
 		remove(bad);
+		/* Paths that cannot be written; a device is never removed. */
+		snprintf(path, sizeof path, "%s/no/such.xlsx", tmp);
+		cells[2] = "1";
+		diag_init(&d);
+		CHECK(book_write(path, &u, 1, NULL, &d) < 0);
+		snprintf(want, sizeof want, "无法写入“%s”：No such file or directory", path);
+		CHECK_STR(d.msg, want);
+		if (stat("/dev/full", &sb) == 0 && S_ISCHR(sb.st_mode)) {
+			diag_init(&d);
+			CHECK(book_csv("/dev/full", &u, &d) < 0);
+			CHECK_STR(d.msg, "写入“/dev/full”失败：No space left on device");
+			diag_init(&d);
+			CHECK(book_write("/dev/full", &u, 1, NULL, &d) < 0);
+			CHECK(strncmp(d.msg, "写入“/dev/full”失败", 22) == 0);
+			CHECK(stat("/dev/full", &sb) == 0 && S_ISCHR(sb.st_mode));
+		}
 		u.file = "../x.csv";
 		diag_init(&d);
 		CHECK(book_csv_dir(tmp, &u, 1, &d) < 0);
