@@ -136,8 +136,10 @@ static int is_plain_number(const char *s, size_t n)
 
 int buf_csv_formula(const char *s, size_t n)
 {
-	return n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-		     s[0] == '\r') && !is_plain_number(s, n);
+	return n &&
+	       (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+		s[0] == '\r') &&
+	       !is_plain_number(s, n);
 }
 
 int buf_csv_field(struct buf *b, const char *s, size_t n)
