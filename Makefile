@@ -7,8 +7,10 @@ CFLAGS  ?= -O2 -g
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 # Recursive (=) on purpose: pkg-config may only exist once deps have run.
 KP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
-            -Igenerator $(shell pkg-config --cflags lua5.4 sqlite3 2>/dev/null)
-KP_LIBS   = $(shell pkg-config --libs lua5.4 sqlite3 2>/dev/null) -lhpdf -lcsv -lunibreak -lz -lm -pthread
+            -Igenerator $(shell pkg-config --cflags lua5.4 sqlite3 libzip 2>/dev/null)
+KP_LIBS   = $(shell pkg-config --libs lua5.4 sqlite3 libzip 2>/dev/null) -lhpdf -lcsv -lunibreak -lz -lm -pthread
+# Only the unit tests read XML back (the .docx round trip).
+TEST_LIBS = $(shell pkg-config --libs expat 2>/dev/null)
 
 SRCS     := $(sort $(wildcard generator/*.c))
 OBJS     := $(SRCS:generator/%.c=build/obj/%.o)
@@ -39,7 +41,7 @@ build/san/%.o: generator/%.c | deps
 	$(CC) $(KP_CFLAGS) -Werror -O1 -g $(SAN) -MMD -MP -c -o $@ $<
 build/san/tests/%: tests/unit/%.c $(LIBOBJS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(KP_CFLAGS) -Werror -O1 -g $(SAN) -o $@ $< $(LIBOBJS) $(KP_LIBS)
+	$(CC) $(KP_CFLAGS) -Werror -O1 -g $(SAN) -o $@ $< $(LIBOBJS) $(KP_LIBS) $(TEST_LIBS)
 
 # The sample generator (samples/gen.c): deterministic county and city data.
 build/kpgen: samples/gen.c | deps
