@@ -654,7 +654,8 @@ static void styles(struct buf *b)
 {
 	part_head(b, "styles");
 	/* Defaults: 三号 (16 pt = 32 half-points) 仿宋_GB2312, Chinese. The
-	 * grid's character pitch is computed from this size. */
+	 * grid's character pitch is this size plus charSpace; Word reads the
+	 * size from here, LibreOffice from the Normal style: both say 16 pt. */
 	buf_puts(b, "<w:docDefaults><w:rPrDefault><w:rPr>" FONTS(
 			    "仿宋_GB2312") "<w:kern w:val=\"2\"/><w:sz w:val=\"32\"/><w:szCs "
 					   "w:val=\"32\"/>"
@@ -670,7 +671,7 @@ static void styles(struct buf *b)
 		    "<w:name w:val=\"Normal\"/><w:qFormat/><w:pPr><w:widowControl w:val=\"0\"/>"
 		    "<w:spacing w:line=\"579\" w:lineRule=\"exact\"/>"
 		    "<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/><w:jc w:val=\"both\"/>"
-		    "</w:pPr></w:style>");
+		    "</w:pPr><w:rPr><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/></w:rPr></w:style>");
 	/* 二号 (22 pt) 方正小标宋简体, centred; may run over several lines. */
 	buf_puts(b, "<w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/>"
 		    "<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/><w:pPr>"
@@ -786,8 +787,10 @@ static void settings(struct dx *x, struct buf *b)
 	if (x->evenodd)
 		buf_puts(b, "<w:evenAndOddHeaders/>");
 	/* Punctuation keeps its full width: compressing it would break the
-	 * 28-character grid. */
+	 * 28-character grid. A line ending in a line feed (w:br) is not
+	 * stretched to the full width, as in the PDF. */
 	buf_puts(b, "<w:characterSpacingControl w:val=\"doNotCompress\"/><w:compat>"
+		    "<w:doNotExpandShiftReturn/>"
 		    "<w:compatSetting w:name=\"compatibilityMode\" "
 		    "w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>"
 		    "<w:themeFontLang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:settings>");
