@@ -141,7 +141,9 @@ struct rd {
 	int in_t, in_instr;
 	int tables, rows_in_table, hdr_first_row, hdr_other_rows, cant_split_rows, rows;
 	int page_breaks, sects, pgnum_start1;
-	char pgsz[64], pgmar[160], grid[96], extent[64], tblw[32];
+	char pgsz[64], pgmar[160], grid[96], extent[64], tblw[32], descr[256];
+	char targets[32][64]; /* Relationship Targets, PartNames (a .rels or [Content_Types]) */
+	int ntargets;
 };
 
 static const char *attr(const char **a, const char *name)
@@ -189,6 +191,12 @@ static void on_start(void *u, const char *el, const char **a)
 			 attr(a, "w:linePitch"), attr(a, "w:charSpace"));
 	else if (strcmp(el, "wp:extent") == 0)
 		snprintf(r->extent, sizeof r->extent, "%s x %s", attr(a, "cx"), attr(a, "cy"));
+	else if (strcmp(el, "wp:docPr") == 0)
+		snprintf(r->descr, sizeof r->descr, "%s", attr(a, "descr"));
+	else if ((strcmp(el, "Relationship") == 0 || strcmp(el, "Override") == 0) &&
+		 r->ntargets < 32)
+		snprintf(r->targets[r->ntargets++], sizeof r->targets[0], "%s",
+			 *attr(a, "Target") ? attr(a, "Target") : attr(a, "PartName"));
 	else if (strcmp(el, "w:tblW") == 0)
 		snprintf(r->tblw, sizeof r->tblw, "%s", attr(a, "w:w"));
 }
@@ -247,10 +255,57 @@ static int same_file(const char *a, const char *b)
 	return same;
 }
 
+/* The package is consistent: every relationship target and content-type
+ * override names a member, every .xml member has its override. Returns the
+ * number of problems (printed). */
+static int check_package(const char *path, struct rd *r)
+{
+	int err = 0, bad = 0;
+	zip_t *za = zip_open(path, ZIP_RDONLY, &err);
+	size_t len, k;
+	zip_int64_t i, n;
+	char *xml, name[96];
+
+	if (!za)
+		return 1;
+	n = zip_get_num_entries(za, 0);
+	xml = member(path, "word/_rels/document.xml.rels", &len);
+	if (!xml || parse(xml, len, r) != 0)
+		bad++;
+	for (k = 0; xml && k < (size_t)r->ntargets; k++) {
+		snprintf(name, sizeof name, "word/%s", r->targets[k]);
+		if (zip_name_locate(za, name, 0) < 0)
+			printf("# %s: missing %s\n", path, name), bad++;
+	}
+	free(xml);
+	xml = member(path, "[Content_Types].xml", &len);
+	if (!xml || parse(xml, len, r) != 0)
+		bad++;
+	for (k = 0; xml && k < (size_t)r->ntargets; k++)
+		if (zip_name_locate(za, r->targets[k] + 1, 0) < 0)
+			printf("# %s: override of missing %s\n", path, r->targets[k]), bad++;
+	for (i = 0; xml && i < n; i++) {
+		const char *m = zip_get_name(za, (zip_uint64_t)i, 0);
+		size_t ml = m ? strlen(m) : 0;
+		int found = 0;
+		if (!m || ml < 4 || strcmp(m + ml - 4, ".xml") != 0 ||
+		    strcmp(m, "[Content_Types].xml") == 0)
+			continue;
+		for (k = 0; k < (size_t)r->ntargets; k++)
+			found |= strcmp(r->targets[k] + 1, m) == 0;
+		if (!found)
+			printf("# %s: no content type for %s\n", path, m), bad++;
+	}
+	free(xml);
+	zip_discard(za);
+	return bad;
+}
+
 /* ---- the document ---------------------------------------------------------- */
 
 #define HOSTILE	    "<script>&\"'\x01</script> 第二行\n第三行\tTab"
 #define HOSTILE_OUT "<script>&\"'</script> 第二行\n第三行\tTab"
+#define ALT	    "90分以上 3个；\"<80>\" & '90' 5个\n第二行"
 #define LONG_CJK                                                                                                                               \
 	"各街道党工委要把社区考评结果作为评先评优、干部使用的重要依据，对排名靠后的社区逐一分析原" \
 	"因，"                                                                                                                               \
@@ -284,7 +339,7 @@ static struct doc *build(const char *png)
 	doc_table_col(t, 2, "名次", 1, DOC_CENTER);
 	doc_table_row(t, r1);
 	doc_table_row(t, r2);
-	doc_figure(d, "图1 得分分布", png, "chart.svg", "90分以上 3个；80至90分 5个", 0.5);
+	doc_figure(d, "图1 得分分布", png, "chart.svg", ALT, 0.5);
 	doc_figure(d, "图2 无图", NULL, NULL, "数据：A 1；B 2", 0.5);
 	doc_note(d, "注：数据来源于网格化管理平台 & 12345 热线。");
 	doc_pagebreak(d);
@@ -293,6 +348,7 @@ static struct doc *build(const char *png)
 	doc_table_col(t, 1, "说明", 0, DOC_LEFT);
 	doc_table_row(t, r1);
 	doc_para(d, "以上情况，特此通报。");
+	doc_note(d, "坏字节\xff、\xEF\xBF\xBE和\xED\xA0\x80止"); /* invalid, U+FFFE, surrogate */
 	buf_release(&lng);
 	return d;
 }
@@ -362,33 +418,35 @@ int main(int argc, char **argv)
 	xml = member(a, "word/document.xml", &len);
 	CHECK(xml != NULL && parse(xml, len, r) == 0);
 	{
-		const char *want[] = {"2025年第四季度社区考评情况通报",
-				      "（2025年10月1日至12月31日）",
-				      "2026年1月8日",
-				      "一、总体情况",
-				      HOSTILE_OUT,
-				      NULL, /* the long paragraph */
-				      "（一）得分情况",
-				      "1.排名",
-				      "（1）前十名",
-				      "表1 各社区得分",
-				      "社区",
-				      "得分",
-				      "名次",
-				      "东城街道幸福社区",
-				      "98.5",
-				      "1",
-				      "西城街道<和平>&社区",
-				      "2",
-				      "图1 得分分布",
-				      "数据：A 1；B 2",
-				      "图2 无图",
-				      "注：数据来源于网格化管理平台 & 12345 热线。",
-				      "项目",
-				      "说明",
-				      "东城街道幸福社区",
-				      "98.5",
-				      "以上情况，特此通报。"};
+		const char *want[] = {
+			"2025年第四季度社区考评情况通报",
+			"（2025年10月1日至12月31日）",
+			"2026年1月8日",
+			"一、总体情况",
+			HOSTILE_OUT,
+			NULL, /* the long paragraph */
+			"（一）得分情况",
+			"1.排名",
+			"（1）前十名",
+			"表1 各社区得分",
+			"社区",
+			"得分",
+			"名次",
+			"东城街道幸福社区",
+			"98.5",
+			"1",
+			"西城街道<和平>&社区",
+			"2",
+			"图1 得分分布",
+			"数据：A 1；B 2",
+			"图2 无图",
+			"注：数据来源于网格化管理平台 & 12345 热线。",
+			"项目",
+			"说明",
+			"东城街道幸福社区",
+			"98.5",
+			"以上情况，特此通报。",
+			"坏字节\xEF\xBF\xBD、和\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD止"};
 		size_t n = sizeof want / sizeof *want;
 		buf_init(&lng, 0);
 		for (i = 0; i < 12; i++)
@@ -419,6 +477,7 @@ int main(int argc, char **argv)
 	/* the picture as wide as the text block (8845 twips * 635 EMU), 2:1 */
 	CHECK_STR(r->extent, "5616575 x 2808288");
 	CHECK(r->page_breaks == 1);
+	CHECK_STR(r->descr, ALT); /* the chart's numbers as its alt text */
 	CHECK(r->sects == 1 && r->pgnum_start1 == 1);
 	CHECK(xml && strstr(xml, "r:embed=\"rIdImg1\"") != NULL);
 	free(xml);
@@ -453,6 +512,27 @@ int main(int argc, char **argv)
 	CHECK(xml && strstr(xml, "<dc:title>2025年第四季度社区考评情况通报</dc:title>"));
 	free(xml);
 
+	CHECK(check_package(a, r) == 0);
+	/* centred numbers: one footer, no even/odd pages; none: no footer */
+	{
+		struct docx_opts o = {2};
+		CHECK(docx_render(d, b, &o, &dg) == 0 && check_package(b, r) == 0);
+		xml = member(b, "word/footer1.xml", &len);
+		CHECK(xml && strstr(xml, "<w:jc w:val=\"center\"/>"));
+		free(xml);
+		xml = member(b, "word/footer2.xml", &len);
+		CHECK(xml == NULL);
+		free(xml);
+		xml = member(b, "word/settings.xml", &len);
+		CHECK(xml && !strstr(xml, "evenAndOddHeaders"));
+		free(xml);
+		o.page_numbers = 0;
+		CHECK(docx_render(d, b, &o, &dg) == 0 && check_package(b, r) == 0);
+		xml = member(b, "word/document.xml", &len);
+		CHECK(xml && !strstr(xml, "footerReference"));
+		free(xml);
+	}
+
 	/* several documents: a section each, numbered from 1 */
 	d2 = doc_new("第二份");
 	doc_para(d2, "正文。");
@@ -466,6 +546,7 @@ int main(int argc, char **argv)
 	CHECK(r->npara >= 2 && strcmp(r->paras[r->npara - 2], "第二份") == 0 &&
 	      strcmp(r->paras[r->npara - 1], "正文。") == 0);
 	free(xml);
+	CHECK(check_package(many, r) == 0);
 	xml = member(many, "word/header3.xml", &len); /* 2nd doc: no watermark */
 	CHECK(xml && parse(xml, len, r) == 0 && r->npara == 0);
 	free(xml);
