@@ -378,7 +378,7 @@ int main(int argc, char **argv)
 	CHECK(docx_render(d, b, NULL, &dg) == 0);
 	CHECK(same_file(a, b));
 	/* libzip stores local times: the bytes must not depend on TZ */
-	setenv("TZ", "America/Los_Angeles", 1);
+	setenv("TZ", "JST-9", 1); /* POSIX form: needs no tzdata */
 	tzset();
 	CHECK(docx_render(d, c, NULL, &dg) == 0);
 	CHECK(same_file(a, c));
