@@ -26,12 +26,12 @@
 #define MAR_BOTTOM 1984				   /* 35 mm: 297 - 37 - 225 */
 #define TEXT_W	   (PAGE_W - MAR_LEFT - MAR_RIGHT) /* 8845 = 156.0 mm */
 #define TEXT_H	   (PAGE_H - MAR_TOP - MAR_BOTTOM) /* 12756 = 225.0 mm */
-/* The document grid (w:docGrid type linesAndChars). Lines: Word fits
- * floor(TEXT_H / linePitch) lines on a page; 12756 / 22 = 579.8, so 579 gives
- * 22 lines (580 would give 21). Characters: the pitch is the default font
- * size (16 pt, docDefaults) plus charSpace/4096 pt; 28 characters need a
+/* The document grid. Lines: Word fits floor(TEXT_H / linePitch) lines on a
+ * page; 12756 / 22 = 579.8, so 579 gives 22 lines (580 would give 21). With
+ * docx_opts.char_grid, characters too (type linesAndChars): the pitch is the
+ * default font size (16 pt) plus charSpace/4096 pt; 28 characters need a
  * pitch <= 442.25 pt / 28 = 15.7946 pt, i.e. charSpace <= -841.1: -842 gives
- * 15.7944 pt and 28 characters a line. (The values of the usual 公文 template.) */
+ * 15.7944 pt and 28 characters a line (the values of the usual 公文 template). */
 #define LINE_PITCH 579
 #define CHAR_SPACE (-842)
 /* The page number: its line's top 7 mm below the text block (35 - 7 = 28 mm
@@ -60,6 +60,7 @@ struct dx {
 	struct diag *dg;
 	int page_numbers; /* as docx_opts */
 	int evenodd;	  /* different footers on even pages */
+	int char_grid;	  /* as docx_opts */
 	int headers;	  /* some document has a watermark: each section has headers */
 	struct buf body;  /* word/document.xml */
 	struct img *img;  /* word/media/imageN.png, N = index + 1 */
@@ -467,10 +468,17 @@ static void sect_pr(struct dx *x, size_t sect)
 		   "<w:type w:val=\"nextPage\"/><w:pgSz w:w=\"%d\" w:h=\"%d\"/>"
 		   "<w:pgMar w:top=\"%d\" w:right=\"%d\" w:bottom=\"%d\" w:left=\"%d\" "
 		   "w:header=\"%d\" w:footer=\"%d\" w:gutter=\"0\"/><w:pgNumType w:start=\"1\"/>"
-		   "<w:cols w:space=\"425\"/><w:docGrid w:type=\"linesAndChars\" "
-		   "w:linePitch=\"%d\" w:charSpace=\"%d\"/></w:sectPr>",
+		   "<w:cols w:space=\"425\"/>",
 		   PAGE_W, PAGE_H, MAR_TOP, MAR_RIGHT, MAR_BOTTOM, MAR_LEFT, HEADER_DIST,
-		   FOOTER_DIST, LINE_PITCH, CHAR_SPACE);
+		   FOOTER_DIST);
+	if (x->char_grid)
+		buf_printf(b,
+			   "<w:docGrid w:type=\"linesAndChars\" w:linePitch=\"%d\" "
+			   "w:charSpace=\"%d\"/>",
+			   LINE_PITCH, CHAR_SPACE);
+	else
+		buf_printf(b, "<w:docGrid w:type=\"lines\" w:linePitch=\"%d\"/>", LINE_PITCH);
+	buf_puts(b, "</w:sectPr>");
 }
 
 /* One document: the title block as in the PDF (title, subtitle, date, half a
@@ -645,139 +653,126 @@ static void doc_rels(struct dx *x, struct buf *b)
 #define FONTS(ea)                                                                                  \
 	"<w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" w:eastAsia=\"" ea       \
 	"\" w:cs=\"Times New Roman\"/>"
-/* No snapping to the page's line and character grid (small print, tables). */
+#define SZ(hp)	 "<w:sz w:val=\"" #hp "\"/><w:szCs w:val=\"" #hp "\"/>"
+#define BOLD	 "<w:b/><w:bCs/>"
+#define NOINDENT "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>"
+/* Off the page grid (small print, tables, header and footer)... */
 #define NOGRID_P "<w:snapToGrid w:val=\"0\"/>"
 #define NOGRID_R "<w:snapToGrid w:val=\"0\"/>"
-#define NOINDENT "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>"
+/* ... and without the body's letter spacing, which is for 16 pt text. */
+#define LS0 "<w:spacing w:val=\"0\"/>"
 
-static void styles(struct buf *b)
+/* The styles a clerk restyles by name. Built-in names (Title, heading 1,
+ * caption, footer, Table Grid) show in Word's own language; the others are
+ * named in Chinese. All based on Normal unless said. */
+static const struct style {
+	const char *id, *name, *based, *next, *ppr, *rpr;
+} STYLES[] = {
+	/* 二号 (22 pt) 方正小标宋简体, centred; may run over several lines */
+	{"Title", "Title", "Normal", "Normal",
+	 "<w:keepNext/><w:spacing w:line=\"720\" w:lineRule=\"exact\"/>" NOINDENT
+	 "<w:jc w:val=\"center\"/>",
+	 FONTS("方正小标宋简体") LS0 SZ(44)},
+	{"Subtitle", "Subtitle", "Normal", "Normal",
+	 "<w:keepNext/>" NOINDENT "<w:jc w:val=\"center\"/>", FONTS("楷体_GB2312")},
+	{"Date", "Date", "Normal", "Normal", "<w:keepNext/>" NOINDENT "<w:jc w:val=\"center\"/>",
+	 ""},
+	/* headings keep the body's size and indent: 一、 黑体, （一） 楷体,
+	 * 1. 仿宋 bold, （1） 仿宋; outline levels make the navigation pane */
+	{"Heading1", "heading 1", "Normal", "Normal",
+	 "<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"0\"/>", FONTS("黑体")},
+	{"Heading2", "heading 2", "Normal", "Normal",
+	 "<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"1\"/>", FONTS("楷体_GB2312")},
+	{"Heading3", "heading 3", "Normal", "Normal",
+	 "<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"2\"/>", FONTS("仿宋_GB2312") BOLD},
+	{"Heading4", "heading 4", "Normal", "Normal",
+	 "<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"3\"/>", FONTS("仿宋_GB2312")},
+	/* small print and captions: 小四 (12 pt), as in the PDF */
+	{"Note", "注释", "Normal", NULL,
+	 NOGRID_P "<w:spacing w:line=\"400\" w:lineRule=\"exact\"/>" NOINDENT, NOGRID_R LS0 SZ(24)},
+	{"Caption", "caption", "Normal", "Normal",
+	 "<w:keepLines/>" NOGRID_P "<w:spacing w:before=\"145\" w:after=\"60\" w:line=\"400\" "
+	 "w:lineRule=\"exact\"/>" NOINDENT "<w:jc w:val=\"center\"/>",
+	 FONTS("宋体") BOLD NOGRID_R LS0 SZ(24)},
+	/* the picture's line must not have exact spacing: it would be clipped */
+	{"Figure", "图片", "Normal", "Caption",
+	 "<w:keepNext/>" NOGRID_P "<w:spacing w:before=\"145\" w:line=\"240\" "
+	 "w:lineRule=\"auto\"/>" NOINDENT "<w:jc w:val=\"center\"/>",
+	 ""},
+	/* tables: 五号 (10.5 pt) 宋体 */
+	{"TableText", "表格文字", "Normal", NULL,
+	 NOGRID_P "<w:spacing w:line=\"280\" w:lineRule=\"exact\"/>" NOINDENT,
+	 FONTS("宋体") NOGRID_R LS0 SZ(21)},
+	{"TableHead", "表头", "TableText", NULL, "<w:jc w:val=\"center\"/>", BOLD},
+	{"Spacer", "表后间距", "Normal", NULL,
+	 NOGRID_P "<w:spacing w:line=\"145\" w:lineRule=\"exact\"/>" NOINDENT, SZ(2)},
+	/* page numbers: 四号 (14 pt) 宋体, half-width digits */
+	{"Footer", "footer", "Normal", NULL,
+	 NOGRID_P "<w:spacing w:line=\"240\" w:lineRule=\"auto\"/>" NOINDENT,
+	 "<w:rFonts w:ascii=\"宋体\" w:hAnsi=\"宋体\" w:eastAsia=\"宋体\" w:cs=\"宋体\"/>" NOGRID_R
+		 LS0 SZ(28)},
+	{"Header", "header", "Normal", NULL,
+	 NOGRID_P "<w:spacing w:line=\"240\" w:lineRule=\"auto\"/>" NOINDENT
+		  "<w:jc w:val=\"left\"/>",
+	 FONTS("黑体") NOGRID_R "<w:color w:val=\"808080\"/>" LS0 SZ(28)},
+};
+
+static void styles(struct buf *b, int char_grid)
 {
+	size_t i;
+
 	part_head(b, "styles");
-	/* Defaults: 三号 (16 pt = 32 half-points) 仿宋_GB2312, Chinese. The
-	 * grid's character pitch is this size plus charSpace; Word reads the
-	 * size from here, LibreOffice from the Normal style: both say 16 pt. */
-	buf_puts(b, "<w:docDefaults><w:rPrDefault><w:rPr>" FONTS(
-			    "仿宋_GB2312") "<w:kern w:val=\"2\"/><w:sz w:val=\"32\"/><w:szCs "
-					   "w:val=\"32\"/>"
-					   "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" "
-					   "w:bidi=\"ar-SA\"/></w:rPr>"
-					   "</w:rPrDefault><w:pPrDefault><w:pPr><w:spacing "
-					   "w:before=\"0\" w:after=\"0\"/>"
-					   "</w:pPr></w:pPrDefault></w:docDefaults>");
-	/* Body: one grid line (28.95 pt) a line, two characters' first-line
-	 * indent, justified. Exact spacing holds the 22 lines even where the
-	 * grid is not honoured. */
-	buf_puts(b, "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
-		    "<w:name w:val=\"Normal\"/><w:qFormat/><w:pPr><w:widowControl w:val=\"0\"/>"
-		    "<w:spacing w:line=\"579\" w:lineRule=\"exact\"/>"
-		    "<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/><w:jc w:val=\"both\"/>"
-		    "</w:pPr><w:rPr><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/></w:rPr></w:style>");
-	/* 二号 (22 pt) 方正小标宋简体, centred; may run over several lines. */
-	buf_puts(b, "<w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/>"
-		    "<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/><w:pPr>"
-		    "<w:keepNext/><w:spacing w:line=\"720\" w:lineRule=\"exact\"/>" NOINDENT
-		    "<w:jc w:val=\"center\"/></w:pPr><w:rPr>" FONTS(
-			    "方正小标宋简体") "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>"
-					      "</w:rPr></w:style>");
-	buf_puts(b,
-		 "<w:style w:type=\"paragraph\" w:styleId=\"Subtitle\"><w:name w:val=\"Subtitle\"/>"
-		 "<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/><w:pPr>"
-		 "<w:keepNext/>" NOINDENT "<w:jc w:val=\"center\"/></w:pPr><w:rPr>" FONTS(
-			 "楷体_GB2312") "</w:rPr></w:style>");
-	buf_puts(b, "<w:style w:type=\"paragraph\" w:styleId=\"Date\"><w:name w:val=\"Date\"/>"
-		    "<w:basedOn w:val=\"Normal\"/><w:next "
-		    "w:val=\"Normal\"/><w:pPr><w:keepNext/>" NOINDENT
-		    "<w:jc w:val=\"center\"/></w:pPr></w:style>");
-	/* Headings keep the body's size and indent; 一、 黑体, （一） 楷体,
-	 * 1. 仿宋 bold, （1） 仿宋. Outline levels make the navigation pane. */
+	/* Defaults: 三号 (16 pt = 32 half-points) 仿宋_GB2312, Chinese. With
+	 * the character grid its pitch is this size plus charSpace; Word reads
+	 * the size from here, LibreOffice from the Normal style: both say 16. */
 	buf_puts(
 		b,
-		"<w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/>"
-		"<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/><w:pPr>"
-		"<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"0\"/></w:pPr><w:rPr>" FONTS(
-			"黑体") "</w:rPr></w:style>");
-	buf_puts(
-		b,
-		"<w:style w:type=\"paragraph\" w:styleId=\"Heading2\"><w:name w:val=\"heading 2\"/>"
-		"<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/><w:pPr>"
-		"<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"1\"/></w:pPr><w:rPr>" FONTS(
-			"楷体_GB2312") "</w:rPr></w:style>");
-	buf_puts(
-		b,
-		"<w:style w:type=\"paragraph\" w:styleId=\"Heading3\"><w:name w:val=\"heading 3\"/>"
-		"<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/><w:pPr>"
-		"<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"2\"/></w:pPr><w:rPr>" FONTS(
-			"仿宋_GB2312") "<w:b/><w:bCs/></w:rPr></w:style>");
-	buf_puts(
-		b,
-		"<w:style w:type=\"paragraph\" w:styleId=\"Heading4\"><w:name w:val=\"heading 4\"/>"
-		"<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/><w:pPr>"
-		"<w:keepNext/><w:keepLines/><w:outlineLvl w:val=\"3\"/></w:pPr><w:rPr>" FONTS(
-			"仿宋_GB2312") "</w:rPr></w:style>");
-	/* Small print and captions: 小四 (12 pt) off the grid, as in the PDF. */
-	buf_puts(b, "<w:style w:type=\"paragraph\" w:styleId=\"Note\"><w:name w:val=\"注释\"/>"
-		    "<w:basedOn w:val=\"Normal\"/><w:qFormat/><w:pPr>" NOGRID_P
-		    "<w:spacing w:line=\"400\" w:lineRule=\"exact\"/>" NOINDENT
-		    "</w:pPr><w:rPr>" NOGRID_R "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>"
-		    "</w:rPr></w:style>");
-	buf_puts(b,
-		 "<w:style w:type=\"paragraph\" w:styleId=\"Caption\"><w:name w:val=\"caption\"/>"
-		 "<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/><w:pPr>"
-		 "<w:keepLines/>" NOGRID_P "<w:spacing w:before=\"145\" w:after=\"60\" "
-		 "w:line=\"400\" w:lineRule=\"exact\"/>" NOINDENT "<w:jc w:val=\"center\"/>"
-		 "</w:pPr><w:rPr>" FONTS(
-			 "宋体") "<w:b/><w:bCs/>" NOGRID_R
-				 "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/></w:rPr></w:style>");
-	/* The picture's line must not have exact spacing: it would be clipped. */
-	buf_puts(b, "<w:style w:type=\"paragraph\" w:styleId=\"Figure\"><w:name w:val=\"图片\"/>"
-		    "<w:basedOn w:val=\"Normal\"/><w:next "
-		    "w:val=\"Caption\"/><w:pPr><w:keepNext/>" NOGRID_P
-		    "<w:spacing w:before=\"145\" w:line=\"240\" w:lineRule=\"auto\"/>" NOINDENT
-		    "<w:jc w:val=\"center\"/></w:pPr></w:style>");
-	/* Tables: 五号 (10.5 pt) 宋体, single spacing, off the grid. */
-	buf_puts(
-		b,
-		"<w:style w:type=\"paragraph\" w:styleId=\"TableText\"><w:name w:val=\"表格文字\"/>"
-		"<w:basedOn w:val=\"Normal\"/><w:qFormat/><w:pPr>" NOGRID_P
-		"<w:spacing w:line=\"280\" w:lineRule=\"exact\"/>" NOINDENT
-		"</w:pPr><w:rPr>" FONTS("宋体") NOGRID_R
-		"<w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/></w:rPr></w:style>");
-	buf_puts(b, "<w:style w:type=\"paragraph\" w:styleId=\"TableHead\"><w:name w:val=\"表头\"/>"
-		    "<w:basedOn w:val=\"TableText\"/><w:qFormat/><w:pPr><w:jc w:val=\"center\"/>"
-		    "</w:pPr><w:rPr><w:b/><w:bCs/></w:rPr></w:style>");
-	buf_puts(b,
-		 "<w:style w:type=\"paragraph\" w:styleId=\"Spacer\"><w:name w:val=\"表后间距\"/>"
-		 "<w:basedOn w:val=\"Normal\"/><w:pPr>" NOGRID_P
-		 "<w:spacing w:line=\"145\" w:lineRule=\"exact\"/>" NOINDENT "</w:pPr><w:rPr>"
-		 "<w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:style>");
-	/* Page numbers: 四号 (14 pt) 宋体, half-width digits. */
-	buf_puts(b,
-		 "<w:style w:type=\"paragraph\" w:styleId=\"Footer\"><w:name w:val=\"footer\"/>"
-		 "<w:basedOn w:val=\"Normal\"/><w:pPr>" NOGRID_P
-		 "<w:spacing w:line=\"240\" w:lineRule=\"auto\"/>" NOINDENT
-		 "</w:pPr><w:rPr><w:rFonts w:ascii=\"宋体\" w:hAnsi=\"宋体\" w:eastAsia=\"宋体\" "
-		 "w:cs=\"宋体\"/>" NOGRID_R "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>"
-		 "</w:rPr></w:style>");
-	buf_puts(b, "<w:style w:type=\"paragraph\" w:styleId=\"Header\"><w:name w:val=\"header\"/>"
-		    "<w:basedOn w:val=\"Normal\"/><w:pPr>" NOGRID_P
-		    "<w:spacing w:line=\"240\" w:lineRule=\"auto\"/>" NOINDENT
-		    "<w:jc w:val=\"left\"/></w:pPr><w:rPr>" FONTS("黑体") NOGRID_R
-		 "<w:color w:val=\"808080\"/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>"
-		 "</w:rPr></w:style>");
-	/* The table style: 0.5 pt lines, 3 pt padding. */
+		"<w:docDefaults><w:rPrDefault><w:rPr>" FONTS(
+			"仿宋_GB2312") "<w:kern w:val=\"2\"/>" SZ(32) "<w:lang w:val=\"en-US\" "
+								      "w:eastAsia=\"zh-CN\" "
+								      "w:bidi=\"ar-SA\"/></w:rPr></"
+								      "w:rPrDefault><w:pPrDefault><"
+								      "w:pPr>"
+								      "<w:spacing w:before=\"0\" "
+								      "w:after=\"0\"/></w:pPr></"
+								      "w:pPrDefault>"
+								      "</w:docDefaults>");
+	/* Body: 28.95 pt a line (22 lines), exact so that the count holds
+	 * where the grid is not honoured; two characters' first-line indent;
+	 * justified. 28 characters a line: by the character grid, or by
+	 * -0.25 pt letter spacing (16 - 0.25 = 15.75 pt, 28 x 15.75 = 441 pt
+	 * of the 442.25 pt line; w:spacing is in twentieths of a point). */
+	buf_printf(b,
+		   "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
+		   "<w:name w:val=\"Normal\"/><w:qFormat/><w:pPr><w:widowControl w:val=\"0\"/>"
+		   "<w:spacing w:line=\"%d\" w:lineRule=\"exact\"/>"
+		   "<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/><w:jc w:val=\"both\"/>"
+		   "</w:pPr><w:rPr>%s" SZ(32) "</w:rPr></w:style>",
+		   LINE_PITCH, char_grid ? "" : "<w:spacing w:val=\"-5\"/>");
+	for (i = 0; i < sizeof STYLES / sizeof STYLES[0]; i++) {
+		const struct style *s = &STYLES[i];
+		buf_printf(b,
+			   "<w:style w:type=\"paragraph\" w:styleId=\"%s\"><w:name w:val=\"%s\"/>"
+			   "<w:basedOn w:val=\"%s\"/>",
+			   s->id, s->name, s->based);
+		if (s->next)
+			buf_printf(b, "<w:next w:val=\"%s\"/>", s->next);
+		buf_printf(b, "<w:qFormat/><w:pPr>%s</w:pPr><w:rPr>%s</w:rPr></w:style>", s->ppr,
+			   s->rpr);
+	}
+	/* the table style: 0.5 pt lines, 3 pt padding */
 	buf_puts(b,
 		 "<w:style w:type=\"table\" w:styleId=\"TableGrid\"><w:name w:val=\"Table Grid\"/>"
-		 "<w:tblPr><w:tblBorders><w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" "
-		 "w:color=\"000000\"/><w:left w:val=\"single\" w:sz=\"4\" w:space=\"0\" "
-		 "w:color=\"000000\"/><w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"0\" "
-		 "w:color=\"000000\"/><w:right w:val=\"single\" w:sz=\"4\" w:space=\"0\" "
-		 "w:color=\"000000\"/><w:insideH w:val=\"single\" w:sz=\"4\" w:space=\"0\" "
-		 "w:color=\"000000\"/><w:insideV w:val=\"single\" w:sz=\"4\" w:space=\"0\" "
-		 "w:color=\"000000\"/></w:tblBorders><w:tblCellMar><w:top w:w=\"60\" "
-		 "w:type=\"dxa\"/><w:left w:w=\"60\" w:type=\"dxa\"/><w:bottom w:w=\"60\" "
-		 "w:type=\"dxa\"/><w:right w:w=\"60\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr>"
-		 "</w:style>");
-	buf_puts(b, "</w:styles>");
+		 "<w:tblPr><w:tblBorders>");
+	for (i = 0; i < 6; i++)
+		buf_printf(b,
+			   "<w:%s w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>",
+			   (const char *[]){"top", "left", "bottom", "right", "insideH",
+					    "insideV"}[i]);
+	buf_puts(b, "</w:tblBorders><w:tblCellMar><w:top w:w=\"60\" w:type=\"dxa\"/>"
+		    "<w:left w:w=\"60\" w:type=\"dxa\"/><w:bottom w:w=\"60\" w:type=\"dxa\"/>"
+		    "<w:right w:w=\"60\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>"
+		    "</w:styles>");
 }
 
 static void settings(struct dx *x, struct buf *b)
@@ -922,6 +917,7 @@ static int render(const struct doc *const *docs, size_t n, const char *title, co
 	if (x.page_numbers < 0 || x.page_numbers > 2)
 		x.page_numbers = 1;
 	x.evenodd = x.page_numbers == 1;
+	x.char_grid = o ? o->char_grid : 0;
 	x.nsect = n ? n : 1;
 	x.wm = calloc(x.nsect, sizeof *x.wm);
 	if (!x.wm) {
@@ -983,7 +979,7 @@ static int render(const struct doc *const *docs, size_t n, const char *title, co
 	doc_rels(&x, &b);
 	if (add_buf(&x, za, "word/_rels/document.xml.rels", &b, path))
 		goto done;
-	styles(&b);
+	styles(&b, x.char_grid);
 	if (add_buf(&x, za, "word/styles.xml", &b, path))
 		goto done;
 	settings(&x, &b);

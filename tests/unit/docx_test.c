@@ -244,6 +244,15 @@ static int parse(const char *xml, size_t len, struct rd *r)
 	return ok ? 0 : -1;
 }
 
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, what)) != NULL; s += strlen(what))
+		n++;
+	return n;
+}
+
 static int same_file(const char *a, const char *b)
 {
 	size_t la = 0, lb = 0;
@@ -464,11 +473,10 @@ int main(int argc, char **argv)
 	CHECK(xml && strstr(xml, "内部资料") == NULL);
 	/* GB/T 9704 in twips: A4 11906 x 16838; top 37 mm = 2098, right 26 mm
 	 * = 1474, bottom 35 mm = 1984, left 28 mm = 1587; text block 8845 x
-	 * 12756 = 156.0 x 225.0 mm; grid 579 twips a line (22 lines),
-	 * charSpace -842 (28 characters of 15.794 pt) */
+	 * 12756 = 156.0 x 225.0 mm; grid 579 twips a line (22 lines) */
 	CHECK_STR(r->pgsz, "11906 x 16838");
 	CHECK_STR(r->pgmar, "t2098 r1474 b1984 l1587 f1304");
-	CHECK_STR(r->grid, "linesAndChars 579 -842");
+	CHECK_STR(r->grid, "lines 579 ");
 	CHECK_STR(r->tblw, "8845");
 	/* tables: the first row of each repeats, no row splits */
 	CHECK(r->tables == 2);
@@ -513,9 +521,26 @@ int main(int argc, char **argv)
 	free(xml);
 
 	CHECK(check_package(a, r) == 0);
+	/* 28 characters by letter spacing: -0.25 pt in the body style only */
+	xml = member(a, "word/styles.xml", &len);
+	CHECK(xml && strstr(xml, "<w:jc w:val=\"both\"/></w:pPr><w:rPr><w:spacing w:val=\"-5\"/>"));
+	CHECK(xml && count(xml, "<w:spacing w:val=\"-5\"/>") == 1);
+	free(xml);
+	/* or by Word's character grid: 28 characters of 15.794 pt */
+	{
+		struct docx_opts o = {1, 1};
+		CHECK(docx_render(d, b, &o, &dg) == 0 && check_package(b, r) == 0);
+		xml = member(b, "word/document.xml", &len);
+		CHECK(xml && parse(xml, len, r) == 0);
+		CHECK_STR(r->grid, "linesAndChars 579 -842");
+		free(xml);
+		xml = member(b, "word/styles.xml", &len);
+		CHECK(xml && !strstr(xml, "<w:spacing w:val=\"-5\"/>"));
+		free(xml);
+	}
 	/* centred numbers: one footer, no even/odd pages; none: no footer */
 	{
-		struct docx_opts o = {2};
+		struct docx_opts o = {2, 0};
 		CHECK(docx_render(d, b, &o, &dg) == 0 && check_package(b, r) == 0);
 		xml = member(b, "word/footer1.xml", &len);
 		CHECK(xml && strstr(xml, "<w:jc w:val=\"center\"/>"));
