@@ -2,7 +2,8 @@
  * WordprocessingML). We write the XML parts as text, escaping everything that
  * comes from the data, and hand them to libzip (the only file that includes
  * <zip.h>). Layout is left to the word processor: this file sets GB/T 9704
- * page geometry, a character grid and named styles a clerk can change.
+ * page geometry, 22 lines of 28 characters and named styles a clerk can
+ * change.
  * Deterministic: fixed member order and timestamps, no random IDs. */
 #include "docx.h"
 
@@ -191,7 +192,7 @@ static void runs(struct buf *b, const char *s)
 
 /* ---- body ------------------------------------------------------------------ */
 
-enum { P_KEEP_NEXT = 1, P_NO_BREAK = 2 };
+enum { P_KEEP_NEXT = 1 };
 
 /* Opens a paragraph of the named style; a pending page break goes here. */
 static void p_open(struct dx *x, const char *style, int flags, int space_after)
@@ -201,7 +202,7 @@ static void p_open(struct dx *x, const char *style, int flags, int space_after)
 	buf_printf(b, "<w:p><w:pPr><w:pStyle w:val=\"%s\"/>", style);
 	if (flags & P_KEEP_NEXT)
 		buf_puts(b, "<w:keepNext/>");
-	if (x->pending_break && !(flags & P_NO_BREAK)) {
+	if (x->pending_break) {
 		buf_puts(b, "<w:pageBreakBefore/>");
 		x->pending_break = 0;
 	}
