@@ -14,18 +14,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
 
 #include "pattern.h"
+#include "schema.h"
 
 #define HOOK_EVERY	   1000	     /* Lua instructions between count-hook calls */
 #define SQL_PROGRESS_EVERY 10000     /* SQLite VM steps between progress calls */
 #define RULE_FILE_MAX	   (1 << 20) /* a rule file larger than this is refused */
 #define ARENA_CHUNK	   65536
-#define TRACE_LEVELS	   12 /* stack levels the message handler looks at */
+#define TRACE_LEVELS	   12		/* stack levels the message handler looks at */
+#define KP_REG		   "kaoping.kp" /* registry: the kp table behind its proxy */
+#define COMMON_RULE	   "common.lua" /* parameters shared by the assessments */
 
 static long long instr_budget = RULES_INSTR_BUDGET;
 static long long sql_budget = RULES_SQL_BUDGET;
@@ -215,6 +219,8 @@ struct engine {
 	char chunk[256];    /* the rule's display name, e.g. "rules/01_grid.lua" */
 	char last_src[256]; /* last location seen by the count hook */
 	long last_line;
+	char common_path[4096]; /* the rules dir's common.lua, or "" */
+	char common_chunk[256];
 	char oom_src[256]; /* where the allocator last refused memory */
 	long oom_line;
 	char err_src[256]; /* location found by the message handler */
@@ -774,10 +780,13 @@ static int lib_index(lua_State *L)
 
 	lua_settop(L, 2);
 	lua_pushvalue(L, 2);
-	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
-		return 1;
+	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL || lua_type(L, 2) != LUA_TSTRING)
+		return 1; /* past the end of kp.HOURS is nil: ipairs stops there */
 	snprintf(name, sizeof name, "%s.%s", lua_tostring(L, lua_upvalueindex(2)),
 		 luaL_tolstring(L, 2, NULL));
+	if (strcmp(name, "kp.common") == 0)
+		return luaL_error(L, "没有“kp.common”：规则目录中没有 %s（各考评共用的参数）",
+				  COMMON_RULE);
 	for (i = 0; i < sizeof removed / sizeof removed[0]; i++)
 		if (strcmp(name, removed[i]) == 0) /* bytecode, and output that differs per run */
 			return luaL_error(L, "规则沙箱中没有“%s”", name);
@@ -809,18 +818,28 @@ static int lib_pairs(lua_State *L)
 	return 3;
 }
 
-/* Replaces the library g[name] with a read-only proxy. */
-static void lock_library(lua_State *L, int g, const char *name)
+static int lib_len(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+	return 1;
+}
+
+/* Replaces the table t[field] with a read-only proxy; name is its name in
+ * messages ("string", "kp.HOURS"). */
+static void lock_table(lua_State *L, int t, const char *field, const char *name)
 {
 	static const struct {
 		const char *event;
 		lua_CFunction f;
-	} mm[] = {{"__index", lib_index}, {"__newindex", lib_newindex}, {"__pairs", lib_pairs}};
+	} mm[] = {{"__index", lib_index},
+		  {"__newindex", lib_newindex},
+		  {"__pairs", lib_pairs},
+		  {"__len", lib_len}};
 	size_t i;
 
-	lua_getfield(L, g, name); /* the library */
-	lua_newtable(L);	  /* the proxy */
-	lua_newtable(L);	  /* its metatable */
+	lua_getfield(L, t, field); /* the table */
+	lua_newtable(L);	   /* the proxy */
+	lua_newtable(L);	   /* its metatable */
 	for (i = 0; i < sizeof mm / sizeof mm[0]; i++) {
 		lua_pushvalue(L, -3);
 		lua_pushstring(L, name);
@@ -830,7 +849,7 @@ static void lock_library(lua_State *L, int g, const char *name)
 	lua_pushliteral(L, "locked");
 	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
-	lua_setfield(L, g, name);
+	lua_setfield(L, t, field);
 	lua_pop(L, 1);
 }
 
@@ -1419,6 +1438,18 @@ static const char prelude[] =
 	"  return list\n"
 	"end\n";
 
+/* Pushes an array of n strings. */
+static void push_strings(lua_State *L, const char *const *v, int n)
+{
+	int i;
+
+	lua_createtable(L, n, 0);
+	for (i = 0; i < n; i++) {
+		lua_pushstring(L, v[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+}
+
 static int setup(lua_State *L)
 {
 	struct engine *e = eng(L);
@@ -1453,7 +1484,7 @@ static int setup(lua_State *L)
 			{"string.match", PATTERN_FIND},
 			{"string.gmatch", PATTERN_GMATCH},
 			{"string.gsub", PATTERN_GSUB}};
-	int i, G;
+	int i, G, kp;
 
 	luaL_requiref(L, LUA_GNAME, luaopen_base, 0);	     /* base: the source of copies */
 	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 0); /* sets the string metatable */
@@ -1521,6 +1552,19 @@ static int setup(lua_State *L)
 	lua_setfield(L, -2, "year");
 	lua_pushinteger(L, e->prev_year);
 	lua_setfield(L, -2, "prev_year");
+	kp = lua_gettop(L);
+	lua_createtable(L, SCHEMA_NHOURS, 0);
+	for (i = 0; i < SCHEMA_NHOURS; i++) {
+		lua_pushinteger(L, schema_hours[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_setfield(L, kp, "HOURS");
+	push_strings(L, schema_levels, SCHEMA_NLEVELS);
+	lua_setfield(L, kp, "LEVELS");
+	push_strings(L, schema_criteria, SCHEMA_NCRITERIA);
+	lua_setfield(L, kp, "CRITERIA");
+	lua_pushvalue(L, kp); /* for common.lua's result, after the lock */
+	lua_setfield(L, LUA_REGISTRYINDEX, KP_REG);
 	lua_pushvalue(L, -1);
 	lua_setfield(L, G, "kp");
 
@@ -1540,8 +1584,11 @@ static int setup(lua_State *L)
 		return lua_error(L);
 	lua_pushvalue(L, -2); /* kp */
 	lua_call(L, 1, 0);
+	lock_table(L, kp, "HOURS", "kp.HOURS");
+	lock_table(L, kp, "LEVELS", "kp.LEVELS");
+	lock_table(L, kp, "CRITERIA", "kp.CRITERIA");
 	for (i = 0; i < 5; i++)
-		lock_library(L, G, libs[i]);
+		lock_table(L, G, libs[i], libs[i]);
 	return 0;
 }
 
@@ -1657,6 +1704,53 @@ static char *read_rule(const char *path, size_t *len, struct diag *d, const char
 	return p;
 }
 
+/* Runs common.lua's chunk (argument 1) and sets kp.common to the table it
+ * returns. */
+static int call_common(lua_State *L)
+{
+	lua_call(L, 0, 1);
+	if (!lua_istable(L, -1))
+		return luaL_error(L, "%s 应以 return { … } 返回各考评共用的参数表，实为%s",
+				  eng(L)->chunk, tname(lua_type(L, -1)));
+	lua_getfield(L, LUA_REGISTRYINDEX, KP_REG);
+	lua_insert(L, -2);
+	lua_setfield(L, -2, "common");
+	return 0;
+}
+
+/* Runs the rules dir's common.lua in the rule's fresh state, under the
+ * rule's budgets, so that every assessment reads the same parameters. */
+static int run_common(struct engine *e, struct diag *d)
+{
+	char *src, name[300], saved[sizeof e->chunk];
+	size_t len = 0;
+	int status, rc = -1;
+
+	memcpy(saved, e->chunk, sizeof saved);
+	snprintf(e->chunk, sizeof e->chunk, "%s", e->common_chunk);
+	src = read_rule(e->common_path, &len, d, e->chunk);
+	if (!src)
+		goto done;
+	if (len && (unsigned char)src[0] == LUA_SIGNATURE[0]) {
+		diag_at(d, e->chunk, 1, 0,
+			"拒绝加载：这是编译过的 Lua 字节码，规则只接受源代码文本");
+		goto done;
+	}
+	lua_pushcfunction(e->L, call_common);
+	snprintf(name, sizeof name, "@%s", e->chunk);
+	status = luaL_loadbufferx(e->L, src, len, name, "t");
+	if (status != LUA_OK) {
+		lua_failure(e, status, d);
+		lua_pop(e->L, 2);
+		goto done;
+	}
+	rc = eng_pcall(e, 1, d);
+done:
+	free(src);
+	memcpy(e->chunk, saved, sizeof saved);
+	return rc;
+}
+
 static int run_file(struct engine *e, const char *path, const char *chunk, struct diag *d)
 {
 	char *src = NULL, name[300];
@@ -1690,6 +1784,8 @@ static int run_file(struct engine *e, const char *path, const char *chunk, struc
 		goto done;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	store_set_progress(e->ro, SQL_PROGRESS_EVERY, progress_cb, e);
+	if (e->common_path[0] && run_common(e, d) < 0)
+		goto done;
 	snprintf(name, sizeof name, "@%s", chunk);
 	status = luaL_loadbufferx(L, src, len, name, "t");
 	if (status != LUA_OK) {
@@ -1732,7 +1828,8 @@ static int list_rules(const char *dir, char ***out, size_t *n, struct diag *d)
 		return diag_at(d, dir, 0, 0, "无法打开规则目录：%s", strerror(errno));
 	while ((de = readdir(dh))) {
 		size_t l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".lua") != 0)
+		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".lua") != 0 ||
+		    strcmp(de->d_name, COMMON_RULE) == 0) /* not an assessment */
 			continue;
 		if (cnt == cap) {
 			char **nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *v);
@@ -1984,6 +2081,12 @@ int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int 
 	base = rules_dir + dl;
 	while (base > rules_dir && base[-1] != '/')
 		base--;
+	snprintf(path, sizeof path, "%.*s/%s", (int)dl, rules_dir, COMMON_RULE);
+	if (access(path, F_OK) == 0) {
+		snprintf(e.common_path, sizeof e.common_path, "%s", path);
+		snprintf(e.common_chunk, sizeof e.common_chunk, "%.*s/%s",
+			 (int)(rules_dir + dl - base), base, COMMON_RULE);
+	}
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "%.*s/%s", (int)dl, rules_dir, names[i]);
 		snprintf(chunk, sizeof chunk, "%.*s/%s", (int)(rules_dir + dl - base), base,
