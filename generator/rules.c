@@ -795,8 +795,13 @@ static int lib_index(lua_State *L)
 
 static int lib_newindex(lua_State *L)
 {
-	return luaL_error(L, "不能修改“%s.%s”：string、math、table、utf8 和 kp 是只读的",
-			  lua_tostring(L, lua_upvalueindex(2)), luaL_tolstring(L, 2, NULL));
+	const char *t = lua_tostring(L, lua_upvalueindex(2));
+
+	if (lua_type(L, 2) == LUA_TSTRING)
+		return luaL_error(L, "不能修改“%s.%s”：string、math、table、utf8 和 kp 是只读的", t,
+				  lua_tostring(L, 2));
+	return luaL_error(L, "不能修改“%s[%s]”：string、math、table、utf8 和 kp 是只读的", t,
+			  luaL_tolstring(L, 2, NULL));
 }
 
 static int lib_next(lua_State *L)

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "pattern.h"
 #include "rules.h"
 #include "store.h"
 
@@ -405,6 +406,106 @@ static void test_misc(void)
 	      d.line, d.msg);
 }
 
+/* The bound on Lua's pattern matcher: astronomic for the pathological
+ * patterns, small for the real ones, and at least the plain search's work. */
+static void test_pattern_cost(void)
+{
+	static char aaa[3001];
+	static const struct {
+		enum pattern_op op;
+		const char *s, *p;
+		double lo, hi; /* the bound must be in [lo, hi] */
+	} t[] = {
+		{PATTERN_GSUB, "a b  c", "%s+", 7, 60},
+		{PATTERN_FIND, "2025-01", "^(%d+)-(%d+)$", 1, 200},
+		{PATTERN_FIND, "网格员张三", "张三", 16, 120},
+		{PATTERN_FIND, "abc", "[a", 0, 20},	/* malformed: Lua stops at "[" */
+		{PATTERN_FIND, "abc", "%", 0, 20},	/* malformed */
+		{PATTERN_FIND, "a(b)c", "%b()", 5, 50}, /* one scan per start */
+		{PATTERN_PLAIN, "aaaa", "aa", 15, 15},
+	};
+	struct pattern_bound b;
+	char p[64];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		pattern_cost(t[i].op, t[i].s, strlen(t[i].s), t[i].p, strlen(t[i].p), 1e9, &b);
+		CHECK(b.total >= t[i].lo && b.total <= t[i].hi, "cost of “%s” on “%s”: %g", t[i].p,
+		      t[i].s, b.total);
+	}
+	memset(aaa, 'a', 3000);
+	for (i = 0; i < 25; i++)
+		memcpy(p + 2 * i, "a*", 2);
+	p[50] = 'b';
+	pattern_cost(PATTERN_FIND, aaa, 3000, p, 51, 1e9, &b);
+	CHECK(b.total > 1e9, "pathological pattern allowed: %g", b.total);
+	pattern_cost(PATTERN_FIND, aaa, 3000, "a*b", 3, 1e9, &b);
+	CHECK(b.total > 3000.0 * 3000 / 2 && b.total < 1e9, "a*b on 3000 a: %g", b.total);
+}
+
+/* common.lua, kp.common and the constants kp.HOURS, kp.LEVELS, kp.CRITERIA. */
+static void test_shared(void)
+{
+	static const char common[] = "local C = { limit = 72 }\nC.n = #kp.HOURS\nreturn C\n";
+	static const char a[] =
+		"kp.warn(table.concat(kp.HOURS, ',') .. '|' .. table.concat(kp.LEVELS, ',') .. '|' "
+		"..\n"
+		"  #kp.CRITERIA .. kp.CRITERIA[1] .. kp.CRITERIA[13] .. '|' .. kp.common.limit .. "
+		"'|' ..\n"
+		"  kp.common.n)\n"
+		"local n = 0\nfor _ in pairs(string) do n = n + 1 end\n"
+		"kp.warn('pairs ' .. tostring(n > 10))\n"
+		"kp.warn(('a b  c'):gsub('%s+', '-') .. '|' .. ('x=12'):match('(%d+)') .. '|' ..\n"
+		"  string.find('a.b', '.', 1, true))\n";
+	static const char b[] = "kp.warn('b ' .. kp.common.limit)\n";
+	struct diag d;
+
+	clear_rules();
+	write_file(rulesdir, "common.lua", common, sizeof common - 1);
+	write_file(rulesdir, "01_a.lua", a, sizeof a - 1);
+	write_file(rulesdir, "02_b.lua", b, sizeof b - 1);
+	CHECK(run(0, &d) == 0, "shared: %s:%ld %s", d.file, d.line, d.msg);
+	CHECK(strstr(warnings.data ? warnings.data : "",
+		     "rules/01_a.lua:1: "
+		     "24,48,72,120,168,240,360,720|网格,社区,街道,部门,区级|13组织建设业主满意|"
+		     "72|8\n") != NULL,
+	      "constants: %s", warnings.data);
+	CHECK(strstr(warnings.data, "rules/01_a.lua:6: pairs true\n") != NULL, "pairs: %s",
+	      warnings.data);
+	CHECK(strstr(warnings.data, "rules/01_a.lua:7: a-b-c|12|2\n") != NULL, "patterns: %s",
+	      warnings.data);
+	CHECK(strstr(warnings.data, "rules/02_b.lua:1: b 72\n") != NULL, "common per file: %s",
+	      warnings.data);
+	CHECK(scalar("SELECT value FROM run WHERE key = 'rules' AND value = '01_a.lua,02_b.lua'") !=
+		      -999,
+	      "common.lua is not an assessment");
+
+	write_file(rulesdir, "02_b.lua", "kp.HOURS[1] = 100\n", 18);
+	CHECK(run(0, &d) == -1 && strcmp(d.file, "rules/02_b.lua") == 0 && d.line == 1 &&
+		      strstr(d.msg, "不能修改“kp.HOURS[1]”"),
+	      "HOURS read-only: %s:%ld %s", d.file, d.line, d.msg);
+	write_file(rulesdir, "02_b.lua", "kp.LEVELS.x = 1\n", 16);
+	CHECK(run(0, &d) == -1 && strstr(d.msg, "不能修改“kp.LEVELS.x”"), "LEVELS: %s", d.msg);
+
+	write_file(rulesdir, "common.lua", "local C = {}\nC.x = nil + 1\nreturn C\n", 34);
+	CHECK(run(0, &d) == -1 && strcmp(d.file, "rules/common.lua") == 0 && d.line == 2,
+	      "common error: %s:%ld %s", d.file, d.line, d.msg);
+	write_file(rulesdir, "common.lua", "local C = {}\n", 13);
+	CHECK(run(0, &d) == -1 && strcmp(d.file, "rules/common.lua") == 0 &&
+		      strstr(d.msg, "应以 return { … } 返回各考评共用的参数表，实为空值"),
+	      "common without return: %s:%ld %s", d.file, d.line, d.msg);
+	write_file(rulesdir, "common.lua", "return {}\n", 10);
+	clear_rules();
+	write_file(rulesdir, "01_a.lua", a, sizeof a - 1);
+	CHECK(run(0, &d) == -1 && strcmp(d.file, "rules/01_a.lua") == 0 && d.line == 2 &&
+		      strstr(d.msg, "没有“kp.common”：规则目录中没有 common.lua"),
+	      "no common.lua: %s:%ld %s", d.file, d.line, d.msg);
+	clear_rules();
+	write_file(rulesdir, "common.lua", common, sizeof common - 1);
+	CHECK(run(0, &d) == -1 && strstr(d.msg, "没有 .lua 规则文件"), "only common: %s", d.msg);
+	clear_rules();
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR");
@@ -421,9 +522,11 @@ int main(void)
 		return 2;
 	make_db();
 	test_round();
+	test_pattern_cost();
 	test_good();
 	test_bad();
 	test_misc();
+	test_shared();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		failures++;
