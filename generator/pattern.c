@@ -137,7 +137,7 @@ void pattern_cost(enum pattern_op op, const char *s, size_t n, const char *p, si
 		p++;
 	}
 	while (p < end) {
-		double cost = 1, br = 1;
+		double cost, br = 1, t;
 		size_t run;
 		char q;
 
@@ -156,12 +156,12 @@ void pattern_cost(enum pattern_op op, const char *s, size_t n, const char *p, si
 			seen = 1;
 			continue;
 		}
-		if (*p == '%' && p + 1 < end && p[1] == 'f') { /* %f[set]: one test */
+		if (*p == '%' && p + 1 < end && p[1] == 'f') { /* %f[set]: two tests */
 			p += 2;
 			if (p >= end || *p != '[' || !(ep = pattern_item_end(p, end)))
 				break;
+			acc += 2 * (double)(ep - p) * prefix;
 			p = ep;
-			acc += prefix;
 			seen = 1;
 			continue;
 		}
@@ -174,9 +174,16 @@ void pattern_cost(enum pattern_op op, const char *s, size_t n, const char *p, si
 		ep = pattern_item_end(p, end);
 		if (!ep)
 			break;
+		/* Testing one character against a [set] reads the set. */
+		t = *p == '[' ? (double)(ep - p) : 1;
+		cost = t;
 		q = ep < end ? *ep : '\0';
 		if (q == '*' || q == '+' || q == '-' || q == '?') {
-			b->scan += (double)n;
+			if (b->scan + (double)n * t > limit) {
+				over = 1;
+				break;
+			}
+			b->scan += (double)n * t;
 			run = pattern_run(s, n, p, ep, NULL);
 			if (q == '?')
 				br = run > 0 ? 2 : 1;
@@ -184,7 +191,7 @@ void pattern_cost(enum pattern_op op, const char *s, size_t n, const char *p, si
 				br = run > 0 ? (double)run : 1;
 			else
 				br = (double)run + 1;
-			cost += (double)run;
+			cost += t * (double)run; /* the greedy count */
 			ep++;
 		} else if (!seen) {
 			first = p;
@@ -207,9 +214,11 @@ void pattern_cost(enum pattern_op op, const char *s, size_t n, const char *p, si
 		b->total = limit * 2 + 1;
 	/* Over the limit with an unquantified first item: only the start
 	 * positions where it matches go further than one step. */
-	if (b->total > limit && !over && first && !anchored && b->scan + (double)n <= limit) {
-		b->scan += (double)n;
+	if (b->total > limit && !over && first && !anchored &&
+	    b->scan + (double)n * (double)(first_end - first) <= limit) {
+		b->scan += (double)n * (double)(first_end - first);
 		pattern_run(s, n, first, first_end, &cnt);
-		b->total = b->scan + starts + (double)cnt * b->per_start;
+		b->total =
+			b->scan + starts * (double)(first_end - first) + (double)cnt * b->per_start;
 	}
 }
