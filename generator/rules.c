@@ -1637,6 +1637,11 @@ static int lua_failure(struct engine *e, int status, struct diag *d)
 	if (!m)
 		m = "未知错误";
 	rest = split_loc(m, src, sizeof src, &line);
+	if (strcmp(rest ? rest : m, "C stack overflow") == 0) { /* recursion through gsub, sort */
+		m = "规则调用层数过深（C stack overflow），已停止：可能是函数无终止地递归调用";
+		if (rest)
+			rest = m;
+	}
 	if (rest) {
 		if (e->ntrace > 1 || e->trace_cut)
 			return diag_at(d, src, line, 0, "%s（调用栈：%s）", rest, e->trace);

@@ -274,6 +274,8 @@ static const struct bad bads[] = {
 	{"local s = ('a'):rep(20000)\nfor i = 1, 1000 do s:find('a-b') end\n", 2,
 	 "string.find：模式过于复杂，在 20000 字节的文本中匹配可能超过"}, /* the budget is
 									     cumulative */
+	{"local function f(s) return (s:gsub('.', f)) end\nf('ab')\n", 1,
+	 "规则调用层数过深（C stack overflow），已停止"},
 	{"local s = ('x'):rep(20 * 2^20)\nlocal t = s .. s .. s .. s\n", 2,
 	 "规则超出内存上限（64 MiB），已停止"},
 	/* a stricter sandbox (issue 14) */
