@@ -105,10 +105,9 @@ static const struct rcol settings_cols[] = {
 	{"value", RT_TEXT, 1, 0, 0},
 };
 
-#define RT(n)                                                                                      \
-	{                                                                                          \
-#n, n##_cols, (int)(sizeof n##_cols / sizeof n##_cols[0])                          \
-	}
+/* clang-format off */
+#define RT(n) {#n, n##_cols, (int)(sizeof n##_cols / sizeof n##_cols[0])}
+/* clang-format on */
 static const struct rtable rtables[] = {
 	RT(grid_tiers), RT(community_ranking), RT(community_stars), RT(redblack),
 	RT(points),	RT(report_units),      RT(settings),
