@@ -358,7 +358,7 @@ static int do_render(const struct opts *o, struct diag *d)
 	struct outdir *out = NULL;
 	char moved[4200];
 	const char *base;
-	int rc = -1;
+	int rc = -1, is_moved = 0;
 
 	if (outdir_open(&out, o->output, keep, sizeof keep / sizeof keep[0], d) < 0)
 		return -1;
@@ -371,9 +371,13 @@ static int do_render(const struct opts *o, struct diag *d)
 			diag_set(d, "无法移动数据库“%s”：%s", o->db, strerror(errno));
 			goto done;
 		}
+		is_moved = 1;
 	}
 	rc = outdir_commit(out, d);
 done:
+	/* The old output stays: the database goes back into it. */
+	if (rc < 0 && is_moved)
+		rename(moved, o->db);
 	outdir_close(out);
 	return rc;
 }
