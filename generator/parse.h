@@ -36,7 +36,7 @@ int parse_credit_code(const char *s, size_t n, char *expected);
 /* Whether s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int parse_utf8_valid(const char *s, size_t n);
 
-/* Masks personal numbers in text for publication. Digits may be ASCII or
+/* Masks personal numbers and e-mail addresses in text for publication. Digits may be ASCII or
  * full-width and written in groups joined by spaces, U+3000, hyphens, dashes or
  * a closing parenthesis; a number is taken whole or not at all, never out of a
  * longer run of digits. Masked (separators inside the number dropped):
@@ -54,7 +54,9 @@ int parse_utf8_valid(const char *s, size_t n);
  *   one run of 10-12 digits -> 0371-****5678, 010****5678;
  * - bank cards: 16-19 digits in one run or in groups of four, starting 3, 4, 5,
  *   6 or 9, with a valid Luhn digit (62, UnionPay, also without) ->
- *   6222***********0123.
+ *   6222***********0123;
+ * - e-mail addresses (QQ numbers among them): the first character of the local
+ *   part and the domain stay -> z*******@163.com, 1*******@qq.com.
  * Left alone: 12-digit area and 15-digit grid codes, credit codes with letters,
  * dates, times, timestamps, years, counts, amounts, document numbers, ids with a
  * letter prefix (E2024000123), 400/800 and five-digit service numbers.

@@ -398,6 +398,58 @@ static int mask_match(const char *s, const struct mask_chain *c, int g, struct m
 	return 0;
 }
 
+static int mask_local_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+static int mask_label_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-';
+}
+
+/* An e-mail address starting at s[i] (a local part of 1-64 characters, @, two
+ * or more dot-separated labels, the last of two letters or more): its first
+ * character, stars for the rest of the local part, the domain as written
+ * (zhangsan@163.com -> z*******@163.com, 12345678@qq.com -> 1*******@qq.com).
+ * Returns the bytes consumed, 0 if there is no address here. */
+static size_t mask_email(const char *s, size_t n, size_t i, struct mask_out *m)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t j = i, e, last = 0, k;
+	int labels = 0;
+
+	while (j < n && mask_local_char(u[j]))
+		j++;
+	if (j == i || j - i > 64 || j >= n || u[j] != '@')
+		return 0;
+	for (e = j + 1;;) {
+		for (k = e; k < n && mask_label_char(u[k]); k++)
+			;
+		if (k == e)
+			break;
+		labels++;
+		last = e;
+		e = k;
+		if (e + 1 < n && u[e] == '.' && mask_label_char(u[e + 1]))
+			e++;
+		else
+			break;
+	}
+	if (labels < 2 || e - last < 2)
+		return 0;
+	for (k = last; k < e; k++)
+		if (!((u[k] >= 'a' && u[k] <= 'z') || (u[k] >= 'A' && u[k] <= 'Z')))
+			return 0;
+	mask_put(m, s + i, 1);
+	for (k = i + 1; k < j; k++)
+		mask_put(m, "*", 1);
+	mask_put(m, s + j, e - j);
+	return e - i;
+}
+
 size_t parse_mask_personal(const char *s, size_t n, char *out, size_t cap)
 {
 	struct mask_out m = {out, 0, cap};
@@ -409,6 +461,12 @@ size_t parse_mask_personal(const char *s, size_t n, char *out, size_t cap)
 	if (cap == 0)
 		return 0;
 	while (i < n && m.o + 1 < cap) {
+		if (mask_local_char((unsigned char)s[i]) &&
+		    (i == 0 || !mask_local_char((unsigned char)s[i - 1])) &&
+		    (at = mask_email(s, n, i, &m)) > 0) {
+			i += at;
+			continue;
+		}
 		if (!mask_digit(s, n, i, &d) || mask_digit_before(s, i)) {
 			mask_put(&m, s + i++, 1);
 			continue;

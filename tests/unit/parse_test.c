@@ -154,8 +154,8 @@ int main(void)
 	/* UTF-8 */
 	CHECK(parse_utf8_valid("网格", strlen("网格")));
 	CHECK(!parse_utf8_valid("\xcd\xf8\xb8\xf1", 4)); /* 网格 in GBK */
-	CHECK(!parse_utf8_valid("\xc0\x80", 2));          /* overlong */
-	CHECK(!parse_utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
+	CHECK(!parse_utf8_valid("\xc0\x80", 2));	 /* overlong */
+	CHECK(!parse_utf8_valid("\xed\xa0\x80", 3));	 /* surrogate */
 
 	/* masking */
 	CHECK_STR(mask("13812345678"), "138****5678");
@@ -170,8 +170,8 @@ int main(void)
 	CHECK_STR(mask("1381234 5673"), "138****5673");
 	CHECK_STR(mask("138 12345674"), "138****5674");
 	CHECK_STR(mask("1381 2345 675"), "138****5675");
-	CHECK_STR(mask("138－1234－5676"), "138****5676");		/* full-width hyphens */
-	CHECK_STR(mask("１３８１２３４５６７７"), "138****5677");		/* full-width digits */
+	CHECK_STR(mask("138－1234－5676"), "138****5676");	  /* full-width hyphens */
+	CHECK_STR(mask("１３８１２３４５６７７"), "138****5677"); /* full-width digits */
 	CHECK_STR(mask("电话１３８　１２３４　５６７８"), "电话138****5678"); /* U+3000 */
 	CHECK_STR(mask("+86 138 1234 5678"), "+86 138****5678");
 	CHECK_STR(mask("+86-13812345678"), "+86-138****5678");
@@ -182,13 +182,13 @@ int main(void)
 	CHECK_STR(mask("王五13812345678张六"), "王五138****5678张六");
 	CHECK_STR(mask("19912345678"), "199****5678");
 	/* ID numbers whatever their check character */
-	CHECK_STR(mask("110105194912310021"), "1101**********0021"); /* mistyped check */
+	CHECK_STR(mask("110105194912310021"), "1101**********0021");   /* mistyped check */
 	CHECK_STR(mask("110105194912310023X"), "110105194912310023X"); /* 19 characters */
 	CHECK_STR(mask("110105 19491231 002X"), "1101**********002X");
 	CHECK_STR(mask("1101 0519 4912 3100 2X"), "1101**********002X");
 	CHECK_STR(mask("１１０１０５１９４９１２３１００２Ｘ"), "1101**********002X");
 	CHECK_STR(mask("37132119900613481X"), "3713**********481X"); /* X where 3 was due */
-	CHECK_STR(mask("110105491231002"), "1101*******1002");	  /* 15 digits, 1949 */
+	CHECK_STR(mask("110105491231002"), "1101*******1002");	     /* 15 digits, 1949 */
 	CHECK_STR(mask("110105 491231 002"), "1101*******1002");
 	/* landlines: the area code stays */
 	CHECK_STR(mask("0371-12345678"), "0371-****5678");
@@ -206,6 +206,15 @@ int main(void)
 	CHECK_STR(mask("卡号6222 0212 3456 7890 123。"), "卡号6222***********0123。");
 	CHECK_STR(mask("4111111111111111"), "4111********1111"); /* Luhn */
 	CHECK_STR(mask("4111-1111-1111-1111"), "4111********1111");
+	/* e-mail addresses */
+	CHECK_STR(mask("邮箱zhangsan@163.com。"), "邮箱z*******@163.com。");
+	CHECK_STR(mask("12345678@qq.com"), "1*******@qq.com");
+	CHECK_STR(mask("13812345678@139.com"), "1**********@139.com");
+	CHECK_STR(mask("Li.Si-2@mail.x-y.gov.cn,"), "L******@mail.x-y.gov.cn,");
+	CHECK_STR(mask("a@b"), "a@b");		   /* no domain */
+	CHECK_STR(mask("x@163.c0m"), "x@163.c0m"); /* no top-level domain */
+	CHECK_STR(mask("@张三 发言"), "@张三 发言");
+	CHECK_STR(mask("user@localhost."), "user@localhost.");
 
 	/* look-alikes that are not personal stay as they are */
 	CHECK_STR(mask("2024-04-29"), "2024-04-29");
