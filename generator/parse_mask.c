@@ -74,9 +74,10 @@ static size_t mask_sep(const char *s, size_t n, size_t i)
 	return 0;
 }
 
-/* A check character X at s[i] not followed by a letter or digit: its byte
- * length (the character as typed in *x), 0 if none. */
-static size_t mask_x(const char *s, size_t n, size_t i, char *x)
+/* A check character X at s[i], not followed by a digit nor, unless after 17
+ * digits (a whole ID number), by a letter: its byte length (the character as
+ * typed in *x), 0 if none. */
+static size_t mask_x(const char *s, size_t n, size_t i, int after17, char *x)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t k = 0;
@@ -90,7 +91,7 @@ static size_t mask_x(const char *s, size_t n, size_t i, char *x)
 		k = 3, c = 'x';
 	if (k == 0)
 		return 0;
-	if (i + k < n &&
+	if (!after17 && i + k < n &&
 	    ((u[i + k] >= 'A' && u[i + k] <= 'Z') || (u[i + k] >= 'a' && u[i + k] <= 'z')))
 		return 0;
 	if (mask_digit(s, n, i + k, &d))
@@ -118,7 +119,7 @@ static void mask_read_chain(const char *s, size_t n, size_t i, struct mask_chain
 			g->len++;
 			i += k;
 		}
-		if ((k = mask_x(s, n, i, &g->x)) > 0) {
+		if ((k = mask_x(s, n, i, g->len == 17, &g->x)) > 0) {
 			if (g->len < MASK_GROUP_MAX + 1)
 				g->d[g->len] = 'X';
 			g->len++;

@@ -184,6 +184,8 @@ int main(void)
 	/* ID numbers whatever their check character */
 	CHECK_STR(mask("110105194912310021"), "1101**********0021");   /* mistyped check */
 	CHECK_STR(mask("110105194912310023X"), "110105194912310023X"); /* 19 characters */
+	CHECK_STR(mask("11010519491231002Xzhang"), "1101**********002Xzhang");
+	CHECK_STR(mask("12345678901234567Xabc"), "12345678901234567Xabc"); /* no date */
 	CHECK_STR(mask("110105 19491231 002X"), "1101**********002X");
 	CHECK_STR(mask("1101 0519 4912 3100 2X"), "1101**********002X");
 	CHECK_STR(mask("１１０１０５１９４９１２３１００２Ｘ"), "1101**********002X");
