@@ -483,54 +483,6 @@ int parse_utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
-/* Whether s[0..18) is a resident ID number: a plausible birth date and a
- * valid ISO 7064 MOD 11-2 check character. */
-static int is_id_number(const char *s)
-{
-	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-	static const char chk[] = "10X98765432";
-	int sum = 0, i, y, m, d;
-
-	for (i = 0; i < 17; i++)
-		sum += (s[i] - '0') * w[i];
-	if (chk[sum % 11] != (s[17] == 'x' ? 'X' : s[17]))
-		return 0;
-	y = (s[6] - '0') * 1000 + (s[7] - '0') * 100 + (s[8] - '0') * 10 + (s[9] - '0');
-	m = (s[10] - '0') * 10 + (s[11] - '0');
-	d = (s[12] - '0') * 10 + (s[13] - '0');
-	return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
-size_t parse_mask_personal(const char *s, size_t n, char *out, size_t cap)
-{
-	size_t i = 0, o = 0, j, run;
-
-	if (cap == 0)
-		return 0;
-	while (i < n && o + 1 < cap) {
-		if (s[i] >= '0' && s[i] <= '9' && (i == 0 || !(s[i - 1] >= '0' && s[i - 1] <= '9'))) {
-			for (j = i; j < n && s[j] >= '0' && s[j] <= '9'; j++)
-				;
-			run = j - i;
-			if (run == 17 && j < n && (s[j] == 'X' || s[j] == 'x'))
-				run = 18, j++;
-			if ((run == 11 && s[i] == '1' && s[i + 1] >= '3') || (run == 18 && is_id_number(s + i))) {
-				size_t keep_head = run == 11 ? 3 : 4, k;
-				for (k = 0; k < run && o + 1 < cap; k++)
-					out[o++] = (k < keep_head || k >= run - 4) ? s[i + k] : '*';
-				i = j;
-				continue;
-			}
-			for (; i < j && o + 1 < cap; i++)
-				out[o++] = s[i];
-			continue;
-		}
-		out[o++] = s[i++];
-	}
-	out[o] = '\0';
-	return o;
-}
-
 long parse_days_from_civil(long y, unsigned m, unsigned d)
 {
 	long era;
