@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "csvout.h"
 #include "diag.h"
 #include "html.h"
 #include "ingest.h"
@@ -346,31 +347,10 @@ static int do_score(const struct opts *o, struct diag *d)
 	return rc;
 }
 
-/* The result tables as CSV under out/csv. */
-static int export_csv(struct store *s, const char *out, struct diag *d)
+/* The result tables as CSV under out/csv, rendered from the model. */
+static int export_csv(const struct model *m, const char *out, struct diag *d)
 {
-	static const struct {
-		const char *file, *sql;
-	} q[] = {
-		{"ingest_report.csv", "SELECT file, rows_read, rows_loaded, rows_rejected, status,"
-				      " encoding, unknown_columns FROM ingest_files ORDER BY seq"},
-		{"rejects.csv", "SELECT file, line, col AS column, reason, kp_mask(raw) AS raw"
-				" FROM rejects r LEFT JOIN ingest_files f USING(file) ORDER BY f.seq, r.line"},
-		{"grid_tiers.csv", "SELECT code, name, printf('%.2f', score) AS score, tier, funding,"
-				   " rank, community, street FROM grid_tiers ORDER BY rank, code"},
-		{"community_ranking.csv",
-		 "SELECT code, name, street, printf('%.2f', score) AS score, rank, rank_change, stars,"
-		 " vetoed, star_names, award, veto_reason FROM community_ranking ORDER BY rank, code"},
-		{"redblack.csv", "SELECT code, name, printf('%.2f', score) AS score,"
-				 " printf('%.2f', complaint_rate) AS complaint_rate, list, reason,"
-				 " listed_on, valid_until FROM redblack ORDER BY score DESC, code"},
-		{"points.csv", "SELECT id, name, role, unit, printf('%.2f', points) AS points,"
-			       " rank_in_role, candidate FROM points ORDER BY role, rank_in_role, id"},
-		{"report_units.csv", "SELECT employer, projects, completed, printf('%.2f', rating) AS"
-				     " rating, level FROM report_units ORDER BY employer"},
-	};
-	char dir[4096], path[4200];
-	size_t i;
+	char dir[4096];
 
 	if (path_join(dir, sizeof dir, out, "/", "csv") < 0)
 		return diag_set(d, "路径过长：“%s”", out);
@@ -378,12 +358,7 @@ static int export_csv(struct store *s, const char *out, struct diag *d)
 		return diag_set(d, "无法创建目录“%s”：%s", out, strerror(errno));
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
-	for (i = 0; i < sizeof q / sizeof q[0]; i++) {
-		path_join(path, sizeof path, dir, "/", q[i].file);
-		if (store_export_csv(s, q[i].sql, path, d) < 0)
-			return -1;
-	}
-	return 0;
+	return csvout_write(m, dir, d);
 }
 
 static void render_progress(const char *what, long done, long total, void *arg)
@@ -419,9 +394,9 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 		return diag_set(d, "路径过长：“%s”", out);
 	if (store_open(&s, db, STORE_READONLY, d) < 0)
 		return -1;
-	if (make_dir(out, d) < 0 || export_csv(s, out, d) < 0)
-		goto done;
 	if (model_build(s, 0, &m, d) < 0)
+		goto done;
+	if (make_dir(out, d) < 0 || export_csv(m, out, d) < 0)
 		goto done;
 	if (make_dir(html, d) < 0 || make_dir(svg, d) < 0 || make_dir(png, d) < 0)
 		goto done;

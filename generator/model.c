@@ -15,6 +15,7 @@
 
 #include "chart.h"
 #include "parse.h"
+#include "model_int.h"
 #include "store.h"
 
 #define CHART_MAX_CATS 30 /* more streets than this: the top and bottom 15 */
@@ -46,17 +47,8 @@ double model_satisfaction(const struct model_ev *e)
 	return e->rated > 0 ? (double)e->rating_sum / (double)e->rated : NAN;
 }
 
-struct ctx {
-	struct store *s;
-	struct model *m;
-	struct diag *d;
-	int oom;
-	long *hash; /* unit code -> index, open addressing, -1 empty */
-	size_t hcap;
-};
-
 /* A masked copy of s (NULL stays NULL unless dflt is given). */
-static char *dupm(struct ctx *c, const char *s, const char *dflt)
+char *model_dupm(struct model_ctx *c, const char *s, const char *dflt)
 {
 	size_t n;
 	char *out;
@@ -76,7 +68,7 @@ static char *dupm(struct ctx *c, const char *s, const char *dflt)
 }
 
 /* A plain copy (codes: masking them would break links). */
-static char *dupc(struct ctx *c, const char *s)
+char *model_dupc(struct model_ctx *c, const char *s)
 {
 	char *p;
 
@@ -88,7 +80,7 @@ static char *dupc(struct ctx *c, const char *s)
 	return p;
 }
 
-static void *xcalloc(struct ctx *c, size_t n, size_t size)
+void *model_calloc(struct model_ctx *c, size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size);
 
@@ -97,17 +89,17 @@ static void *xcalloc(struct ctx *c, size_t n, size_t size)
 	return p;
 }
 
-static double col_num(struct store_stmt *st, int i)
+double model_col_num(struct store_stmt *st, int i)
 {
 	return store_col_type(st, i) == STORE_NULL ? NAN : store_col_double(st, i);
 }
 
-static int prep(struct ctx *c, const char *sql, struct store_stmt **st)
+int model_prep(struct model_ctx *c, const char *sql, struct store_stmt **st)
 {
 	return store_prepare(c->s, sql, st, c->d);
 }
 
-static int table_exists(struct store *s, const char *name)
+int model_table_exists(struct store *s, const char *name)
 {
 	char sql[160];
 
@@ -126,7 +118,7 @@ static uint64_t fnv(const char *s, size_t n)
 	return h;
 }
 
-static int hash_build(struct ctx *c)
+static int hash_build(struct model_ctx *c)
 {
 	size_t cap = 16, i;
 	long k;
@@ -149,7 +141,7 @@ static int hash_build(struct ctx *c)
 	return 0;
 }
 
-static long hash_find(const struct ctx *c, const char *s, size_t n)
+long model_hash_find(const struct model_ctx *c, const char *s, size_t n)
 {
 	size_t i;
 
@@ -281,7 +273,6 @@ void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir
 
 /* ---- dates ---------------------------------------------------------------------- */
 
-
 static int dig(const char *s, int n, long *out)
 {
 	long v = 0;
@@ -315,7 +306,7 @@ static long long iso_seconds(const char *s)
 
 /* ---- passes ---------------------------------------------------------------------- */
 
-static int load_year(struct ctx *c, int year)
+static int load_year(struct model_ctx *c, int year)
 {
 	struct model *m = c->m;
 	char *v;
@@ -349,7 +340,7 @@ static int load_year(struct ctx *c, int year)
 	return 0;
 }
 
-static int load_units(struct ctx *c)
+static int load_units(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
@@ -357,20 +348,22 @@ static int load_units(struct ctx *c)
 	int rc = -1, step;
 
 	n = store_scalar_int(c->s, "SELECT count(*) FROM units", 0);
-	m->units = xcalloc(c, (size_t)n, sizeof *m->units);
+	m->units = model_calloc(c, (size_t)n, sizeof *m->units);
 	if (!m->units)
 		goto done;
 	cap = n;
-	if (prep(c,
-		 "SELECT code, name, level, parent, households, population FROM units ORDER BY "
-		 "code",
-		 &st) < 0)
+	if (model_prep(
+		    c,
+		    "SELECT code, name, level, parent, households, population FROM units ORDER BY "
+		    "code",
+		    &st) < 0)
 		goto done;
 	while ((step = store_step(st, c->d)) == STORE_ROW && m->nunits < cap) {
 		struct model_unit *u = &m->units[m->nunits++];
 		const char *lv = store_col_text(st, 2);
-		u->code = dupc(c, store_col_text(st, 0));
-		u->name = dupm(c, store_col_text(st, 1), "");
+		u->code = model_dupc(c, store_col_text(st, 0));
+		u->shown_code = model_dupm(c, store_col_text(st, 0), "");
+		u->name = model_dupm(c, store_col_text(st, 1), "");
 		u->level = !lv				  ? MODEL_GRID
 			   : strcmp(lv, "county") == 0	  ? MODEL_COUNTY
 			   : strcmp(lv, "street") == 0	  ? MODEL_STREET
@@ -384,7 +377,7 @@ static int load_units(struct ctx *c)
 		u->visit_coverage = NAN;
 		u->score = NAN;
 		/* parent code kept for linking below, in the tier field's place */
-		u->tier = dupc(c, store_col_text(st, 3));
+		u->tier = model_dupc(c, store_col_text(st, 3));
 		if (c->oom)
 			goto done;
 	}
@@ -394,13 +387,13 @@ static int load_units(struct ctx *c)
 		c->oom = 1;
 		goto done;
 	}
-	last = xcalloc(c, (size_t)m->nunits, sizeof *last);
+	last = model_calloc(c, (size_t)m->nunits, sizeof *last);
 	if (!last)
 		goto done;
 	m->county = -1;
 	for (k = 0; k < m->nunits; k++) {
 		struct model_unit *u = &m->units[k];
-		long p = u->tier[0] ? hash_find(c, u->tier, strlen(u->tier)) : -1;
+		long p = u->tier[0] ? model_hash_find(c, u->tier, strlen(u->tier)) : -1;
 		free(u->tier);
 		u->tier = NULL;
 		if (p == k)
@@ -484,7 +477,7 @@ static const int FACT_HOURS[] = {24, 48, 72, 120, 168, 240, 360, 720};
 /* Time limits in hours by settlement level (LEVELS order, then "other"): the
  * shipped rules' values, or settings rows 'deadline_hours.<level>' if the rules
  * give them. Only the limits event_facts counts are accepted. */
-static int load_deadlines(struct ctx *c, int hours[6])
+static int load_deadlines(struct model_ctx *c, int hours[6])
 {
 	static const int dflt[6] = {72, 120, 168, 240, 360, 168};
 	struct store_stmt *st = NULL;
@@ -493,8 +486,10 @@ static int load_deadlines(struct ctx *c, int hours[6])
 	memcpy(hours, dflt, sizeof dflt);
 	if (!c->m->has_results)
 		return 0;
-	if (prep(c, "SELECT key, value FROM settings WHERE key LIKE 'deadline_hours.%' ORDER BY key",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT key, value FROM settings WHERE key LIKE 'deadline_hours.%' ORDER BY "
+		       "key",
+		       &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
 		const char *k = store_col_text(st, 0) + strlen("deadline_hours.");
@@ -543,7 +538,7 @@ static int year_slot(const struct model *m, long yr)
 
 /* From the facts that ingest summed up (event_facts, month_facts): no scan of
  * the events. Closed means closed before the end of the reported year. */
-static int load_event_facts(struct ctx *c, const int hours[6])
+static int load_event_facts(struct model_ctx *c, const int hours[6])
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
@@ -554,16 +549,17 @@ static int load_event_facts(struct ctx *c, const int hours[6])
 			;
 		col[i] = 5 + (j < 8 ? j : 4);
 	}
-	if (prep(c,
-		 "SELECT grid, year, level, n, closed, h24, h48, h72, h120, h168, h240, h360, h720,"
-		 " s1, s2, s3, s4, s5 FROM event_facts WHERE year = ?1 OR year = ?2",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT grid, year, level, n, closed, h24, h48, h72, h120, h168, h240, "
+		       "h360, h720,"
+		       " s1, s2, s3, s4, s5 FROM event_facts WHERE year = ?1 OR year = ?2",
+		       &st) < 0)
 		return -1;
 	store_bind_int(st, 1, m->year);
 	store_bind_int(st, 2, m->prev_year);
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
 		const char *g = store_col_text(st, 0);
-		long idx = hash_find(c, g, g ? (size_t)store_col_bytes(st, 0) : 0);
+		long idx = model_hash_find(c, g, g ? (size_t)store_col_bytes(st, 0) : 0);
 		int li = level_index(store_col_text(st, 2));
 		long rated = 0, rsum = 0;
 		y = year_slot(m, (long)store_col_int(st, 1));
@@ -580,10 +576,10 @@ static int load_event_facts(struct ctx *c, const int hours[6])
 	store_finalize(st);
 	if (step == STORE_ERROR)
 		return -1;
-	if (prep(c,
-		 "SELECT year, month, sum(n), sum(closed) FROM month_facts"
-		 " WHERE year = ?1 OR year = ?2 GROUP BY year, month ORDER BY year, month",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT year, month, sum(n), sum(closed) FROM month_facts"
+		       " WHERE year = ?1 OR year = ?2 GROUP BY year, month ORDER BY year, month",
+		       &st) < 0)
 		return -1;
 	store_bind_int(st, 1, m->year);
 	store_bind_int(st, 2, m->prev_year);
@@ -603,7 +599,7 @@ static int load_event_facts(struct ctx *c, const int hours[6])
 
 /* Without facts (a database not made by ingest): one scan over the events,
  * with the same definitions as the facts. */
-static int scan_events(struct ctx *c, const int hours[6])
+static int scan_events(struct model_ctx *c, const int hours[6])
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
@@ -614,10 +610,10 @@ static int scan_events(struct ctx *c, const int hours[6])
 
 	snprintf(from, sizeof from, "%04d-01-01", m->prev_year);
 	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
-	if (prep(c,
-		 "SELECT grid, reported_at, closed_at, level, satisfaction FROM events"
-		 " WHERE reported_at >= ?1 AND reported_at < ?2",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT grid, reported_at, closed_at, level, satisfaction FROM events"
+		       " WHERE reported_at >= ?1 AND reported_at < ?2",
+		       &st) < 0)
 		return -1;
 	store_bind_text(st, 1, from, -1);
 	store_bind_text(st, 2, to, -1);
@@ -636,7 +632,7 @@ static int scan_events(struct ctx *c, const int hours[6])
 		if (gl < sizeof cache_code && strcmp(g, cache_code) == 0) {
 			idx = cache_idx;
 		} else {
-			idx = hash_find(c, g, gl);
+			idx = model_hash_find(c, g, gl);
 			if (gl < sizeof cache_code) {
 				memcpy(cache_code, g, gl + 1);
 				cache_idx = idx;
@@ -663,7 +659,7 @@ static int scan_events(struct ctx *c, const int hours[6])
 	return step == STORE_ERROR ? -1 : 0;
 }
 
-static int load_events(struct ctx *c)
+static int load_events(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
@@ -674,7 +670,8 @@ static int load_events(struct ctx *c)
 		return 0;
 	if (load_deadlines(c, hours) < 0)
 		return -1;
-	facts = table_exists(c->s, "event_facts") && table_exists(c->s, "month_facts") &&
+	facts = model_table_exists(c->s, "event_facts") &&
+		model_table_exists(c->s, "month_facts") &&
 		(store_scalar_int(c->s, "SELECT EXISTS(SELECT 1 FROM event_facts)", 0) ||
 		 !store_scalar_int(c->s, "SELECT EXISTS(SELECT 1 FROM events)", 0));
 	if ((facts ? load_event_facts(c, hours) : scan_events(c, hours)) < 0)
@@ -682,17 +679,20 @@ static int load_events(struct ctx *c)
 	/* the period's first and last event dates */
 	snprintf(from, sizeof from, "%04d-01-01", m->year);
 	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
-	if (prep(c, facts ? "SELECT substr(min(first_at), 1, 10), substr(max(last_at), 1, 10)"
-			    " FROM month_facts WHERE year = CAST(substr(?1, 1, 4) AS INTEGER) AND ?2 <> ''"
-			  : "SELECT substr(min(reported_at), 1, 10), substr(max(reported_at), 1, 10)"
-			    " FROM events WHERE reported_at >= ?1 AND reported_at < ?2",
-		 &st) < 0)
+	if (model_prep(c,
+		       facts ? "SELECT substr(min(first_at), 1, 10), substr(max(last_at), 1, 10)"
+			       " FROM month_facts WHERE year = CAST(substr(?1, 1, 4) AS INTEGER) "
+			       "AND ?2 <> ''"
+			     : "SELECT substr(min(reported_at), 1, 10), substr(max(reported_at), "
+			       "1, 10)"
+			       " FROM events WHERE reported_at >= ?1 AND reported_at < ?2",
+		       &st) < 0)
 		return -1;
 	store_bind_text(st, 1, from, -1);
 	store_bind_text(st, 2, to, -1);
 	if ((step = store_step(st, c->d)) == STORE_ROW && store_col_text(st, 0)) {
-		m->data_from = dupc(c, store_col_text(st, 0));
-		m->data_to = dupc(c, store_col_text(st, 1));
+		m->data_from = model_dupc(c, store_col_text(st, 0));
+		m->data_to = model_dupc(c, store_col_text(st, 1));
 	}
 	store_finalize(st);
 	if (step == STORE_ERROR)
@@ -702,7 +702,7 @@ static int load_events(struct ctx *c)
 }
 
 /* Door-knock coverage: households visited per round, averaged over rounds. */
-static int load_visits(struct ctx *c)
+static int load_visits(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
@@ -715,13 +715,13 @@ static int load_visits(struct ctx *c)
 		return 0;
 	snprintf(from, sizeof from, "%04d-01-01", m->year);
 	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
-	visited = xcalloc(c, (size_t)m->nunits, sizeof *visited);
+	visited = model_calloc(c, (size_t)m->nunits, sizeof *visited);
 	if (!visited)
 		return diag_set(c->d, "内存不足");
-	if (prep(c,
-		 "SELECT grid, round, count(DISTINCT household) FROM visits"
-		 " WHERE date >= ?1 AND date < ?2 GROUP BY grid, round",
-		 &st) < 0) {
+	if (model_prep(c,
+		       "SELECT grid, round, count(DISTINCT household) FROM visits"
+		       " WHERE date >= ?1 AND date < ?2 GROUP BY grid, round",
+		       &st) < 0) {
 		free(visited);
 		return -1;
 	}
@@ -729,7 +729,7 @@ static int load_visits(struct ctx *c)
 	store_bind_text(st, 2, to, -1);
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
 		const char *g = store_col_text(st, 0);
-		long idx = hash_find(c, g, g ? strlen(g) : 0);
+		long idx = model_hash_find(c, g, g ? strlen(g) : 0);
 		if (idx >= 0)
 			visited[idx] += (double)store_col_int(st, 2);
 	}
@@ -742,7 +742,7 @@ static int load_visits(struct ctx *c)
 	rounds = store_scalar_int(c->s, "SELECT count(DISTINCT round) FROM visits", 0);
 	if (rounds > 0) {
 		/* per grid, then sums up the tree: visited / (households x rounds) */
-		double *hh = xcalloc(c, (size_t)m->nunits, sizeof *hh);
+		double *hh = model_calloc(c, (size_t)m->nunits, sizeof *hh);
 		if (!hh) {
 			free(visited);
 			return diag_set(c->d, "内存不足");
@@ -774,7 +774,7 @@ static int load_visits(struct ctx *c)
 }
 
 /* Wishes, services: counts per year (period and previous). */
-static int load_activity(struct ctx *c)
+static int load_activity(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
@@ -786,10 +786,11 @@ static int load_activity(struct ctx *c)
 	snprintf(from, sizeof from, "%04d-01-01", m->prev_year);
 	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
 	snprintf(y0, sizeof y0, "%04d", m->year);
-	if (prep(c,
-		 "SELECT substr(published_at, 1, 4) AS y, count(*), count(completed_at) FROM wishes"
-		 " WHERE published_at >= ?1 AND published_at < ?2 GROUP BY y ORDER BY y",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT substr(published_at, 1, 4) AS y, count(*), count(completed_at) FROM "
+		       "wishes"
+		       " WHERE published_at >= ?1 AND published_at < ?2 GROUP BY y ORDER BY y",
+		       &st) < 0)
 		return -1;
 	store_bind_text(st, 1, from, -1);
 	store_bind_text(st, 2, to, -1);
@@ -809,10 +810,10 @@ static int load_activity(struct ctx *c)
 	store_finalize(st);
 	if (step == STORE_ERROR)
 		return -1;
-	if (prep(c,
-		 "SELECT substr(date, 1, 4) AS y, count(*), total(hours) FROM services"
-		 " WHERE date >= ?1 AND date < ?2 GROUP BY y ORDER BY y",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT substr(date, 1, 4) AS y, count(*), total(hours) FROM services"
+		       " WHERE date >= ?1 AND date < ?2 GROUP BY y ORDER BY y",
+		       &st) < 0)
 		return -1;
 	store_bind_text(st, 1, from, -1);
 	store_bind_text(st, 2, to, -1);
@@ -832,24 +833,24 @@ static int load_activity(struct ctx *c)
 }
 
 /* grid_tiers: scores, ranks and tiers of grids; the tier table. */
-static int load_grid_results(struct ctx *c)
+static int load_grid_results(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
 	int step, t;
 	long k;
 
-	if (prep(c,
-		 "SELECT tier, min(score), max(score), count(*), sum(funding) FROM grid_tiers"
-		 " GROUP BY tier ORDER BY min(score) DESC, tier",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT tier, min(score), max(score), count(*), sum(funding) FROM grid_tiers"
+		       " GROUP BY tier ORDER BY min(score) DESC, tier",
+		       &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
 		struct model_tier *x;
 		if (m->ntiers == MODEL_TIERS_MAX)
 			continue; /* more tiers than anyone uses: the rest are not tabulated */
 		x = &m->tiers[m->ntiers++];
-		x->name = dupm(c, store_col_text(st, 0), "");
+		x->name = model_dupm(c, store_col_text(st, 0), "");
 		x->min = store_col_double(st, 1);
 		x->max = store_col_double(st, 2);
 		x->count = (long)store_col_int(st, 3);
@@ -858,10 +859,10 @@ static int load_grid_results(struct ctx *c)
 	store_finalize(st);
 	if (step == STORE_ERROR)
 		return -1;
-	if (prep(c,
-		 "SELECT tier, funding FROM grid_tiers GROUP BY tier, funding"
-		 " ORDER BY tier, count(*) DESC, funding DESC",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT tier, funding FROM grid_tiers GROUP BY tier, funding"
+		       " ORDER BY tier, count(*) DESC, funding DESC",
+		       &st) < 0)
 		return -1;
 	{
 		char prevt[256] = "\x01";
@@ -880,18 +881,18 @@ static int load_grid_results(struct ctx *c)
 	store_finalize(st);
 	if (step == STORE_ERROR)
 		return -1;
-	if (prep(c, "SELECT code, score, rank, tier, funding FROM grid_tiers ORDER BY code", &st) <
-	    0)
+	if (model_prep(c, "SELECT code, score, rank, tier, funding FROM grid_tiers ORDER BY code",
+		       &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
 		const char *code = store_col_text(st, 0);
-		k = hash_find(c, code, code ? strlen(code) : 0);
+		k = model_hash_find(c, code, code ? strlen(code) : 0);
 		if (k < 0)
 			continue;
 		m->units[k].has_result = 1;
 		m->units[k].score = store_col_double(st, 1);
 		m->units[k].rank = (long)store_col_int(st, 2);
-		m->units[k].tier = dupm(c, store_col_text(st, 3), "");
+		m->units[k].tier = model_dupm(c, store_col_text(st, 3), "");
 		m->units[k].funding = (long)store_col_int(st, 4);
 		for (t = 0; t < m->ntiers; t++)
 			if (strcmp(m->tiers[t].name, m->units[k].tier) == 0)
@@ -901,22 +902,22 @@ static int load_grid_results(struct ctx *c)
 	return step == STORE_ERROR ? -1 : 0;
 }
 
-static int load_community_results(struct ctx *c)
+static int load_community_results(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
 	int step;
 	long k, n;
 
-	if (prep(c,
-		 "SELECT code, score, rank, prev_rank, rank_change, stars, star_names, award,"
-		 " vetoed, veto_reason FROM community_ranking ORDER BY code",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT code, score, rank, prev_rank, rank_change, stars, star_names, award,"
+		       " vetoed, veto_reason FROM community_ranking ORDER BY code",
+		       &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
 		const char *code = store_col_text(st, 0);
 		struct model_unit *u;
-		k = hash_find(c, code, code ? strlen(code) : 0);
+		k = model_hash_find(c, code, code ? strlen(code) : 0);
 		if (k < 0)
 			continue;
 		u = &m->units[k];
@@ -936,29 +937,30 @@ static int load_community_results(struct ctx *c)
 			u->stars = 0;
 		if (u->stars > 5)
 			u->stars = 5;
-		u->star_names = dupm(c, store_col_text(st, 6), NULL);
-		u->award = dupm(c, store_col_text(st, 7), NULL);
+		u->star_names = model_dupm(c, store_col_text(st, 6), NULL);
+		u->award = model_dupm(c, store_col_text(st, 7), NULL);
 		u->vetoed = store_col_int(st, 8) != 0;
-		u->veto_reason = dupm(c, store_col_text(st, 9), NULL);
+		u->veto_reason = model_dupm(c, store_col_text(st, 9), NULL);
 		u->stars_hist[u->stars] = 1;
 	}
 	store_finalize(st);
 	if (step == STORE_ERROR)
 		return -1;
 	n = store_scalar_int(c->s, "SELECT count(*) FROM community_stars", 0);
-	m->stars = xcalloc(c, (size_t)n, sizeof *m->stars);
+	m->stars = model_calloc(c, (size_t)n, sizeof *m->stars);
 	if (!m->stars)
 		return diag_set(c->d, "内存不足");
-	if (prep(c,
-		 "SELECT code, star, earned, reason FROM community_stars ORDER BY code,"
-		 " CASE star WHEN '支部过硬' THEN 1 WHEN '共建共享' THEN 2 WHEN '平安法治' THEN 3"
-		 " WHEN '幸福和谐' THEN 4 WHEN '宜业兴业' THEN 5 ELSE 6 END, star",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT code, star, earned, reason FROM community_stars ORDER BY code,"
+		       " CASE star WHEN '支部过硬' THEN 1 WHEN '共建共享' THEN 2 WHEN '平安法治' "
+		       "THEN 3"
+		       " WHEN '幸福和谐' THEN 4 WHEN '宜业兴业' THEN 5 ELSE 6 END, star",
+		       &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW && m->nstars < n) {
 		const char *code = store_col_text(st, 0);
 		struct model_star *x;
-		k = hash_find(c, code, code ? strlen(code) : 0);
+		k = model_hash_find(c, code, code ? strlen(code) : 0);
 		if (k < 0)
 			continue;
 		x = &m->stars[m->nstars];
@@ -966,9 +968,9 @@ static int load_community_results(struct ctx *c)
 			m->units[k].star_first = m->nstars;
 		m->units[k].nstar++;
 		m->nstars++;
-		x->star = dupm(c, store_col_text(st, 1), "");
+		x->star = model_dupm(c, store_col_text(st, 1), "");
 		x->earned = store_col_int(st, 2) != 0;
-		x->reason = dupm(c, store_col_text(st, 3), NULL);
+		x->reason = model_dupm(c, store_col_text(st, 3), NULL);
 	}
 	store_finalize(st);
 	return step == STORE_ERROR ? -1 : 0;
@@ -1010,7 +1012,7 @@ static int by_street_score(const void *a, const void *b)
 }
 
 /* Street and county figures from their communities; the ranking lists. */
-static int derive(struct ctx *c)
+static int derive(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	long k, p, ns = 0, nc = 0, ng = 0;
@@ -1020,8 +1022,8 @@ static int derive(struct ctx *c)
 
 	roll_up(m, add_results);
 	roll_up(m, add_grids);
-	sum = xcalloc(c, (size_t)m->nunits, sizeof *sum);
-	cnt = xcalloc(c, (size_t)m->nunits, sizeof *cnt);
+	sum = model_calloc(c, (size_t)m->nunits, sizeof *sum);
+	cnt = model_calloc(c, (size_t)m->nunits, sizeof *cnt);
 	if (!sum || !cnt)
 		goto oom;
 	for (k = 0; k < m->nunits; k++) {
@@ -1051,9 +1053,9 @@ static int derive(struct ctx *c)
 		nc += u->level == MODEL_COMMUNITY;
 		ng += u->level == MODEL_GRID;
 	}
-	m->streets = xcalloc(c, (size_t)ns, sizeof *m->streets);
-	m->communities = xcalloc(c, (size_t)nc, sizeof *m->communities);
-	m->grids = xcalloc(c, (size_t)ng, sizeof *m->grids);
+	m->streets = model_calloc(c, (size_t)ns, sizeof *m->streets);
+	m->communities = model_calloc(c, (size_t)nc, sizeof *m->communities);
+	m->grids = model_calloc(c, (size_t)ng, sizeof *m->grids);
 	if (c->oom)
 		goto oom;
 	for (k = 0; k < m->nunits; k++) {
@@ -1090,7 +1092,7 @@ static int by_company_score(const void *a, const void *b)
 	return strcmp(x->code, y->code);
 }
 
-static int load_companies(struct ctx *c)
+static int load_companies(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
@@ -1112,25 +1114,26 @@ static int load_companies(struct ctx *c)
 	n = store_scalar_int(c->s, "SELECT count(*) FROM companies", 0);
 	if (m->has_results)
 		n += store_scalar_int(c->s, "SELECT count(*) FROM redblack", 0);
-	m->companies = xcalloc(c, (size_t)n, sizeof *m->companies);
+	m->companies = model_calloc(c, (size_t)n, sizeof *m->companies);
 	if (!m->companies)
 		return diag_set(c->d, "内存不足");
-	if (prep(c, m->has_results ? sql_res : sql_plain, &st) < 0)
+	if (model_prep(c, m->has_results ? sql_res : sql_plain, &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW && m->ncompanies < n) {
 		struct model_company *x = &m->companies[m->ncompanies++];
-		x->code = dupc(c, store_col_text(st, 0));
-		x->name = dupm(c, store_col_text(st, 1), "");
+		x->code = model_dupc(c, store_col_text(st, 0));
+		x->shown_code = model_dupm(c, store_col_text(st, 0), "");
+		x->name = model_dupm(c, store_col_text(st, 1), "");
 		x->projects = (long)store_col_int(st, 2);
 		x->households = (long)store_col_int(st, 3);
 		x->has_result = store_col_int(st, 4) != 0;
-		x->score = col_num(st, 5);
-		x->complaint_rate = col_num(st, 6);
-		x->satisfaction = col_num(st, 7);
-		x->list = dupm(c, store_col_text(st, 8), NULL);
-		x->reason = dupm(c, store_col_text(st, 9), NULL);
-		x->listed_on = dupm(c, store_col_text(st, 10), NULL);
-		x->valid_until = dupm(c, store_col_text(st, 11), NULL);
+		x->score = model_col_num(st, 5);
+		x->complaint_rate = model_col_num(st, 6);
+		x->satisfaction = model_col_num(st, 7);
+		x->list = model_dupm(c, store_col_text(st, 8), NULL);
+		x->reason = model_dupm(c, store_col_text(st, 9), NULL);
+		x->listed_on = model_dupm(c, store_col_text(st, 10), NULL);
+		x->valid_until = model_dupm(c, store_col_text(st, 11), NULL);
 	}
 	store_finalize(st);
 	if (step == STORE_ERROR)
@@ -1142,10 +1145,10 @@ static int load_companies(struct ctx *c)
 		snprintf(from, sizeof from, "%04d-01-01", m->year);
 		snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
 		snprintf(q, sizeof q, "%04d", m->year);
-		if (prep(c,
-			 "SELECT company, count(*) FROM complaints WHERE company IS NOT NULL"
-			 " AND date >= ?1 AND date < ?2 GROUP BY company ORDER BY company",
-			 &st) < 0)
+		if (model_prep(c,
+			       "SELECT company, count(*) FROM complaints WHERE company IS NOT NULL"
+			       " AND date >= ?1 AND date < ?2 GROUP BY company ORDER BY company",
+			       &st) < 0)
 			return -1;
 		store_bind_text(st, 1, from, -1);
 		store_bind_text(st, 2, to, -1);
@@ -1157,10 +1160,11 @@ static int load_companies(struct ctx *c)
 		store_finalize(st);
 		if (step == STORE_ERROR)
 			return -1;
-		if (prep(c,
-			 "SELECT company, count(DISTINCT community) FROM property_checks"
-			 " WHERE substr(quarter, 1, 4) = ?1 GROUP BY company ORDER BY company",
-			 &st) < 0)
+		if (model_prep(
+			    c,
+			    "SELECT company, count(DISTINCT community) FROM property_checks"
+			    " WHERE substr(quarter, 1, 4) = ?1 GROUP BY company ORDER BY company",
+			    &st) < 0)
 			return -1;
 		store_bind_text(st, 1, q, -1);
 		while ((step = store_step(st, c->d)) == STORE_ROW) {
@@ -1173,7 +1177,7 @@ static int load_companies(struct ctx *c)
 			return -1;
 	}
 	/* ranking and list counts */
-	m->company_rank = xcalloc(c, (size_t)m->ncompanies, sizeof *m->company_rank);
+	m->company_rank = model_calloc(c, (size_t)m->ncompanies, sizeof *m->company_rank);
 	if (!m->company_rank)
 		return diag_set(c->d, "内存不足");
 	for (k = 0; k < m->ncompanies; k++)
@@ -1182,7 +1186,7 @@ static int load_companies(struct ctx *c)
 	sort_m = m;
 	qsort(m->company_rank, (size_t)m->nranked, sizeof *m->company_rank, by_company_score);
 	for (i = 0; i < 4; i++) {
-		m->lists[m->nlists].list = dupc(c, ORDER[i]);
+		m->lists[m->nlists].list = model_dupc(c, ORDER[i]);
 		m->lists[m->nlists++].count = 0;
 	}
 	for (k = 0; k < m->ncompanies; k++) {
@@ -1195,7 +1199,7 @@ static int load_companies(struct ctx *c)
 		if (i == m->nlists) {
 			if (m->nlists == 8)
 				continue;
-			m->lists[m->nlists].list = dupc(c, l);
+			m->lists[m->nlists].list = model_dupc(c, l);
 			m->lists[m->nlists++].count = 0;
 		}
 		m->lists[i].count++;
@@ -1203,7 +1207,7 @@ static int load_companies(struct ctx *c)
 	return c->oom ? diag_set(c->d, "内存不足") : 0;
 }
 
-static int load_points(struct ctx *c)
+static int load_points(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL, *top = NULL;
@@ -1211,32 +1215,33 @@ static int load_points(struct ctx *c)
 	long n, r;
 
 	n = store_scalar_int(c->s, "SELECT count(DISTINCT role) FROM points", 0);
-	m->roles = xcalloc(c, (size_t)n, sizeof *m->roles);
+	m->roles = model_calloc(c, (size_t)n, sizeof *m->roles);
 	if (!m->roles)
 		return diag_set(c->d, "内存不足");
-	if (prep(c,
-		 "SELECT role, count(*), sum(candidate) FROM points WHERE role IS NOT NULL"
-		 " GROUP BY role ORDER BY role",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT role, count(*), sum(candidate) FROM points WHERE role IS NOT NULL"
+		       " GROUP BY role ORDER BY role",
+		       &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW && m->nroles < n) {
 		struct model_role *x = &m->roles[m->nroles++];
-		x->role = dupc(c, store_col_text(st, 0));
+		x->role = model_dupc(c, store_col_text(st, 0));
 		x->count = (long)store_col_int(st, 1);
 		x->candidates = (long)store_col_int(st, 2);
 	}
 	store_finalize(st);
 	if (step == STORE_ERROR)
 		return -1;
-	if (prep(c,
-		 "SELECT p.id, p.name, p.unit, u.name, p.points, p.rank_in_role, p.candidate"
-		 " FROM points p LEFT JOIN units u ON u.code = p.unit WHERE p.role = ?1"
-		 " ORDER BY p.rank_in_role IS NULL, p.rank_in_role, p.points DESC, p.id LIMIT ?2",
-		 &top) < 0)
+	if (model_prep(c,
+		       "SELECT p.id, p.name, p.unit, u.name, p.points, p.rank_in_role, p.candidate"
+		       " FROM points p LEFT JOIN units u ON u.code = p.unit WHERE p.role = ?1"
+		       " ORDER BY p.rank_in_role IS NULL, p.rank_in_role, p.points DESC, p.id "
+		       "LIMIT ?2",
+		       &top) < 0)
 		return -1;
 	for (r = 0; r < m->nroles; r++) {
 		struct model_role *x = &m->roles[r];
-		x->top = xcalloc(c, MODEL_TOP_PERSONS, sizeof *x->top);
+		x->top = model_calloc(c, MODEL_TOP_PERSONS, sizeof *x->top);
 		if (!x->top)
 			goto done;
 		store_reset(top);
@@ -1244,10 +1249,10 @@ static int load_points(struct ctx *c)
 		store_bind_int(top, 2, MODEL_TOP_PERSONS);
 		while ((step = store_step(top, c->d)) == STORE_ROW && x->ntop < MODEL_TOP_PERSONS) {
 			struct model_person *p = &x->top[x->ntop++];
-			p->id = dupc(c, store_col_text(top, 0));
-			p->name = dupm(c, store_col_text(top, 1), "");
-			p->unit_code = dupc(c, store_col_text(top, 2));
-			p->unit_name = dupm(c, store_col_text(top, 3), "");
+			p->id = model_dupc(c, store_col_text(top, 0));
+			p->name = model_dupm(c, store_col_text(top, 1), "");
+			p->unit_code = model_dupc(c, store_col_text(top, 2));
+			p->unit_name = model_dupm(c, store_col_text(top, 3), "");
 			p->points = store_col_double(top, 4);
 			p->rank = (long)store_col_int(top, 5);
 			p->candidate = store_col_int(top, 6) != 0;
@@ -1256,7 +1261,7 @@ static int load_points(struct ctx *c)
 			goto done;
 		/* the role name itself is data: mask it after its use as a key */
 		{
-			char *masked = dupm(c, x->role, "");
+			char *masked = model_dupm(c, x->role, "");
 			free(x->role);
 			x->role = masked;
 		}
@@ -1267,7 +1272,7 @@ done:
 	return rc;
 }
 
-static int load_quality(struct ctx *c)
+static int load_quality(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
@@ -1275,24 +1280,24 @@ static int load_quality(struct ctx *c)
 	long n;
 
 	n = store_scalar_int(c->s, "SELECT count(*) FROM ingest_files", 0);
-	m->files = xcalloc(c, (size_t)n, sizeof *m->files);
+	m->files = model_calloc(c, (size_t)n, sizeof *m->files);
 	if (!m->files)
 		return diag_set(c->d, "内存不足");
-	if (prep(c,
-		 "SELECT file, status, encoding, rows_read, rows_loaded, rows_rejected,"
-		 " unknown_columns, message FROM ingest_files ORDER BY seq, file",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT file, status, encoding, rows_read, rows_loaded, rows_rejected,"
+		       " unknown_columns, message FROM ingest_files ORDER BY seq, file",
+		       &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW && m->nfiles < n) {
 		struct model_file *f = &m->files[m->nfiles++];
-		f->file = dupm(c, store_col_text(st, 0), "");
-		f->status = dupm(c, store_col_text(st, 1), NULL);
-		f->encoding = dupm(c, store_col_text(st, 2), NULL);
+		f->file = model_dupm(c, store_col_text(st, 0), "");
+		f->status = model_dupm(c, store_col_text(st, 1), NULL);
+		f->encoding = model_dupm(c, store_col_text(st, 2), NULL);
 		f->read = (long)store_col_int(st, 3);
 		f->loaded = (long)store_col_int(st, 4);
 		f->rejected = (long)store_col_int(st, 5);
-		f->unknown_columns = dupm(c, store_col_text(st, 6), NULL);
-		f->message = dupm(c, store_col_text(st, 7), NULL);
+		f->unknown_columns = model_dupm(c, store_col_text(st, 6), NULL);
+		f->message = model_dupm(c, store_col_text(st, 7), NULL);
 		m->rows_read += f->read;
 		m->rows_loaded += f->loaded;
 		m->rows_rejected += f->rejected;
@@ -1304,24 +1309,24 @@ static int load_quality(struct ctx *c)
 			     "SELECT count(*) FROM (SELECT 1 FROM rejects"
 			     " GROUP BY file, coalesce(column_name, ''))",
 			     0);
-	m->reasons = xcalloc(c, (size_t)n, sizeof *m->reasons);
+	m->reasons = model_calloc(c, (size_t)n, sizeof *m->reasons);
 	if (!m->reasons)
 		return diag_set(c->d, "内存不足");
-	if (prep(c,
-		 "SELECT r.file, coalesce(r.column_name, '') AS col, count(*),"
-		 " (SELECT x.reason FROM rejects x WHERE x.file = r.file"
-		 "  AND coalesce(x.column_name, '') = coalesce(r.column_name, '')"
-		 "  ORDER BY x.line LIMIT 1)"
-		 " FROM rejects r LEFT JOIN ingest_files f ON f.file = r.file"
-		 " GROUP BY r.file, col ORDER BY min(f.seq), r.file, col",
-		 &st) < 0)
+	if (model_prep(c,
+		       "SELECT r.file, coalesce(r.column_name, '') AS col, count(*),"
+		       " (SELECT x.reason FROM rejects x WHERE x.file = r.file"
+		       "  AND coalesce(x.column_name, '') = coalesce(r.column_name, '')"
+		       "  ORDER BY x.line LIMIT 1)"
+		       " FROM rejects r LEFT JOIN ingest_files f ON f.file = r.file"
+		       " GROUP BY r.file, col ORDER BY min(f.seq), r.file, col",
+		       &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW && m->nreasons < n) {
 		struct model_reason *x = &m->reasons[m->nreasons++];
-		x->file = dupm(c, store_col_text(st, 0), "");
-		x->column = dupm(c, store_col_text(st, 1), "");
+		x->file = model_dupm(c, store_col_text(st, 0), "");
+		x->column = model_dupm(c, store_col_text(st, 1), "");
 		x->count = (long)store_col_int(st, 2);
-		x->example = dupm(c, store_col_text(st, 3), "");
+		x->example = model_dupm(c, store_col_text(st, 3), "");
 	}
 	store_finalize(st);
 	if (step == STORE_ERROR)
@@ -1480,7 +1485,7 @@ static double rate_floor(double minrate)
 	return minrate >= 100 ? 90 : lo < 0 ? 0 : lo;
 }
 
-static int build_charts(struct ctx *c)
+static int build_charts(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct chart_set *s = chart_set_new();
@@ -1535,7 +1540,7 @@ static int build_charts(struct ctx *c)
 	chart_range(ch, 2, rate_floor(minrate), 100);
 
 	/* 2. closure by street (sorted by this year's rate) */
-	all = xcalloc(c, (size_t)m->nstreets, sizeof *all);
+	all = model_calloc(c, (size_t)m->nstreets, sizeof *all);
 	if (!all)
 		return diag_set(c->d, "内存不足");
 	memcpy(all, m->streets, (size_t)m->nstreets * sizeof *all);
@@ -1652,7 +1657,7 @@ static int build_charts(struct ctx *c)
 }
 
 /* Captions and text alternatives, once the chart set exists. */
-static int chart_texts(struct ctx *c)
+static int chart_texts(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	int i;
@@ -1661,8 +1666,8 @@ static int chart_texts(struct ctx *c)
 		struct chart *ch = chart_find(m->chartset, m->charts[i].id);
 		if (!ch)
 			return diag_set(c->d, "内存不足");
-		m->charts[i].title = dupc(c, chart_title(ch));
-		m->charts[i].alt = dupc(c, chart_alt(ch));
+		m->charts[i].title = model_dupc(c, chart_title(ch));
+		m->charts[i].alt = model_dupc(c, chart_alt(ch));
 	}
 	return c->oom ? diag_set(c->d, "内存不足") : 0;
 }
@@ -1699,7 +1704,7 @@ int model_charts(struct model *m, const char *svg_dir, const char *png_dir, stru
 
 int model_build(struct store *s, int year, struct model **out, struct diag *d)
 {
-	struct ctx c;
+	struct model_ctx c;
 	struct model *m;
 	int i, rc = -1;
 
@@ -1714,10 +1719,10 @@ int model_build(struct store *s, int year, struct model **out, struct diag *d)
 	for (i = 0; i < MODEL_KPI_N; i++)
 		m->kpi[i] = KPI_DEF[i];
 	m->county = -1;
-	m->has_results = table_exists(s, "run") && table_exists(s, "grid_tiers");
+	m->has_results = model_table_exists(s, "run") && model_table_exists(s, "grid_tiers");
 	if (load_year(&c, year) < 0 || load_units(&c) < 0)
 		goto done;
-	m->place = dupm(&c, m->county >= 0 ? m->units[m->county].name : "本地区", "");
+	m->place = model_dupm(&c, m->county >= 0 ? m->units[m->county].name : "本地区", "");
 	if (load_events(&c) < 0 || load_visits(&c) < 0 || load_activity(&c) < 0)
 		goto done;
 	if (m->has_results && (load_grid_results(&c) < 0 || load_community_results(&c) < 0))
@@ -1726,7 +1731,7 @@ int model_build(struct store *s, int year, struct model **out, struct diag *d)
 		goto done;
 	if (m->has_results && load_points(&c) < 0)
 		goto done;
-	if (load_quality(&c) < 0)
+	if (load_quality(&c) < 0 || model_load_rows(&c) < 0)
 		goto done;
 	key_figures(m, s);
 	histogram(m);
@@ -1760,6 +1765,7 @@ void model_free(struct model *m)
 	for (k = 0; k < m->nunits; k++) {
 		struct model_unit *u = &m->units[k];
 		free(u->code);
+		free(u->shown_code);
 		free(u->name);
 		free(u->tier);
 		free(u->star_names);
@@ -1780,6 +1786,7 @@ void model_free(struct model *m)
 	for (k = 0; k < m->ncompanies; k++) {
 		struct model_company *x = &m->companies[k];
 		free(x->code);
+		free(x->shown_code);
 		free(x->name);
 		free(x->list);
 		free(x->reason);
@@ -1817,6 +1824,7 @@ void model_free(struct model *m)
 		free(m->reasons[k].example);
 	}
 	free(m->reasons);
+	model_free_rows(m);
 	for (i = 0; i < MODEL_CHART_N; i++) {
 		free(m->charts[i].title);
 		free(m->charts[i].alt);

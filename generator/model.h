@@ -50,6 +50,7 @@ double model_satisfaction(const struct model_ev *e); /* mean 1..5 */
  * children in code order. */
 struct model_unit {
 	char *code, *name;
+	char *shown_code; /* code masked for display (code itself is a key) */
 	enum model_level level;
 	long parent, street, community;
 	long first_child, next_sibling, nchildren;
@@ -75,6 +76,9 @@ struct model_unit {
 	int vetoed;
 	char *veto_reason;	/* or NULL */
 	long star_first, nstar; /* its rows in m->stars */
+	/* every unit */
+	long assess_first, nassess; /* its rows in m->assessments */
+	long people_first, npeople; /* its rows in m->unit_people */
 	/* street / county: results of the subtree */
 	long stars_hist[6];		  /* communities by number of stars */
 	long tier_count[MODEL_TIERS_MAX]; /* grids by tier (index into m->tiers) */
@@ -99,20 +103,61 @@ struct model_tier {
 /* A property company with its red/black-list result. companies[] sorted by code. */
 struct model_company {
 	char *code, *name;
+	char *shown_code; /* masked for display */
 	long projects, households;
 	int has_result;
 	double score, complaint_rate, satisfaction;    /* NAN when not given */
 	char *list, *reason, *listed_on, *valid_until; /* or NULL */
-	long complaints;  /* complaints naming the company in the period year */
-	long communities; /* communities it was checked in (property_checks) */
+	long complaints;	    /* complaints naming the company in the period year */
+	long communities;	    /* communities it was checked in (property_checks) */
+	long assess_first, nassess; /* its rows in m->assessments */
+	long crit_first, ncrit;	    /* its rows in m->criteria */
+};
+
+/* A criterion of the property assessment for one company, in the order the
+ * rules recorded their score items (seq), then by name. */
+struct model_criterion {
+	char *name;
+	double score; /* mean of score / max, percent */
+	long checks, communities;
+};
+
+/* One assessment of a unit or company (scores) and its items (score_items),
+ * sorted by entity, then assessment; items by seq. */
+struct model_item {
+	long seq;
+	char *item, *inputs, *reason, *rule; /* inputs, rule or NULL */
+	double points;
+};
+struct model_assessment {
+	char *name, *kind, *result; /* kind, result or NULL */
+	double score;
+	long item_first, nitems; /* rows in m->items */
+};
+
+/* A rejected input row (rejects), in ingest order, then line and column. */
+struct model_reject {
+	char *file, *column, *reason, *raw; /* column: the column's name or NULL */
+	long line, col;			    /* col 0: none (whole row) */
+};
+
+/* A result table as the rules wrote it, for the CSV export: a header and
+ * nrows * ncols cells, numbers already formatted, texts masked; a cell is
+ * NULL for SQL NULL. */
+struct model_table {
+	const char *file; /* e.g. "grid_tiers.csv" */
+	const char *const *cols;
+	int ncols;
+	long nrows;
+	char **cells;
 };
 
 /* A person on a points leaderboard (points are public; ids and personal data
  * are not part of it). */
 struct model_person {
-	char *id, *name, *unit_code, *unit_name;
+	char *id, *name, *role, *unit_code, *unit_name; /* role, unit_code or NULL */
 	double points;
-	long rank;
+	long rank; /* 0: none */
 	int candidate;
 };
 
@@ -246,10 +291,34 @@ struct model {
 	long nreasons;
 	long rows_read, rows_loaded, rows_rejected;
 
+	/* Every person with points (role, rank_in_role, id), and per unit its
+	 * people (role, rank, points desc, id) as indices into people. */
+	struct model_person *people;
+	long npeople;
+	long *unit_people;
+	long nunit_people;
+
+	struct model_assessment *assessments;
+	long nassessments;
+	struct model_item *items;
+	long nitems;
+	struct model_criterion *criteria;
+	long ncriteria;
+	struct model_reject *rejects;
+	long nrejects;
+
+	/* The result tables for the CSV export (MODEL_TABLE_*). */
+	struct model_table tables[4];
+	int ntables;
+
+	long appeal_days; /* 申诉期 of the red/black list: run 'appeal_days' or 7 */
+
 	int has_results; /* the rules have run (run table present) */
 	struct model_chart charts[MODEL_CHART_N];
 	struct chart_set *chartset; /* private: the chart specs for model_charts */
 };
+
+#define MODEL_APPEAL_DAYS 7
 
 /* Builds the model. year 0: the run table's year (rules' period), else the
  * latest year with events. Returns 0, or -1 with d filled (database error, out
@@ -264,7 +333,7 @@ void model_free(struct model *m); /* accepts NULL */
 int model_charts(struct model *m, const char *svg_dir, const char *png_dir, struct diag *d);
 /* model_charts also draws png_dir/MODEL_WATERMARK_ID.png: the watermark of
  * internal documents as a picture (see chart_watermark). */
-#define MODEL_WATERMARK "内部资料 注意保存"
+#define MODEL_WATERMARK	   "内部资料 注意保存"
 #define MODEL_WATERMARK_ID "watermark"
 
 /* Index of the unit with this code, or -1 (binary search). */
