@@ -21,14 +21,12 @@
 #include "fsutil.h"
 #include "model.h"
 #include "parse.h"
-#include "store.h"
 #include "template.h"
 
 #define NAME_CAP      96
 #define REJECTS_SHOWN 200 /* rejected records listed per file on quality.html */
 
 struct site {
-	struct store *s;
 	const struct model *m;
 	struct template_set *ts;
 	const char *out;
@@ -89,19 +87,11 @@ void html_safe_name(const char *code, char *out, size_t cap)
 
 /* ---- value helpers ------------------------------------------------------------ */
 
-/* A masked copy of s as a string value (NULL gives null). */
+/* A text of the model as a string value (NULL gives null). Texts from the
+ * data were masked by the model: never here. */
 static struct tv *ms(struct site *w, const char *s)
 {
-	size_t n;
-
-	if (!s)
-		return tv_null(w->pp);
-	n = strlen(s);
-	buf_reset(&w->scratch);
-	if (buf_append(&w->scratch, s, n) < 0) /* room for the copy */
-		return tv_null(w->pp);
-	parse_mask_personal(s, n, w->scratch.data, n + 1);
-	return tv_str(w->pp, w->scratch.data);
+	return s ? tv_str(w->pp, s) : tv_null(w->pp);
 }
 
 static void setm(struct tv *map, struct site *w, const char *key, const char *s)
@@ -356,7 +346,7 @@ static struct tv *unit_ref(struct site *w, long k)
 		return tv_null(w->pp);
 	x = tv_map(w->pp);
 	setm(x, w, "name", w->m->units[k].name);
-	setm(x, w, "code", w->m->units[k].code);
+	setm(x, w, "code", w->m->units[k].shown_code);
 	tv_set_str(x, "level", LEVEL_LABEL[w->m->units[k].level]);
 	if (w->m->units[k].level == MODEL_COUNTY)
 		snprintf(href, sizeof href, "index.html");
@@ -372,7 +362,7 @@ static struct tv *company_ref(struct site *w, long k)
 	char href[NAME_CAP + 8];
 
 	setm(x, w, "name", w->m->companies[k].name);
-	setm(x, w, "code", w->m->companies[k].code);
+	setm(x, w, "code", w->m->companies[k].shown_code);
 	snprintf(href, sizeof href, "c/%s.html", w->cfile[k]);
 	tv_set_str(x, "href", href);
 	return x;
@@ -689,10 +679,7 @@ static int page_quality(struct site *w)
 {
 	const struct model *m = w->m;
 	struct tv *p = page_data(w, "数据质量", "quality", 0), *l, *x = NULL, *recs = NULL;
-	struct store_stmt *st = NULL;
-	long k;
-	int step, rc = -1;
-	char prev[512] = "";
+	long k, shown = 0;
 
 	l = tv_set(p, "files", tv_list(w->pp));
 	for (k = 0; k < m->nfiles; k++) {
@@ -726,124 +713,62 @@ static int page_quality(struct site *w)
 		tv_set_int(x, "count", r->count);
 		setm(x, w, "example", r->example);
 	}
-	/* the rejected records, masked, the first REJECTS_SHOWN per file */
+	/* the rejected records, the first REJECTS_SHOWN per file */
 	l = tv_set(p, "reject_files", tv_list(w->pp));
-	if (store_prepare(w->s,
-			  "SELECT file, line, col, column_name, reason, raw, n FROM"
-			  " (SELECT r.file, r.line, r.col, r.column_name, r.reason, r.raw, f.seq,"
-			  "  row_number() OVER (PARTITION BY r.file ORDER BY r.line, r.col) AS rn,"
-			  "  count(*) OVER (PARTITION BY r.file) AS n"
-			  "  FROM rejects r LEFT JOIN ingest_files f ON f.file = r.file)"
-			  " WHERE rn <= ?1 ORDER BY seq, file, line, col",
-			  &st, w->d) < 0)
-		goto done;
-	store_bind_int(st, 1, REJECTS_SHOWN);
-	while ((step = store_step(st, w->d)) == STORE_ROW) {
-		const char *file = store_col_text(st, 0);
+	for (k = 0; k < m->nrejects; k++) {
+		const struct model_reject *rj = &m->rejects[k];
 		struct tv *r;
-		if (!file)
-			file = "";
-		if (!recs || strcmp(file, prev) != 0) {
-			long n = (long)store_col_int(st, 6);
-			snprintf(prev, sizeof prev, "%s", file);
+		if (!recs || strcmp(rj->file, m->rejects[k - 1].file) != 0) {
+			long n = 1;
+			while (k + n < m->nrejects && strcmp(m->rejects[k + n].file, rj->file) == 0)
+				n++;
 			x = tv_push(l, tv_map(w->pp));
-			setm(x, w, "file", file);
+			setm(x, w, "file", rj->file);
 			tv_set_int(x, "count", n);
 			tv_set_int(x, "shown", n < REJECTS_SHOWN ? n : REJECTS_SHOWN);
 			tv_set_bool(x, "truncated", n > REJECTS_SHOWN);
 			recs = tv_set(x, "rows", tv_list(w->pp));
+			shown = 0;
 		}
+		if (shown++ >= REJECTS_SHOWN)
+			continue;
 		r = tv_push(recs, tv_map(w->pp));
-		tv_set_int(r, "line", store_col_int(st, 1));
-		tv_set(r, "col",
-		       store_col_type(st, 2) == STORE_NULL ? tv_str(w->pp, "")
-							   : tv_int(w->pp, store_col_int(st, 2)));
-		tv_set(r, "column", ms(w, store_col_text(st, 3)));
-		setm(r, w, "reason", store_col_text(st, 4));
-		tv_set(r, "raw", ms(w, store_col_text(st, 5)));
+		tv_set_int(r, "line", rj->line);
+		tv_set(r, "col", rj->col > 0 ? tv_int(w->pp, rj->col) : tv_str(w->pp, ""));
+		tv_set(r, "column", ms(w, rj->column));
+		setm(r, w, "reason", rj->reason);
+		tv_set(r, "raw", ms(w, rj->raw));
 	}
-	if (step == STORE_ERROR)
-		goto done;
-	rc = page(w, "quality.html", p, "quality.html");
-done:
-	store_finalize(st);
-	return rc;
+	return page(w, "quality.html", p, "quality.html");
 }
 
-/* ---- per-entity pages: merged cursors ---------------------------------------------- */
+/* ---- per-entity pages ------------------------------------------------------------- */
 
-struct cur {
-	struct store_stmt *st;
-	int row; /* 1: a current row; 0: done; -1: error */
-};
-
-static int cur_open(struct site *w, struct cur *c, const char *sql)
+/* The assessments of one entity, item by item. */
+static struct tv *items_of(struct site *w, long first, long n)
 {
-	c->row = 0;
-	if (store_prepare(w->s, sql, &c->st, w->d) < 0)
-		return -1;
-	c->row = store_step(c->st, w->d);
-	return c->row == STORE_ERROR ? -1 : 0;
-}
+	const struct model *m = w->m;
+	struct tv *l = tv_list(w->pp);
+	long a, i;
 
-static void cur_next(struct site *w, struct cur *c)
-{
-	if (c->row == STORE_ROW)
-		c->row = store_step(c->st, w->d);
-}
-
-/* Skips rows whose key (column 0) sorts before code; 1 if the current row is code's. */
-static int cur_at(struct site *w, struct cur *c, const char *code)
-{
-	while (c->row == STORE_ROW) {
-		const char *k = store_col_text(c->st, 0);
-		int r = k ? strcmp(k, code) : -1;
-		if (r == 0)
-			return 1;
-		if (r > 0)
-			return 0;
-		c->row = store_step(c->st, w->d);
-	}
-	return 0;
-}
-
-static const char SQL_ITEMS[] = "SELECT s.entity, s.assessment, s.score, i.seq, i.item, i.inputs, "
-				"i.points, i.reason, i.rule,"
-				" s.result"
-				" FROM scores s LEFT JOIN score_items i ON i.assessment = "
-				"s.assessment AND i.entity = s.entity"
-				" ORDER BY s.entity, s.assessment, i.seq";
-
-/* The assessments of one entity, item by item, from the items cursor. */
-static struct tv *items_of(struct site *w, struct cur *c, const char *code)
-{
-	struct tv *l = tv_list(w->pp), *a = NULL, *items = NULL;
-	char cur_as[256] = "";
-
-	while (cur_at(w, c, code)) {
-		const char *as = store_col_text(c->st, 1);
-		if (!as)
-			as = "";
-		if (!a || strcmp(as, cur_as) != 0) {
-			snprintf(cur_as, sizeof cur_as, "%s", as);
-			a = tv_push(l, tv_map(w->pp));
-			setm(a, w, "name", as);
-			set_num(a, "score", store_col_double(c->st, 2), 2);
-			tv_set(a, "result", ms(w, store_col_text(c->st, 9)));
-			items = tv_set(a, "items", tv_list(w->pp));
+	for (a = first; a < first + n; a++) {
+		const struct model_assessment *x = &m->assessments[a];
+		struct tv *y = tv_push(l, tv_map(w->pp)), *items;
+		setm(y, w, "name", x->name);
+		set_num(y, "score", x->score, 2);
+		tv_set(y, "result", ms(w, x->result));
+		items = tv_set(y, "items", tv_list(w->pp));
+		for (i = x->item_first; i < x->item_first + x->nitems; i++) {
+			const struct model_item *it = &m->items[i];
+			struct tv *z = tv_push(items, tv_map(w->pp));
+			tv_set_int(z, "seq", it->seq);
+			setm(z, w, "item", it->item);
+			tv_set(z, "inputs", ms(w, it->inputs));
+			set_signed(z, "points", it->points, 2);
+			tv_set_str(z, "points_class", it->points < 0 ? "neg" : "pos");
+			setm(z, w, "reason", it->reason);
+			tv_set(z, "rule", ms(w, it->rule));
 		}
-		if (store_col_type(c->st, 3) != STORE_NULL) {
-			struct tv *x = tv_push(items, tv_map(w->pp));
-			tv_set_int(x, "seq", store_col_int(c->st, 3));
-			setm(x, w, "item", store_col_text(c->st, 4));
-			tv_set(x, "inputs", ms(w, store_col_text(c->st, 5)));
-			set_signed(x, "points", store_col_double(c->st, 6), 2);
-			tv_set_str(x, "points_class",
-				   store_col_double(c->st, 6) < 0 ? "neg" : "pos");
-			setm(x, w, "reason", store_col_text(c->st, 7));
-			tv_set(x, "rule", ms(w, store_col_text(c->st, 8)));
-		}
-		cur_next(w, c);
 	}
 	return l;
 }
@@ -914,18 +839,7 @@ static struct tv *unit_facts(struct site *w, const struct model_unit *u)
 static int unit_pages(struct site *w)
 {
 	const struct model *m = w->m;
-	struct cur items = {0}, pts = {0};
 	long k;
-	int rc = -1;
-
-	if (m->has_results) {
-		if (cur_open(w, &items, SQL_ITEMS) < 0 ||
-		    cur_open(w, &pts,
-			     "SELECT unit, name, role, points, rank_in_role, candidate FROM points"
-			     " WHERE unit IS NOT NULL ORDER BY unit, role,"
-			     " rank_in_role IS NULL, rank_in_role, points DESC, id") < 0)
-			goto done;
-	}
 	for (k = 0; k < m->nunits; k++) {
 		const struct model_unit *u = &m->units[k];
 		struct tv *p, *x, *l, *crumbs;
@@ -969,62 +883,31 @@ static int unit_pages(struct site *w)
 		for (c = u->first_child; c >= 0; c = m->units[c].next_sibling)
 			unit_row(w, tv_push(l, tv_map(w->pp)), c);
 		tv_set_bool(p, "has_children", tv_len(l) > 0);
-		tv_set(p, "assessments",
-		       m->has_results ? items_of(w, &items, u->code) : tv_list(w->pp));
+		tv_set(p, "assessments", items_of(w, u->assess_first, u->nassess));
 		l = tv_set(p, "people", tv_list(w->pp));
-		while (m->has_results && cur_at(w, &pts, u->code)) {
+		for (c = u->people_first; c < u->people_first + u->npeople; c++) {
+			const struct model_person *pp = &m->people[m->unit_people[c]];
 			struct tv *y = tv_push(l, tv_map(w->pp));
-			setm(y, w, "name", store_col_text(pts.st, 1));
-			setm(y, w, "role", store_col_text(pts.st, 2));
-			set_num(y, "points", store_col_double(pts.st, 3), 1);
+			setm(y, w, "name", pp->name);
+			tv_set(y, "role", ms(w, pp->role));
+			set_num(y, "points", pp->points, 1);
 			tv_set(y, "rank",
-			       store_col_type(pts.st, 4) == STORE_NULL
-				       ? tv_str(w->pp, "—")
-				       : tv_int(w->pp, store_col_int(pts.st, 4)));
-			tv_set_bool(y, "candidate", store_col_int(pts.st, 5) != 0);
-			cur_next(w, &pts);
+			       pp->rank > 0 ? tv_int(w->pp, pp->rank) : tv_str(w->pp, "—"));
+			tv_set_bool(y, "candidate", pp->candidate != 0);
 		}
 		tv_set_bool(p, "has_people", tv_len(l) > 0);
-		if (items.row == STORE_ERROR || pts.row == STORE_ERROR)
-			goto done;
 		snprintf(rel, sizeof rel, "u/%s.html", w->ufile[k]);
 		if (page(w, "unit.html", p, rel) < 0)
-			goto done;
+			return -1;
 	}
-	rc = 0;
-done:
-	store_finalize(items.st);
-	store_finalize(pts.st);
-	return rc;
+	return 0;
 }
 
 static int company_pages(struct site *w)
 {
 	const struct model *m = w->m;
-	struct cur items = {0}, crit = {0};
-	char q[16];
 	long k;
-	int rc = -1;
 
-	snprintf(q, sizeof q, "%04d", m->year);
-	if (m->has_results && cur_open(w, &items, SQL_ITEMS) < 0)
-		goto done;
-	if (store_prepare(w->s,
-			  "SELECT company, criterion, avg(score * 100.0 / max), count(*),"
-			  " count(DISTINCT community) FROM property_checks"
-			  " WHERE substr(quarter, 1, 4) = ?1 AND max > 0"
-			  " GROUP BY company, criterion ORDER BY company, CASE criterion"
-			  " WHEN '组织建设' THEN 1 WHEN '队伍建设' THEN 2 WHEN '服务质量' THEN 3"
-			  " WHEN '党员亮牌' THEN 4 WHEN '诚信承诺' THEN 5 WHEN '安全管理' THEN 6"
-			  " WHEN '环境卫生' THEN 7 WHEN '绿化养护' THEN 8 WHEN '设施维护' THEN 9"
-			  " WHEN '秩序维护' THEN 10 WHEN '收费公示' THEN 11 WHEN '投诉处理' THEN 12"
-			  " WHEN '业主满意' THEN 13 ELSE 14 END, criterion",
-			  &crit.st, w->d) < 0)
-		goto done;
-	store_bind_text(crit.st, 1, q, -1);
-	crit.row = store_step(crit.st, w->d);
-	if (crit.row == STORE_ERROR)
-		goto done;
 	for (k = 0; k < m->ncompanies; k++) {
 		const struct model_company *c = &m->companies[k];
 		struct tv *p, *x, *l;
@@ -1039,33 +922,25 @@ static int company_pages(struct site *w)
 				tv_set_int(x, "rank", r + 1);
 		tv_set_int(x, "rank_of", m->nranked);
 		l = tv_set(p, "criteria", tv_list(w->pp));
-		while (cur_at(w, &crit, c->code)) {
+		for (r = c->crit_first; r < c->crit_first + c->ncrit; r++) {
+			const struct model_criterion *cr = &m->criteria[r];
 			struct tv *y = tv_push(l, tv_map(w->pp));
-			setm(y, w, "criterion", store_col_text(crit.st, 1));
-			set_num(y, "score", store_col_double(crit.st, 2), 1);
-			tv_set_int(y, "checks", store_col_int(crit.st, 3));
-			tv_set_int(y, "communities", store_col_int(crit.st, 4));
-			cur_next(w, &crit);
+			setm(y, w, "criterion", cr->name);
+			set_num(y, "score", cr->score, 1);
+			tv_set_int(y, "checks", cr->checks);
+			tv_set_int(y, "communities", cr->communities);
 		}
-		tv_set(p, "assessments",
-		       m->has_results ? items_of(w, &items, c->code) : tv_list(w->pp));
-		if (items.row == STORE_ERROR || crit.row == STORE_ERROR)
-			goto done;
+		tv_set(p, "assessments", items_of(w, c->assess_first, c->nassess));
 		snprintf(rel, sizeof rel, "c/%s.html", w->cfile[k]);
 		if (page(w, "company.html", p, rel) < 0)
-			goto done;
+			return -1;
 	}
-	rc = 0;
-done:
-	store_finalize(items.st);
-	store_finalize(crit.st);
-	return rc;
+	return 0;
 }
 
 /* ---- entry -------------------------------------------------------------------------- */
 
-int html_render(struct store *s, const struct model *m, const char *templates_dir,
-		const char *outdir,
+int html_render(const struct model *m, const char *templates_dir, const char *outdir,
 		void (*progress)(const char *what, long done, long total, void *arg), void *arg,
 		struct diag *d)
 {
@@ -1075,7 +950,6 @@ int html_render(struct store *s, const struct model *m, const char *templates_di
 	int rc = -1;
 
 	memset(&w, 0, sizeof w);
-	w.s = s;
 	w.m = m;
 	w.out = outdir;
 	w.d = d;

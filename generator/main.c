@@ -402,7 +402,7 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 		goto done;
 	if (model_charts(m, svg, png, d) < 0)
 		goto done;
-	if (html_render(s, m, o->templates, html, render_progress, NULL, d) < 0)
+	if (html_render(m, o->templates, html, render_progress, NULL, d) < 0)
 		goto done;
 	if (report_write(s, m, o->templates, png, out, render_progress, NULL, d) < 0)
 		goto done;
