@@ -404,7 +404,7 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 		goto done;
 	if (html_render(m, o->templates, html, render_progress, NULL, d) < 0)
 		goto done;
-	if (report_write(s, m, o->templates, png, out, render_progress, NULL, d) < 0)
+	if (report_write(m, o->templates, png, out, render_progress, NULL, d) < 0)
 		goto done;
 	rc = 0;
 done:

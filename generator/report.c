@@ -3,9 +3,9 @@
  * community ranking notice (社区考评通报), the red/black list notice (物业企业
  * 红黑榜公示) and one report card per community (社区考评报告卡). Narrative
  * sentences are rendered from templates/narrative/NAME.txt with the template
- * engine over a value tree filled here; the score items of the cards are read
- * from the store (score_items), masked by kp_mask. No clock: every date shown
- * comes from the data period. */
+ * engine over a value tree filled here. Every figure and text comes from the
+ * model (masked there); nothing is read from the store. No clock: every date
+ * shown comes from the data period. */
 #include "report.h"
 
 #include <math.h>
@@ -21,7 +21,6 @@
 #include "model.h"
 #include "parse.h"
 #include "pdf.h"
-#include "store.h"
 #include "template.h"
 
 #define WATERMARK	MODEL_WATERMARK
@@ -29,13 +28,11 @@
 #define ATTENTION_GRIDS 10 /* lowest-tier grids listed in the briefing */
 #define ATTENTION_DROPS 5  /* biggest rank drops listed in the briefing */
 #define BRIEF_STREETS	20 /* more streets than this: the briefing lists the ends */
-#define APPEAL_DAYS	7  /* 申诉期 (days from listing) unless the run table says */
 #define NCELL		12
 
 enum { ONLY_BRIEFING = 1, ONLY_RANKING = 2, ONLY_REDBLACK = 4, ONLY_CARDS = 8 };
 
 struct rctx {
-	struct store *s;
 	const struct model *m;
 	struct diag *d;
 	struct template_set *ts;
@@ -88,7 +85,6 @@ static void fmtpct(char *out, size_t cap, double v)
 {
 	fmt1(out, cap, v);
 }
-
 
 static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
 {
@@ -1106,7 +1102,8 @@ static int briefing(struct rctx *r, const char *path)
 	if (d) {
 		char wm[4096];
 		struct stat sb;
-		snprintf(wm, sizeof wm, "%s/%s.png", r->png_dir ? r->png_dir : ".", MODEL_WATERMARK_ID);
+		snprintf(wm, sizeof wm, "%s/%s.png", r->png_dir ? r->png_dir : ".",
+			 MODEL_WATERMARK_ID);
 		if (r->png_dir && stat(wm, &sb) == 0)
 			doc_set(&d->watermark_png, wm);
 	}
@@ -1224,9 +1221,8 @@ static int redblack(struct rctx *r, const char *path)
 	struct tv *v;
 	char title[512], b[64];
 	const char *valid = NULL;
-	long k, days = APPEAL_DAYS, z;
+	long k, days = m->appeal_days, z;
 	int rc = -1;
-	char *run_days = NULL;
 
 	tv_pool_reset(r->pool);
 	v = vars_briefing(r);
@@ -1239,16 +1235,6 @@ static int redblack(struct rctx *r, const char *path)
 			valid = m->companies[k].valid_until;
 	cn_date(valid, b, sizeof b);
 	tv_set(v, "valid_until", valid ? tv_str(r->pool, b) : tv_null(r->pool));
-	if (m->has_results)
-		run_days =
-			store_scalar_text(r->s, "SELECT value FROM run WHERE key = 'appeal_days'");
-	if (run_days) {
-		char *end;
-		long x = strtol(run_days, &end, 10);
-		if (end != run_days && *end == '\0' && x > 0 && x < 366)
-			days = x;
-		free(run_days);
-	}
 	tv_set_int(v, "appeal_days", days);
 	z = iso_days(r->listed_on);
 	if (z != -1000000000L) {
@@ -1287,60 +1273,8 @@ done:
 
 /* ---- report-cards.pdf ------------------------------------------------------------- */
 
-struct cards {
-	struct store_stmt *items; /* score items of one entity in one assessment */
-	char **assess;		  /* assessments whose scores are of kind 社区 */
-	size_t nassess;
-};
-
-static void cards_release(struct cards *c)
-{
-	size_t i;
-
-	store_finalize(c->items);
-	for (i = 0; i < c->nassess; i++)
-		free(c->assess[i]);
-	free(c->assess);
-}
-
-static int cards_init(struct rctx *r, struct cards *c)
-{
-	struct store_stmt *st = NULL;
-	int step;
-
-	memset(c, 0, sizeof *c);
-	if (!r->m->has_results)
-		return 0;
-	if (store_prepare(r->s,
-			  "SELECT DISTINCT assessment FROM scores WHERE kind = '社区'"
-			  " ORDER BY assessment",
-			  &st, r->d) < 0)
-		return -1;
-	while ((step = store_step(st, r->d)) == STORE_ROW) {
-		char **p = realloc(c->assess, (c->nassess + 1) * sizeof *p);
-		if (!p)
-			goto nomem;
-		c->assess = p;
-		c->assess[c->nassess] = strdup(nz(store_col_text(st, 0)));
-		if (!c->assess[c->nassess])
-			goto nomem;
-		c->nassess++;
-	}
-	store_finalize(st);
-	if (step == STORE_ERROR)
-		return -1;
-	return store_prepare(r->s,
-			     "SELECT item, kp_mask(inputs), points, kp_mask(reason)"
-			     " FROM score_items WHERE assessment = ?1 AND entity = ?2 ORDER BY seq",
-			     &c->items, r->d);
-nomem:
-	store_finalize(st);
-	oom(r);
-	return diag_set(r->d, "内存不足");
-}
-
 /* 一、得分明细: the items of the community's assessments, which sum to its score. */
-static int card_items(struct rctx *r, struct cards *c, struct doc *d, const struct model_unit *u)
+static int card_items(struct rctx *r, struct doc *d, const struct model_unit *u)
 {
 	static const struct colspec cols[] = {
 		{"序号", 0.9, DOC_CENTER}, {"考评项目", 2.4, DOC_LEFT}, {"数据", 4.2, DOC_LEFT},
@@ -1348,17 +1282,16 @@ static int card_items(struct rctx *r, struct cards *c, struct doc *d, const stru
 	};
 	struct doc_block *t = NULL;
 	long long total = 0;
-	long n = 0;
-	size_t a;
-	int step;
+	long n = 0, a, i;
 
-	for (a = 0; a < c->nassess; a++) {
-		store_reset(c->items);
-		store_bind_text(c->items, 1, c->assess[a], -1);
-		store_bind_text(c->items, 2, u->code, -1);
-		while ((step = store_step(c->items, r->d)) == STORE_ROW) {
+	for (a = u->assess_first; a < u->assess_first + u->nassess; a++) {
+		const struct model_assessment *x = &r->m->assessments[a];
+		if (!x->kind || strcmp(x->kind, "社区") != 0)
+			continue;
+		for (i = x->item_first; i < x->item_first + x->nitems; i++) {
+			const struct model_item *it = &r->m->items[i];
 			const char *cells[5];
-			double pts = store_col_double(c->items, 2);
+			double pts = it->points;
 			if (!t)
 				t = table(r, d, NULL, cols, 5);
 			n++;
@@ -1366,14 +1299,12 @@ static int card_items(struct rctx *r, struct cards *c, struct doc *d, const stru
 			snprintf(r->cell[0], sizeof r->cell[0], "%ld", n);
 			fmt2(r->cell[1], sizeof r->cell[1], pts);
 			cells[0] = r->cell[0];
-			cells[1] = nz(store_col_text(c->items, 0));
-			cells[2] = nz(store_col_text(c->items, 1));
+			cells[1] = it->item;
+			cells[2] = nz(it->inputs);
 			cells[3] = r->cell[1];
-			cells[4] = nz(store_col_text(c->items, 3));
+			cells[4] = it->reason;
 			row(r, t, cells);
 		}
-		if (step == STORE_ERROR)
-			return -1;
 	}
 	if (!t) {
 		note(r, d, "注：没有该社区的计分明细（规则未记录计分项目）。");
@@ -1523,8 +1454,7 @@ static void card_figures(struct rctx *r, struct doc *d, const struct model_unit 
 	}
 }
 
-static struct doc *card(struct rctx *r, struct cards *c, struct tv *common,
-			const struct model_unit *u)
+static struct doc *card(struct rctx *r, struct tv *common, const struct model_unit *u)
 {
 	struct doc *d;
 	struct tv *v;
@@ -1547,7 +1477,7 @@ static struct doc *card(struct rctx *r, struct cards *c, struct tv *common,
 	if (narrative(r, d, "card_summary.txt", v) < 0)
 		goto fail;
 	heading(r, d, 1, "一、得分明细");
-	if (card_items(r, c, d, u) < 0)
+	if (card_items(r, d, u) < 0)
 		goto fail;
 	heading(r, d, 1, "二、五星评定");
 	card_stars(r, d, u);
@@ -1565,15 +1495,12 @@ static int report_cards(struct rctx *r, const char *path, report_progress_fn pro
 {
 	const struct model *m = r->m;
 	struct doc **docs = NULL;
-	struct cards c;
 	struct tv *common;
 	struct diag pd;
 	char title[512];
 	long k, n = 0, total = 0;
 	int rc = -1;
 
-	if (cards_init(r, &c) < 0)
-		goto done;
 	for (k = 0; k < m->nunits; k++)
 		total += m->units[k].level == MODEL_COMMUNITY;
 	docs = calloc((size_t)total + 1, sizeof *docs);
@@ -1588,7 +1515,7 @@ static int report_cards(struct rctx *r, const char *path, report_progress_fn pro
 		const struct model_unit *u = &m->units[k];
 		if (u->level != MODEL_COMMUNITY)
 			continue;
-		docs[n] = card(r, &c, common, u);
+		docs[n] = card(r, common, u);
 		if (!docs[n]) {
 			if (r->oom)
 				diag_set(r->d, "内存不足（社区报告卡）");
@@ -1621,7 +1548,6 @@ done:
 	for (k = 0; k < n; k++)
 		doc_free(docs[k]);
 	free(docs);
-	cards_release(&c);
 	return rc;
 }
 
@@ -1689,16 +1615,14 @@ static void setup(struct rctx *r)
 	cn_date(r->listed_on, r->date_cn, sizeof r->date_cn);
 }
 
-int report_write(struct store *s, const struct model *m, const char *templates_dir,
-		 const char *png_dir, const char *outdir, report_progress_fn progress, void *arg,
-		 struct diag *d)
+int report_write(const struct model *m, const char *templates_dir, const char *png_dir,
+		 const char *outdir, report_progress_fn progress, void *arg, struct diag *d)
 {
 	struct rctx r;
 	char dir[4096], path[4200];
 	int mask = only_mask(), rc = -1, step = 0, steps = 0;
 
 	memset(&r, 0, sizeof r);
-	r.s = s;
 	r.m = m;
 	r.d = d;
 	r.png_dir = png_dir;
