@@ -154,26 +154,19 @@ static void set_stars(struct tv *map, int n)
 	tv_set_int(map, "stars_n", n);
 }
 
-/* rank_change: "↑3" / "↓2" / "—" with a class; "新" when not ranked before. */
+/* The rank change: the model's mark, a class and a sort value. */
 static void set_change(struct tv *map, const struct model_unit *u)
 {
-	if (!u->has_change) {
-		tv_set_str(map, "change", "—");
-		tv_set_str(map, "change_class", "flat");
+	tv_set_str(map, "change", u->change_mark);
+	tv_set_str(map, "change_class",
+		   !u->has_change	? "flat"
+		   : u->rank_change > 0 ? "up"
+		   : u->rank_change < 0 ? "down"
+					: "flat");
+	if (u->has_change)
+		tv_set_int(map, "change_v", u->rank_change);
+	else
 		tv_set_str(map, "change_v", "");
-	} else if (u->rank_change > 0) {
-		tv_set_fmt(map, "change", "↑%ld", u->rank_change);
-		tv_set_str(map, "change_class", "up");
-		tv_set_int(map, "change_v", u->rank_change);
-	} else if (u->rank_change < 0) {
-		tv_set_fmt(map, "change", "↓%ld", -u->rank_change);
-		tv_set_str(map, "change_class", "down");
-		tv_set_int(map, "change_v", u->rank_change);
-	} else {
-		tv_set_str(map, "change", "持平");
-		tv_set_str(map, "change_class", "flat");
-		tv_set_int(map, "change_v", 0);
-	}
 }
 
 static int tier_index(const struct model *m, const char *tier)

@@ -1700,6 +1700,33 @@ int model_charts(struct model *m, const char *svg_dir, const char *png_dir, stru
 	return 0;
 }
 
+/* The rank change as text, once for the site, the PDF documents and the
+ * narratives. An unchanged rank is "持平" rather than "—": "—" is the mark of a
+ * missing value in every table here, and no previous rank is such a case. */
+static void change_marks(struct model *m)
+{
+	long k;
+
+	for (k = 0; k < m->nunits; k++) {
+		struct model_unit *u = &m->units[k];
+		if (!u->has_change) {
+			snprintf(u->change_mark, sizeof u->change_mark, "—");
+			u->change_words[0] = '\0';
+		} else if (u->rank_change > 0) {
+			snprintf(u->change_mark, sizeof u->change_mark, "↑%ld", u->rank_change);
+			snprintf(u->change_words, sizeof u->change_words, "上升%ld位",
+				 u->rank_change);
+		} else if (u->rank_change < 0) {
+			snprintf(u->change_mark, sizeof u->change_mark, "↓%ld", -u->rank_change);
+			snprintf(u->change_words, sizeof u->change_words, "下降%ld位",
+				 -u->rank_change);
+		} else {
+			snprintf(u->change_mark, sizeof u->change_mark, "持平");
+			snprintf(u->change_words, sizeof u->change_words, "名次不变");
+		}
+	}
+}
+
 /* ---- build / free ------------------------------------------------------------ */
 
 int model_build(struct store *s, int year, struct model **out, struct diag *d)
@@ -1735,6 +1762,7 @@ int model_build(struct store *s, int year, struct model **out, struct diag *d)
 		goto done;
 	key_figures(m, s);
 	histogram(m);
+	change_marks(m);
 	if (build_charts(&c) < 0 || chart_texts(&c) < 0)
 		goto done;
 	if (c.oom) {

@@ -71,6 +71,10 @@ struct model_unit {
 	/* community */
 	long prev_rank, rank_change; /* rank_change > 0: moved up; has_change 0: unknown */
 	int has_change;
+	/* The one wording of the rank change for every output: mark "↑3", "↓2",
+	 * "持平", or "—" (no previous rank: nothing to compare); words "上升3位",
+	 * "下降2位", "名次不变", or "". */
+	char change_mark[24], change_words[32];
 	int stars;		  /* 0..5 */
 	char *star_names, *award; /* or NULL */
 	int vetoed;

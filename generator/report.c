@@ -159,32 +159,6 @@ static void stars_text(int n, char *out, size_t cap)
 	out[k] = '\0';
 }
 
-/* ↑26, ↓3, 持平 (—), 新 (no previous rank). */
-static void change_text(const struct model_unit *u, char *out, size_t cap)
-{
-	if (!u->has_change)
-		snprintf(out, cap, "新");
-	else if (u->rank_change > 0)
-		snprintf(out, cap, "↑%ld", u->rank_change);
-	else if (u->rank_change < 0)
-		snprintf(out, cap, "↓%ld", -u->rank_change);
-	else
-		snprintf(out, cap, "—");
-}
-
-/* 上升 26 位 / 下降 3 位 / 名次不变 / "" (no previous rank). */
-static void change_words(const struct model_unit *u, char *out, size_t cap)
-{
-	if (!u->has_change)
-		out[0] = '\0';
-	else if (u->rank_change > 0)
-		snprintf(out, cap, "上升%ld位", u->rank_change);
-	else if (u->rank_change < 0)
-		snprintf(out, cap, "下降%ld位", -u->rank_change);
-	else
-		snprintf(out, cap, "名次不变");
-}
-
 /* The reason of a list result without its trailing facts in brackets
  * ("考评得分低于 75 分（考评得分 65.13 分，…）" -> "考评得分低于 75 分"). */
 static void short_reason(const char *s, char *out, size_t cap)
@@ -453,8 +427,7 @@ static void vars_unit(struct rctx *r, struct tv *map, const struct model_unit *u
 	tv_set_int(map, "prev_rank", u->prev_rank);
 	tv_set_int(map, "rank_change", u->rank_change);
 	tv_set_int(map, "rank_drop", u->rank_change < 0 ? -u->rank_change : 0);
-	change_words(u, b, sizeof b);
-	tv_set_str(map, "change_text", b);
+	tv_set_str(map, "change_text", u->change_words);
 	tv_set(map, "tier", tv_str(r->pool, u->tier));
 	tv_set_int(map, "funding", u->funding);
 	fmtpct(b, sizeof b, model_closure(&u->ev[0]));
@@ -789,7 +762,7 @@ static void rank_row(struct rctx *r, struct doc_block *t, const struct model_uni
 	snprintf(r->cell[0], sizeof r->cell[0], "%ld", u->rank);
 	fmt2(r->cell[1], sizeof r->cell[1], u->score);
 	stars_text(u->stars, r->cell[2], sizeof r->cell[2]);
-	change_text(u, r->cell[3], sizeof r->cell[3]);
+	snprintf(r->cell[3], sizeof r->cell[3], "%s", u->change_mark);
 	if (u->vetoed)
 		snprintf(r->cell[4], sizeof r->cell[4], "一票否决");
 	else
@@ -1056,7 +1029,7 @@ static void attention_tables(struct rctx *r, struct doc *d)
 		fmt2(r->cell[0], sizeof r->cell[0], u->score);
 		snprintf(r->cell[1], sizeof r->cell[1], "%ld", u->rank);
 		snprintf(r->cell[2], sizeof r->cell[2], "%ld", u->prev_rank);
-		change_text(u, r->cell[3], sizeof r->cell[3]);
+		snprintf(r->cell[3], sizeof r->cell[3], "%s", u->change_mark);
 		cells[0] = u->name;
 		cells[1] = uname(r, u->street);
 		cells[2] = r->cell[0];
