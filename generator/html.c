@@ -114,22 +114,25 @@ static void set_pct(struct tv *map, const char *key, double v)
 	}
 }
 
-static void set_num(struct tv *map, const char *key, double v, int dec)
+static void set_num(struct tv *map, const char *key, double v, enum model_measure k)
 {
-	char k2[64];
+	char k2[64], t[64];
 
 	snprintf(k2, sizeof k2, "%s_v", key);
 	if (isnan(v)) {
 		tv_set_str(map, key, "—");
 		tv_set_str(map, k2, "");
 	} else {
-		tv_set_fmt(map, key, "%.*f", dec, v == 0 ? 0.0 : v);
+		model_fmt(k, v, t, sizeof t);
+		tv_set_str(map, key, t);
 		tv_set_fmt(map, k2, "%.4f", v);
 	}
 }
 
-static void set_signed(struct tv *map, const char *key, double v, int dec)
+static void set_signed(struct tv *map, const char *key, double v, enum model_measure k)
 {
+	int dec = model_decimals(k);
+
 	if (isnan(v))
 		tv_set_str(map, key, "—");
 	else if (v > 0)
@@ -381,10 +384,10 @@ static void unit_row(struct site *w, struct tv *x, long k)
 	set_pct(x, "closure_prev", model_closure(&u->ev[1]));
 	set_pct(x, "ontime", model_ontime(&u->ev[0]));
 	set_pct(x, "in_grid", model_in_grid(&u->ev[0]));
-	set_num(x, "satisfaction", model_satisfaction(&u->ev[0]), 2);
+	set_num(x, "satisfaction", model_satisfaction(&u->ev[0]), MODEL_M_RATING5);
 	set_pct(x, "visits", u->visit_coverage);
 	tv_set_bool(x, "has_result", u->has_result);
-	set_num(x, "score", u->has_result ? u->score : NAN, 2);
+	set_num(x, "score", u->has_result ? u->score : NAN, MODEL_M_SCORE);
 	tv_set(x, "rank", u->rank > 0 ? tv_int(w->pp, u->rank) : tv_str(w->pp, "—"));
 	tv_set(x, "rank_v", u->rank > 0 ? tv_int(w->pp, u->rank) : tv_str(w->pp, ""));
 	/* grid */
@@ -514,8 +517,8 @@ static int page_index(struct site *w)
 		x = tv_push(l, tv_map(w->pp));
 		tv_set(x, "name", ms(w, t->name));
 		tv_set_int(x, "n", i + 1);
-		set_num(x, "min", t->min, 2);
-		set_num(x, "max", t->max, 2);
+		set_num(x, "min", t->min, MODEL_M_SCORE);
+		set_num(x, "max", t->max, MODEL_M_SCORE);
 		tv_set_int(x, "count", t->count);
 		tv_set_int(x, "funding", t->funding);
 		tv_set_int(x, "funding_total", t->funding_total);
@@ -585,9 +588,9 @@ static struct tv *company_row(struct site *w, long k)
 
 	tv_set(x, "company", company_ref(w, k));
 	tv_set_bool(x, "has_result", c->has_result);
-	set_num(x, "score", c->score, 2);
-	set_num(x, "complaint_rate", c->complaint_rate, 2);
-	set_num(x, "satisfaction", c->satisfaction, 1);
+	set_num(x, "score", c->score, MODEL_M_SCORE);
+	set_num(x, "complaint_rate", c->complaint_rate, MODEL_M_COMPLAINT_RATE);
+	set_num(x, "satisfaction", c->satisfaction, MODEL_M_OWNER_SATISFACTION);
 	tv_set(x, "list", ms(w, c->list));
 	tv_set_str(x, "list_class", list_class(c->list));
 	tv_set(x, "reason", ms(w, c->reason));
@@ -661,7 +664,7 @@ static int page_points(struct site *w)
 			setm(z, w, "name", pp->name);
 			tv_set(z, "unit", u >= 0 ? unit_ref(w, u) : tv_null(w->pp));
 			setm(z, w, "unit_name", pp->unit_name);
-			set_num(z, "points", pp->points, 1);
+			set_num(z, "points", pp->points, MODEL_M_PERSON_POINTS);
 			tv_set_bool(z, "candidate", pp->candidate);
 		}
 	}
@@ -748,7 +751,7 @@ static struct tv *items_of(struct site *w, long first, long n)
 		const struct model_assessment *x = &m->assessments[a];
 		struct tv *y = tv_push(l, tv_map(w->pp)), *items;
 		setm(y, w, "name", x->name);
-		set_num(y, "score", x->score, 2);
+		set_num(y, "score", x->score, MODEL_M_SCORE);
 		tv_set(y, "result", ms(w, x->result));
 		items = tv_set(y, "items", tv_list(w->pp));
 		for (i = x->item_first; i < x->item_first + x->nitems; i++) {
@@ -757,7 +760,7 @@ static struct tv *items_of(struct site *w, long first, long n)
 			tv_set_int(z, "seq", it->seq);
 			setm(z, w, "item", it->item);
 			tv_set(z, "inputs", ms(w, it->inputs));
-			set_signed(z, "points", it->points, 2);
+			set_signed(z, "points", it->points, MODEL_M_ITEM_POINTS);
 			tv_set_str(z, "points_class", it->points < 0 ? "neg" : "pos");
 			setm(z, w, "reason", it->reason);
 			tv_set(z, "rule", ms(w, it->rule));
@@ -883,7 +886,7 @@ static int unit_pages(struct site *w)
 			struct tv *y = tv_push(l, tv_map(w->pp));
 			setm(y, w, "name", pp->name);
 			tv_set(y, "role", ms(w, pp->role));
-			set_num(y, "points", pp->points, 1);
+			set_num(y, "points", pp->points, MODEL_M_PERSON_POINTS);
 			tv_set(y, "rank",
 			       pp->rank > 0 ? tv_int(w->pp, pp->rank) : tv_str(w->pp, "—"));
 			tv_set_bool(y, "candidate", pp->candidate != 0);
@@ -919,7 +922,7 @@ static int company_pages(struct site *w)
 			const struct model_criterion *cr = &m->criteria[r];
 			struct tv *y = tv_push(l, tv_map(w->pp));
 			setm(y, w, "criterion", cr->name);
-			set_num(y, "score", cr->score, 1);
+			set_num(y, "score", cr->score, MODEL_M_CRITERION);
 			tv_set_int(y, "checks", cr->checks);
 			tv_set_int(y, "communities", cr->communities);
 		}

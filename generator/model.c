@@ -224,6 +224,21 @@ void model_fmt_value(const struct model_kpi *k, double v, char *out, size_t cap)
 		snprintf(out, cap, "%.*f", k->decimals, v == 0 ? 0.0 : v);
 }
 
+int model_decimals(enum model_measure k)
+{
+	static const int DEC[MODEL_M_N] = {2, 2, 2, 2, 2, 1, 2, 1};
+
+	return k >= 0 && k < MODEL_M_N ? DEC[k] : 2;
+}
+
+void model_fmt(enum model_measure k, double v, char *out, size_t cap)
+{
+	if (isnan(v))
+		snprintf(out, cap, "—");
+	else
+		snprintf(out, cap, "%.*f", model_decimals(k), v == 0 ? 0.0 : v);
+}
+
 void model_fmt_pct(double v, char *out, size_t cap)
 {
 	if (isnan(v))

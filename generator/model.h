@@ -349,6 +349,23 @@ long model_find_company(const struct model *m, const char *code);
  * "" when there is no previous value). *dir gets +1/-1/0 for ↑/↓/flat. */
 void model_fmt_value(const struct model_kpi *k, double v, char *out, size_t cap);
 void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir);
+/* The measures shown with decimals. Each has one precision for every output
+ * (site, PDF documents, CSV); renderers format through model_fmt. */
+enum model_measure {
+	MODEL_M_SCORE,		    /* a 100-point score or rating: 2 */
+	MODEL_M_ITEM_POINTS,	    /* points of a score item: 2 */
+	MODEL_M_PERSON_POINTS,	    /* 积分 of a person: 2 */
+	MODEL_M_OWNER_SATISFACTION, /* 业主满意度 of a company, 100-point mean: 2 */
+	MODEL_M_COMPLAINT_RATE,	    /* complaints per 1000 households: 2 */
+	MODEL_M_CRITERION,	    /* a property criterion's mean, percent: 1 */
+	MODEL_M_RATING5,	    /* a 5-point mean rating: 2 */
+	MODEL_M_PCT,		    /* a percentage: 1 */
+	MODEL_M_N
+};
+int model_decimals(enum model_measure k);
+/* v at its measure's precision, without unit ("96.6", "97.35"); "—" for NAN. */
+void model_fmt(enum model_measure k, double v, char *out, size_t cap);
+
 /* A percentage with one decimal and "%", or "—" for NAN. */
 void model_fmt_pct(double v, char *out, size_t cap);
 

@@ -64,28 +64,6 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
-static void fmt2(char *out, size_t cap, double v)
-{
-	if (isnan(v))
-		snprintf(out, cap, "—");
-	else
-		snprintf(out, cap, "%.2f", v == 0 ? 0.0 : v);
-}
-
-static void fmt1(char *out, size_t cap, double v)
-{
-	if (isnan(v))
-		snprintf(out, cap, "—");
-	else
-		snprintf(out, cap, "%.1f", v == 0 ? 0.0 : v);
-}
-
-/* Percentage with one decimal, no sign: "96.6" ("—" unknown). */
-static void fmtpct(char *out, size_t cap, double v)
-{
-	fmt1(out, cap, v);
-}
-
 static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
 {
 	long era;
@@ -415,7 +393,7 @@ static void vars_unit(struct rctx *r, struct tv *map, const struct model_unit *u
 	tv_set_str(map, "name", u->name);
 	tv_set_str(map, "street", uname(r, u->street));
 	tv_set_str(map, "community", uname(r, u->community));
-	fmt2(b, sizeof b, u->score);
+	model_fmt(MODEL_M_SCORE, u->score, b, sizeof b);
 	tv_set_str(map, "score", b);
 	tv_set_int(map, "rank", u->rank);
 	tv_set_int(map, "stars", u->stars);
@@ -430,7 +408,7 @@ static void vars_unit(struct rctx *r, struct tv *map, const struct model_unit *u
 	tv_set_str(map, "change_text", u->change_words);
 	tv_set(map, "tier", tv_str(r->pool, u->tier));
 	tv_set_int(map, "funding", u->funding);
-	fmtpct(b, sizeof b, model_closure(&u->ev[0]));
+	model_fmt(MODEL_M_PCT, model_closure(&u->ev[0]), b, sizeof b);
 	tv_set_str(map, "closure", b);
 }
 
@@ -537,8 +515,8 @@ static struct tv *vars_briefing(struct rctx *r)
 			x = tv_push(list, tv_map(r->pool));
 			tv_set_str(x, "name", t->name);
 			tv_set_int(x, "count", t->count);
-			fmtpct(share, sizeof share,
-			       cnt ? 100.0 * (double)t->count / (double)cnt : NAN);
+			model_fmt(MODEL_M_PCT, cnt ? 100.0 * (double)t->count / (double)cnt : NAN,
+				  share, sizeof share);
 			tv_set_str(x, "share", share);
 			tv_set_num(x, "min", t->min, 2);
 			tv_set_num(x, "max", t->max, 2);
@@ -760,7 +738,7 @@ static void rank_row(struct rctx *r, struct doc_block *t, const struct model_uni
 	const char *cells[7];
 
 	snprintf(r->cell[0], sizeof r->cell[0], "%ld", u->rank);
-	fmt2(r->cell[1], sizeof r->cell[1], u->score);
+	model_fmt(MODEL_M_SCORE, u->score, r->cell[1], sizeof r->cell[1]);
 	stars_text(u->stars, r->cell[2], sizeof r->cell[2]);
 	snprintf(r->cell[3], sizeof r->cell[3], "%s", u->change_mark);
 	if (u->vetoed)
@@ -818,11 +796,11 @@ static void street_table(struct rctx *r, struct doc *d, const char *caption, lon
 			continue;
 		snprintf(r->cell[0], sizeof r->cell[0], "%ld", u->rank);
 		snprintf(r->cell[1], sizeof r->cell[1], "%ld", u->communities);
-		fmt2(r->cell[2], sizeof r->cell[2], u->score);
+		model_fmt(MODEL_M_SCORE, u->score, r->cell[2], sizeof r->cell[2]);
 		snprintf(r->cell[3], sizeof r->cell[3], "%ld", u->stars_hist[5]);
 		snprintf(r->cell[4], sizeof r->cell[4], "%ld", u->stars_hist[4]);
 		snprintf(r->cell[5], sizeof r->cell[5], "%ld", veto[m->streets[k]]);
-		fmtpct(r->cell[6], sizeof r->cell[6], model_closure(&u->ev[0]));
+		model_fmt(MODEL_M_PCT, model_closure(&u->ev[0]), r->cell[6], sizeof r->cell[6]);
 		cells[0] = u->rank > 0 ? r->cell[0] : "—";
 		cells[1] = u->name;
 		cells[2] = r->cell[1];
@@ -854,12 +832,12 @@ static void tier_table(struct rctx *r, struct doc *d)
 		const struct model_tier *x = &m->tiers[i];
 		const char *cells[6];
 		char lo[32], hi[32];
-		fmt2(lo, sizeof lo, x->min);
-		fmt2(hi, sizeof hi, x->max);
+		model_fmt(MODEL_M_SCORE, x->min, lo, sizeof lo);
+		model_fmt(MODEL_M_SCORE, x->max, hi, sizeof hi);
 		snprintf(r->cell[0], sizeof r->cell[0], "%s–%s", lo, hi);
 		snprintf(r->cell[1], sizeof r->cell[1], "%ld", x->count);
-		fmtpct(r->cell[2], sizeof r->cell[2],
-		       total ? 100.0 * (double)x->count / (double)total : NAN);
+		model_fmt(MODEL_M_PCT, total ? 100.0 * (double)x->count / (double)total : NAN,
+			  r->cell[2], sizeof r->cell[2]);
 		snprintf(r->cell[3], sizeof r->cell[3], "%ld", x->funding);
 		snprintf(r->cell[4], sizeof r->cell[4], "%.1f", (double)x->funding_total / 10000.0);
 		cells[0] = x->name;
@@ -915,9 +893,10 @@ static long company_table(struct rctx *r, struct doc *d, const char *caption, co
 		}
 		short_reason(c->reason, reason, rl);
 		snprintf(r->cell[0], sizeof r->cell[0], "%ld", n);
-		fmt2(r->cell[1], sizeof r->cell[1], c->score);
-		fmt2(r->cell[2], sizeof r->cell[2], c->complaint_rate);
-		fmt2(r->cell[3], sizeof r->cell[3], c->satisfaction);
+		model_fmt(MODEL_M_SCORE, c->score, r->cell[1], sizeof r->cell[1]);
+		model_fmt(MODEL_M_COMPLAINT_RATE, c->complaint_rate, r->cell[2], sizeof r->cell[2]);
+		model_fmt(MODEL_M_OWNER_SATISFACTION, c->satisfaction, r->cell[3],
+			  sizeof r->cell[3]);
 		if (public) {
 			cells[0] = r->cell[0];
 			cells[1] = c->name;
@@ -969,9 +948,9 @@ static void low_tier_table(struct rctx *r, struct doc *d, long max)
 		if (!t)
 			t = table(r, d, cap, cols, 6);
 		n++;
-		fmt2(r->cell[0], sizeof r->cell[0], u->score);
+		model_fmt(MODEL_M_SCORE, u->score, r->cell[0], sizeof r->cell[0]);
 		snprintf(r->cell[1], sizeof r->cell[1], "%ld", u->rank);
-		fmtpct(r->cell[2], sizeof r->cell[2], model_closure(&u->ev[0]));
+		model_fmt(MODEL_M_PCT, model_closure(&u->ev[0]), r->cell[2], sizeof r->cell[2]);
 		cells[0] = u->name;
 		cells[1] = uname(r, u->community);
 		cells[2] = uname(r, u->street);
@@ -1007,7 +986,7 @@ static void attention_tables(struct rctx *r, struct doc *d)
 			continue;
 		if (!t)
 			t = table(r, d, "一票否决的社区", vcols, 4);
-		fmt2(r->cell[0], sizeof r->cell[0], u->score);
+		model_fmt(MODEL_M_SCORE, u->score, r->cell[0], sizeof r->cell[0]);
 		cells[0] = u->name;
 		cells[1] = uname(r, u->street);
 		cells[2] = r->cell[0];
@@ -1026,7 +1005,7 @@ static void attention_tables(struct rctx *r, struct doc *d)
 		const char *cells[6];
 		if (!t)
 			t = table(r, d, "名次下降最多的社区", dcols, 6);
-		fmt2(r->cell[0], sizeof r->cell[0], u->score);
+		model_fmt(MODEL_M_SCORE, u->score, r->cell[0], sizeof r->cell[0]);
 		snprintf(r->cell[1], sizeof r->cell[1], "%ld", u->rank);
 		snprintf(r->cell[2], sizeof r->cell[2], "%ld", u->prev_rank);
 		snprintf(r->cell[3], sizeof r->cell[3], "%s", u->change_mark);
@@ -1270,7 +1249,7 @@ static int card_items(struct rctx *r, struct doc *d, const struct model_unit *u)
 			n++;
 			total += llround(pts * 100.0);
 			snprintf(r->cell[0], sizeof r->cell[0], "%ld", n);
-			fmt2(r->cell[1], sizeof r->cell[1], pts);
+			model_fmt(MODEL_M_ITEM_POINTS, pts, r->cell[1], sizeof r->cell[1]);
 			cells[0] = r->cell[0];
 			cells[1] = it->item;
 			cells[2] = nz(it->inputs);
@@ -1362,8 +1341,9 @@ static void card_grids(struct rctx *r, struct doc *d, const struct model_unit *u
 			t = table(r, d, NULL, cols, 8);
 		snprintf(r->cell[0], sizeof r->cell[0], "%ld", g->households);
 		snprintf(r->cell[1], sizeof r->cell[1], "%ld", g->ev[0].events);
-		fmtpct(r->cell[2], sizeof r->cell[2], model_closure(&g->ev[0]));
-		fmt2(r->cell[3], sizeof r->cell[3], g->has_result ? g->score : NAN);
+		model_fmt(MODEL_M_PCT, model_closure(&g->ev[0]), r->cell[2], sizeof r->cell[2]);
+		model_fmt(MODEL_M_SCORE, g->has_result ? g->score : NAN, r->cell[3],
+			  sizeof r->cell[3]);
 		snprintf(r->cell[4], sizeof r->cell[4], "%ld", g->rank);
 		snprintf(r->cell[5], sizeof r->cell[5], "%ld", g->funding);
 		cells[0] = g->name;
