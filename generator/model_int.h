@@ -31,6 +31,30 @@ int model_prep(struct model_ctx *c, const char *sql, struct store_stmt **st);
 int model_table_exists(struct store *s, const char *name);
 long model_hash_find(const struct model_ctx *c, const char *s, size_t n);
 
+int model_hash_build(struct model_ctx *c);
+
+/* The passes of model_build, in order (model_events.c, model_results.c,
+ * model_chart.c); each returns 0, or -1 with c->d filled. */
+int model_load_year(struct model_ctx *c, int year);
+int model_load_units(struct model_ctx *c);
+int model_load_events(struct model_ctx *c);
+int model_load_visits(struct model_ctx *c);
+int model_load_activity(struct model_ctx *c);
+int model_load_grid_results(struct model_ctx *c);
+int model_load_community_results(struct model_ctx *c);
+int model_derive(struct model_ctx *c);
+int model_load_companies(struct model_ctx *c);
+int model_load_points(struct model_ctx *c);
+int model_load_quality(struct model_ctx *c);
+void model_key_figures(struct model *m, struct store *s);
+void model_histogram(struct model *m);
+int model_build_charts(struct model_ctx *c);
+int model_chart_texts(struct model_ctx *c);
+/* Adds a unit's numbers to an ancestor's (model_events.c). */
+void model_add_ev(struct model_unit *to, const struct model_unit *from);
+void model_add_grids(struct model_unit *to, const struct model_unit *from);
+void model_roll_up(struct model *m, void (*add)(struct model_unit *, const struct model_unit *));
+
 /* Loaders of model_rows.c: everything a renderer lists row by row. */
 int model_load_rows(struct model_ctx *c);
 void model_free_rows(struct model *m);
