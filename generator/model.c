@@ -348,6 +348,7 @@ int model_build(struct store *s, int year, struct model **out, struct diag *d)
 		goto done;
 	model_key_figures(m, s);
 	model_histogram(m);
+	model_aggregates(m);
 	change_marks(m);
 	if (model_build_charts(&c) < 0 || model_chart_texts(&c) < 0)
 		goto done;

@@ -315,6 +315,12 @@ struct model {
 	struct model_table tables[4];
 	int ntables;
 
+	/* Aggregates of the results: means over the units with a score (NAN none),
+	 * how many were scored, communities by stars and with an award. */
+	double grid_mean, community_mean, company_mean;
+	long grids_scored, communities_scored, companies_scored;
+	long community_stars[6], awards;
+
 	long appeal_days; /* 申诉期 of the red/black list: run 'appeal_days' or 7 */
 
 	int has_results; /* the rules have run (run table present) */

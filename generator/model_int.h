@@ -48,6 +48,7 @@ int model_load_points(struct model_ctx *c);
 int model_load_quality(struct model_ctx *c);
 void model_key_figures(struct model *m, struct store *s);
 void model_histogram(struct model *m);
+void model_aggregates(struct model *m);
 int model_build_charts(struct model_ctx *c);
 int model_chart_texts(struct model_ctx *c);
 /* Adds a unit's numbers to an ancestor's (model_events.c). */

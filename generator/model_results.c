@@ -613,3 +613,38 @@ void model_histogram(struct model *m)
 		m->hist[b]++;
 	}
 }
+/* The means, counts and star histogram the documents quote, summed in ranking
+ * order (the order fixes the rounding of the sums). */
+void model_aggregates(struct model *m)
+{
+	double sum = 0;
+	long k, cnt = 0;
+
+	for (k = 0; k < m->ngrids; k++) {
+		const struct model_unit *u = &m->units[m->grids[k]];
+		if (u->has_result && !isnan(u->score)) {
+			sum += u->score;
+			cnt++;
+		}
+	}
+	m->grid_mean = cnt ? sum / (double)cnt : NAN;
+	m->grids_scored = cnt;
+	sum = 0;
+	cnt = 0;
+	for (k = 0; k < m->ncommunities; k++) {
+		const struct model_unit *u = &m->units[m->communities[k]];
+		if (!u->has_result)
+			continue;
+		sum += u->score;
+		cnt++;
+		m->community_stars[u->stars]++;
+		m->awards += u->award != NULL && *u->award;
+	}
+	m->community_mean = cnt ? sum / (double)cnt : NAN;
+	m->communities_scored = cnt;
+	sum = 0;
+	for (k = 0; k < m->nranked; k++)
+		sum += m->companies[m->company_rank[k]].score;
+	m->company_mean = m->nranked ? sum / (double)m->nranked : NAN;
+	m->companies_scored = m->nranked;
+}

@@ -51,18 +51,11 @@ struct tv *report_vars_briefing(struct report_ctx *r)
 	char b[512];
 	long k, n, *idx = NULL;
 	int i;
-	double sum = 0;
-	long cnt = 0, awards = 0, hist[6] = {0};
+	long cnt = 0;
 
 	/* grids and tiers */
-	for (k = 0; k < m->ngrids; k++) {
-		const struct model_unit *u = &m->units[m->grids[k]];
-		if (u->has_result && !isnan(u->score)) {
-			sum += u->score;
-			cnt++;
-		}
-	}
-	report_set_num_or_null(r, v, "grid_mean", cnt ? sum / (double)cnt : NAN, 2);
+	cnt = m->grids_scored;
+	report_set_num_or_null(r, v, "grid_mean", m->grid_mean, 2);
 	tv_set_int(v, "grids_scored", cnt);
 	list = tv_set(v, "tiers", tv_list(r->pool));
 	{
@@ -103,24 +96,15 @@ struct tv *report_vars_briefing(struct report_ctx *r)
 	}
 
 	/* communities */
-	sum = 0;
-	cnt = 0;
-	for (k = 0; k < m->ncommunities; k++) {
-		const struct model_unit *u = &m->units[m->communities[k]];
-		if (!u->has_result)
-			continue;
-		sum += u->score;
-		cnt++;
-		hist[u->stars]++;
-		awards += u->award != NULL && *u->award;
-	}
-	report_set_num_or_null(r, v, "community_mean", cnt ? sum / (double)cnt : NAN, 2);
+	cnt = m->communities_scored;
+	report_set_num_or_null(r, v, "community_mean", m->community_mean, 2);
 	tv_set_int(v, "communities_scored", cnt);
-	tv_set_int(v, "five_star", hist[5]);
-	tv_set_int(v, "four_star", hist[4]);
-	tv_set_int(v, "three_star", hist[3]);
-	tv_set_int(v, "below_three_star", hist[0] + hist[1] + hist[2]);
-	tv_set_int(v, "awards", awards);
+	tv_set_int(v, "five_star", m->community_stars[5]);
+	tv_set_int(v, "four_star", m->community_stars[4]);
+	tv_set_int(v, "three_star", m->community_stars[3]);
+	tv_set_int(v, "below_three_star",
+		   m->community_stars[0] + m->community_stars[1] + m->community_stars[2]);
+	tv_set_int(v, "awards", m->awards);
 	/* the first and the lowest-ranked community that is not vetoed */
 	tv_set(v, "top", tv_null(r->pool));
 	tv_set(v, "lowest", tv_null(r->pool));
@@ -181,8 +165,6 @@ struct tv *report_vars_briefing(struct report_ctx *r)
 		static const char *const L[] = {"红榜", "黑榜", "约谈", "一般"};
 		static const char *const K[] = {"red", "black", "talk", "normal"};
 		long nl;
-		double csum = 0;
-		long cn = 0;
 		for (i = 0; i < 4; i++) {
 			size_t o = 0;
 			char key[32];
@@ -214,12 +196,8 @@ struct tv *report_vars_briefing(struct report_ctx *r)
 			snprintf(key, sizeof key, "%s_names", K[i]);
 			tv_set_str(v, key, b);
 		}
-		for (k = 0; k < m->nranked; k++) {
-			csum += m->companies[m->company_rank[k]].score;
-			cn++;
-		}
-		tv_set_int(v, "companies_scored", cn);
-		report_set_num_or_null(r, v, "company_mean", cn ? csum / (double)cn : NAN, 2);
+		tv_set_int(v, "companies_scored", m->companies_scored);
+		report_set_num_or_null(r, v, "company_mean", m->company_mean, 2);
 	}
 	tv_set_str(v, "listed_on", r->date_cn);
 
