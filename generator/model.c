@@ -238,6 +238,29 @@ void model_fmt(enum model_measure k, double v, char *out, size_t cap)
 		snprintf(out, cap, "%.*f", model_decimals(k), v == 0 ? 0.0 : v);
 }
 
+void model_unit_kpis(const struct model *m, const struct model_unit *u,
+		     struct model_kpi k[MODEL_UNIT_KPIS])
+{
+	k[0] = m->kpi[MODEL_KPI_EVENTS];
+	k[0].cur = (double)u->ev[0].events;
+	k[0].prev = u->ev[1].events ? (double)u->ev[1].events : NAN;
+	k[1] = m->kpi[MODEL_KPI_CLOSURE];
+	k[1].cur = model_closure(&u->ev[0]);
+	k[1].prev = model_closure(&u->ev[1]);
+	k[2] = m->kpi[MODEL_KPI_ONTIME];
+	k[2].cur = model_ontime(&u->ev[0]);
+	k[2].prev = model_ontime(&u->ev[1]);
+	k[3] = m->kpi[MODEL_KPI_IN_GRID];
+	k[3].cur = model_in_grid(&u->ev[0]);
+	k[3].prev = model_in_grid(&u->ev[1]);
+	k[4] = m->kpi[MODEL_KPI_SATISFACTION];
+	k[4].cur = model_satisfaction(&u->ev[0]);
+	k[4].prev = model_satisfaction(&u->ev[1]);
+	k[5] = m->kpi[MODEL_KPI_VISITS];
+	k[5].cur = u->visit_coverage;
+	k[5].prev = NAN;
+}
+
 void model_fmt_pct(double v, char *out, size_t cap)
 {
 	if (isnan(v))

@@ -372,6 +372,13 @@ int model_decimals(enum model_measure k);
 /* v at its measure's precision, without unit ("96.6", "97.35"); "—" for NAN. */
 void model_fmt(enum model_measure k, double v, char *out, size_t cap);
 
+/* A unit's own key figures with 同比, the same for the site's unit pages and
+ * the report cards: events, closure, on time, in grid, satisfaction (period
+ * and previous year) and door-knock coverage (no previous). */
+#define MODEL_UNIT_KPIS 6
+void model_unit_kpis(const struct model *m, const struct model_unit *u,
+		     struct model_kpi k[MODEL_UNIT_KPIS]);
+
 /* A percentage with one decimal and "%", or "—" for NAN. */
 void model_fmt_pct(double v, char *out, size_t cap);
 

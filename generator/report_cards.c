@@ -158,32 +158,15 @@ static void card_figures(struct report_ctx *r, struct doc *d, const struct model
 				  {y0, 2, DOC_RIGHT},
 				  {y1, 2, DOC_RIGHT},
 				  {"同比", 3.5, DOC_LEFT}};
-	struct model_kpi k[6];
+	struct model_kpi k[MODEL_UNIT_KPIS];
 	struct doc_block *t;
 	int i, dir;
 
 	snprintf(y0, sizeof y0, "%d年", r->m->year);
 	snprintf(y1, sizeof y1, "%d年", r->m->prev_year);
-	k[0] = r->m->kpi[MODEL_KPI_EVENTS];
-	k[0].cur = (double)u->ev[0].events;
-	k[0].prev = u->ev[1].events ? (double)u->ev[1].events : NAN;
-	k[1] = r->m->kpi[MODEL_KPI_CLOSURE];
-	k[1].cur = model_closure(&u->ev[0]);
-	k[1].prev = model_closure(&u->ev[1]);
-	k[2] = r->m->kpi[MODEL_KPI_ONTIME];
-	k[2].cur = model_ontime(&u->ev[0]);
-	k[2].prev = model_ontime(&u->ev[1]);
-	k[3] = r->m->kpi[MODEL_KPI_IN_GRID];
-	k[3].cur = model_in_grid(&u->ev[0]);
-	k[3].prev = model_in_grid(&u->ev[1]);
-	k[4] = r->m->kpi[MODEL_KPI_SATISFACTION];
-	k[4].cur = model_satisfaction(&u->ev[0]);
-	k[4].prev = model_satisfaction(&u->ev[1]);
-	k[5] = r->m->kpi[MODEL_KPI_VISITS];
-	k[5].cur = u->visit_coverage;
-	k[5].prev = NAN;
+	model_unit_kpis(r->m, u, k);
 	t = report_table(r, d, NULL, cols, 4);
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < MODEL_UNIT_KPIS; i++) {
 		const char *cells[4];
 		model_fmt_value(&k[i], k[i].cur, r->cell[0], sizeof r->cell[0]);
 		model_fmt_value(&k[i], k[i].prev, r->cell[1], sizeof r->cell[1]);
