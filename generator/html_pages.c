@@ -51,55 +51,32 @@ static void fact(struct html_site *w, struct tv *l, const char *label, const cha
 	tv_set_str(x, "change", change);
 }
 
-static void rate_fact(struct html_site *w, struct tv *l, const char *label, double a, double b)
-{
-	char x[32], y[32], ch[64];
-
-	model_fmt_pct(a, x, sizeof x);
-	model_fmt_pct(b, y, sizeof y);
-	if (isnan(a) || isnan(b))
-		ch[0] = '\0';
-	else if (fabs(a - b) < 0.05)
-		snprintf(ch, sizeof ch, "持平");
-	else
-		snprintf(ch, sizeof ch, "%s%.1f个百分点", a > b ? "提高" : "降低", fabs(a - b));
-	fact(w, l, label, x, y, ch);
-}
-
+/* The unit's key figures as the model words them (the report cards show the
+ * same): value, previous year and 同比; rates with their "%". */
 static struct tv *unit_facts(struct html_site *w, const struct model_unit *u)
 {
+	static const char *const LABEL[MODEL_UNIT_KPIS] = {
+		"网格事件（件）",	"办结率",	 "按时办结率", "小事不出网格",
+		"群众满意度（5 分制）", "敲门走访覆盖率"};
+	struct model_kpi k[MODEL_UNIT_KPIS];
 	struct tv *l = tv_list(w->pp);
 	char a[32], b[32], ch[64];
+	int i, dir;
 
 	snprintf(a, sizeof a, "%ld", u->households);
 	fact(w, l, "户数", u->households ? a : "—", "", "");
-	snprintf(a, sizeof a, "%ld", u->ev[0].events);
-	snprintf(b, sizeof b, "%ld", u->ev[1].events);
-	ch[0] = '\0';
-	if (u->ev[1].events > 0) {
-		double pct = 100.0 * (double)(u->ev[0].events - u->ev[1].events) /
-			     (double)u->ev[1].events;
-		if (fabs(pct) < 0.05)
-			snprintf(ch, sizeof ch, "持平");
-		else
-			snprintf(ch, sizeof ch, "%s %.1f%%", pct > 0 ? "增长" : "下降", fabs(pct));
+	model_unit_kpis(w->m, u, k);
+	for (i = 0; i < MODEL_UNIT_KPIS; i++) {
+		if (k[i].kind == MODEL_RATE) {
+			model_fmt_pct(k[i].cur, a, sizeof a);
+			model_fmt_pct(k[i].prev, b, sizeof b);
+		} else {
+			model_fmt_value(&k[i], k[i].cur, a, sizeof a);
+			model_fmt_value(&k[i], k[i].prev, b, sizeof b);
+		}
+		model_fmt_change(&k[i], ch, sizeof ch, &dir);
+		fact(w, l, LABEL[i], a, b, ch);
 	}
-	fact(w, l, "网格事件（件）", a, u->ev[1].events ? b : "—", ch);
-	rate_fact(w, l, "办结率", model_closure(&u->ev[0]), model_closure(&u->ev[1]));
-	rate_fact(w, l, "按时办结率", model_ontime(&u->ev[0]), model_ontime(&u->ev[1]));
-	rate_fact(w, l, "小事不出网格", model_in_grid(&u->ev[0]), model_in_grid(&u->ev[1]));
-	{
-		double s0 = model_satisfaction(&u->ev[0]), s1 = model_satisfaction(&u->ev[1]);
-		snprintf(a, sizeof a, isnan(s0) ? "—" : "%.2f", s0);
-		snprintf(b, sizeof b, isnan(s1) ? "—" : "%.2f", s1);
-		ch[0] = '\0';
-		if (!isnan(s0) && !isnan(s1))
-			snprintf(ch, sizeof ch, fabs(s0 - s1) < 0.005 ? "持平" : "%s %.2f",
-				 s0 > s1 ? "提高" : "降低", fabs(s0 - s1));
-		fact(w, l, "群众满意度（5 分制）", a, b, ch);
-	}
-	model_fmt_pct(u->visit_coverage, a, sizeof a);
-	fact(w, l, "敲门走访覆盖率", a, "—", "");
 	return l;
 }
 
