@@ -485,28 +485,23 @@ static void summary(const char *db, const char *out, const struct ingest_totals 
 {
 	struct store *s = NULL;
 	struct diag d;
-	char *year;
+	struct model_counts n;
 
 	diag_init(&d);
 	if (store_open(&s, db, STORE_READONLY, &d) < 0)
 		return;
-	year = store_scalar_text(s, "SELECT value FROM run WHERE key = 'year'");
+	model_count_results(s, &n);
 	fprintf(stderr, "汇总：\n");
 	fprintf(stderr, "  读取 %ld 个文件 %ld 行，载入 %ld 行，拒绝 %ld 行%s\n", tot->files_found,
 		tot->rows_read, tot->rows_loaded, tot->rows_rejected,
 		tot->rows_rejected ? "（原因见 csv/rejects.csv 和网站的数据质量页）" : "");
 	fprintf(stderr, "  %s 年度考评：网格 %lld 个，社区 %lld 个，物业企业 %lld 家，积分人员 %lld 人，报到单位 %lld 个\n",
-		year ? year : "?",
-		(long long)store_scalar_int(s, "SELECT count(*) FROM grid_tiers", 0),
-		(long long)store_scalar_int(s, "SELECT count(*) FROM community_ranking", 0),
-		(long long)store_scalar_int(s, "SELECT count(*) FROM redblack", 0),
-		(long long)store_scalar_int(s, "SELECT count(*) FROM points", 0),
-		(long long)store_scalar_int(s, "SELECT count(*) FROM report_units", 0));
+		n.year, (long long)n.grids, (long long)n.communities, (long long)n.companies,
+		(long long)n.people, (long long)n.report_units);
 	fprintf(stderr, "  输出：%s/briefing.pdf（领导简报）、community-ranking.pdf、redblack.pdf、"
 			"report-cards.pdf\n", out);
 	fprintf(stderr, "        %s/html/index.html（网站）、%s/csv/（结果表）、%s/kaoping.db（数据库）\n",
 		out, out, out);
-	free(year);
 	store_close(s);
 }
 

@@ -335,6 +335,19 @@ static void change_marks(struct model *m)
 	}
 }
 
+void model_count_results(struct store *s, struct model_counts *out)
+{
+	char *year = store_scalar_text(s, "SELECT value FROM run WHERE key = 'year'");
+
+	snprintf(out->year, sizeof out->year, "%s", year ? year : "?");
+	free(year);
+	out->grids = (long)store_scalar_int(s, "SELECT count(*) FROM grid_tiers", 0);
+	out->communities = (long)store_scalar_int(s, "SELECT count(*) FROM community_ranking", 0);
+	out->companies = (long)store_scalar_int(s, "SELECT count(*) FROM redblack", 0);
+	out->people = (long)store_scalar_int(s, "SELECT count(*) FROM points", 0);
+	out->report_units = (long)store_scalar_int(s, "SELECT count(*) FROM report_units", 0);
+}
+
 /* ---- build / free ------------------------------------------------------------ */
 
 int model_build(struct store *s, int year, struct model **out, struct diag *d)

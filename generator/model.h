@@ -346,6 +346,14 @@ int model_charts(struct model *m, const char *svg_dir, const char *png_dir, stru
 #define MODEL_WATERMARK	   "内部资料 注意保存"
 #define MODEL_WATERMARK_ID "watermark"
 
+/* What the end of a run reports, counted in the store without building the
+ * model: the rules' year ("?" if none) and the rows of each result table. */
+struct model_counts {
+	char year[16];
+	long grids, communities, companies, people, report_units;
+};
+void model_count_results(struct store *s, struct model_counts *out);
+
 /* Index of the unit with this code, or -1 (binary search). */
 long model_find_unit(const struct model *m, const char *code);
 long model_find_company(const struct model *m, const char *code);
