@@ -10,7 +10,6 @@
 #include "chart.h"
 #include "model_int.h"
 #include "parse.h"
-#include "store.h"
 
 #define CHART_MAX_CATS 30 /* more streets than this: the top and bottom 15 */
 
