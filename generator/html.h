@@ -6,7 +6,7 @@
  * and grid, c/CODE.html per company (score explained item by item), and
  * assets/style.css + assets/sort.js copied from the templates folder. Charts are
  * linked from charts/ID.svg (drawn by model_charts before this). Every text from
- * the data is HTML-escaped by the templates and masked for personal numbers;
+ * the data is HTML-escaped by the templates (the model masked it already);
  * file names come from html_safe_name; bytes are deterministic. */
 #ifndef KP_HTML_H
 #define KP_HTML_H

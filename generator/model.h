@@ -1,15 +1,19 @@
-/* model.h - the report model: every figure the HTML site and the PDF documents
- * both show, computed ONCE from the store (input tables + rule results), plus
- * the standard charts. A renderer reads struct model and never recomputes.
+/* model.h - the report model: everything a reader sees on the site, in the PDF
+ * documents and in the CSV export, computed ONCE from the store (input tables +
+ * rule results), plus the standard charts. The renderers (html*.c, report*.c,
+ * csvout.c) read struct model only: no store, no SQL, no masking there.
  *
  * Use:  model_build(store, year, &m, d)       figures (one pass per table)
  *       model_charts(m, svg_dir, png_dir, d)  runs gnuplot once for all charts
- *       ... html_render(store, m, ...), PDF documents read m ...
+ *       ... csvout_write(m, ...), html_render(m, ...), report_write(m, ...) ...
  *       model_free(m)
  * Everything in struct model is owned by it and read-only for callers; strings
  * are UTF-8 and never NULL unless the field says "or NULL". Missing numbers are
- * NAN (test with isnan). Personal numbers never reach the model: names and
- * reasons pass through kp_mask. Orders are stable (ORDER BY + code). */
+ * NAN (test with isnan). Personal numbers never reach the model: every text
+ * from the data passes through parse_mask_personal once, in the loader
+ * (model_dupm); only codes and ids stay as keys, with a masked shown_code for
+ * display. Numbers are formatted with model_fmt, one precision per measure.
+ * Orders are stable (ORDER BY + code). */
 #ifndef KP_MODEL_H
 #define KP_MODEL_H
 
