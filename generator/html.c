@@ -1,9 +1,8 @@
 /* html.c - the static site from the report model and templates/. Each page is
  * a value tree (struct tv, in a pool reset per page) rendered with a template
- * compiled once; per-entity details (score items, points, property criteria)
- * come from sorted queries merged with the code-ordered units and companies,
- * so every table is read once. Texts from the data are masked here (and escaped
- * by the templates); numbers are formatted here so templates stay simple.
+ * compiled once. Everything shown comes from the model: texts were masked
+ * there (the templates escape them), numbers are formatted with model_fmt.
+ * The per-entity pages are in html_pages.c.
  * Template variables are listed at the top of each template. */
 #include "html.h"
 
@@ -21,29 +20,8 @@
 #include "fsutil.h"
 #include "model.h"
 #include "parse.h"
-#include "store.h"
+#include "html_int.h"
 #include "template.h"
-
-#define NAME_CAP      96
-#define REJECTS_SHOWN 200 /* rejected records listed per file on quality.html */
-
-struct site {
-	struct store *s;
-	const struct model *m;
-	struct template_set *ts;
-	const char *out;
-	struct diag *d;
-	struct buf page;
-	struct buf scratch;
-	struct tv_pool *gp; /* lives for the whole render: site-wide values */
-	struct tv_pool *pp; /* reset for every page */
-	struct tv *site;
-	char (*ufile)[NAME_CAP];
-	char (*cfile)[NAME_CAP];
-	void (*progress)(const char *, long, long, void *);
-	void *arg;
-	long done, total;
-};
 
 static const char *const LEVEL_LABEL[] = {"区县", "街道", "社区", "网格"};
 
@@ -89,28 +67,20 @@ void html_safe_name(const char *code, char *out, size_t cap)
 
 /* ---- value helpers ------------------------------------------------------------ */
 
-/* A masked copy of s as a string value (NULL gives null). */
-static struct tv *ms(struct site *w, const char *s)
+/* A text of the model as a string value (NULL gives null). Texts from the
+ * data were masked by the model: never here. */
+struct tv *html_ms(struct html_site *w, const char *s)
 {
-	size_t n;
-
-	if (!s)
-		return tv_null(w->pp);
-	n = strlen(s);
-	buf_reset(&w->scratch);
-	if (buf_append(&w->scratch, s, n) < 0) /* room for the copy */
-		return tv_null(w->pp);
-	parse_mask_personal(s, n, w->scratch.data, n + 1);
-	return tv_str(w->pp, w->scratch.data);
+	return s ? tv_str(w->pp, s) : tv_null(w->pp);
 }
 
-static void setm(struct tv *map, struct site *w, const char *key, const char *s)
+void html_setm(struct tv *map, struct html_site *w, const char *key, const char *s)
 {
-	tv_set(map, key, ms(w, s));
+	tv_set(map, key, html_ms(w, s));
 }
 
 /* key = "96.7%" and key_v = "96.7000" (sort value; "" when unknown). */
-static void set_pct(struct tv *map, const char *key, double v)
+void html_set_pct(struct tv *map, const char *key, double v)
 {
 	char k2[64];
 
@@ -124,22 +94,25 @@ static void set_pct(struct tv *map, const char *key, double v)
 	}
 }
 
-static void set_num(struct tv *map, const char *key, double v, int dec)
+void html_set_num(struct tv *map, const char *key, double v, enum model_measure k)
 {
-	char k2[64];
+	char k2[64], t[64];
 
 	snprintf(k2, sizeof k2, "%s_v", key);
 	if (isnan(v)) {
 		tv_set_str(map, key, "—");
 		tv_set_str(map, k2, "");
 	} else {
-		tv_set_fmt(map, key, "%.*f", dec, v == 0 ? 0.0 : v);
+		model_fmt(k, v, t, sizeof t);
+		tv_set_str(map, key, t);
 		tv_set_fmt(map, k2, "%.4f", v);
 	}
 }
 
-static void set_signed(struct tv *map, const char *key, double v, int dec)
+void html_set_signed(struct tv *map, const char *key, double v, enum model_measure k)
 {
+	int dec = model_decimals(k);
+
 	if (isnan(v))
 		tv_set_str(map, key, "—");
 	else if (v > 0)
@@ -164,26 +137,19 @@ static void set_stars(struct tv *map, int n)
 	tv_set_int(map, "stars_n", n);
 }
 
-/* rank_change: "↑3" / "↓2" / "—" with a class; "新" when not ranked before. */
+/* The rank change: the model's mark, a class and a sort value. */
 static void set_change(struct tv *map, const struct model_unit *u)
 {
-	if (!u->has_change) {
-		tv_set_str(map, "change", "—");
-		tv_set_str(map, "change_class", "flat");
+	tv_set_str(map, "change", u->change_mark);
+	tv_set_str(map, "change_class",
+		   !u->has_change	? "flat"
+		   : u->rank_change > 0 ? "up"
+		   : u->rank_change < 0 ? "down"
+					: "flat");
+	if (u->has_change)
+		tv_set_int(map, "change_v", u->rank_change);
+	else
 		tv_set_str(map, "change_v", "");
-	} else if (u->rank_change > 0) {
-		tv_set_fmt(map, "change", "↑%ld", u->rank_change);
-		tv_set_str(map, "change_class", "up");
-		tv_set_int(map, "change_v", u->rank_change);
-	} else if (u->rank_change < 0) {
-		tv_set_fmt(map, "change", "↓%ld", -u->rank_change);
-		tv_set_str(map, "change_class", "down");
-		tv_set_int(map, "change_v", u->rank_change);
-	} else {
-		tv_set_str(map, "change", "持平");
-		tv_set_str(map, "change_class", "flat");
-		tv_set_int(map, "change_v", 0);
-	}
 }
 
 static int tier_index(const struct model *m, const char *tier)
@@ -253,7 +219,7 @@ static void clear_pages(const char *dir)
 }
 
 /* Renders template tname with data to outdir/rel. */
-static int page(struct site *w, const char *tname, const struct tv *data, const char *rel)
+int html_page(struct html_site *w, const char *tname, const struct tv *data, const char *rel)
 {
 	const struct template *t;
 	char path[4096 + 200];
@@ -274,7 +240,7 @@ static int page(struct site *w, const char *tname, const struct tv *data, const 
 	return 0;
 }
 
-static int copy_asset(struct site *w, const char *name)
+static int copy_asset(struct html_site *w, const char *name)
 {
 	char *text = NULL, path[4096 + 100];
 	size_t n;
@@ -302,7 +268,7 @@ static const struct {
 	{"quality", "quality.html", "数据质量"},
 };
 
-static struct tv *page_data(struct site *w, const char *title, const char *nav, int depth)
+struct tv *html_page_data(struct html_site *w, const char *title, const char *nav, int depth)
 {
 	struct tv *p, *list;
 	size_t i;
@@ -322,7 +288,7 @@ static struct tv *page_data(struct site *w, const char *title, const char *nav, 
 	return p;
 }
 
-static void build_site(struct site *w)
+static void build_site(struct html_site *w)
 {
 	const struct model *m = w->m;
 	struct tv *s = tv_map(w->gp);
@@ -347,7 +313,7 @@ static void build_site(struct site *w)
 }
 
 /* A unit reference: name, code, href, level. */
-static struct tv *unit_ref(struct site *w, long k)
+struct tv *html_unit_ref(struct html_site *w, long k)
 {
 	struct tv *x;
 	char href[NAME_CAP + 8];
@@ -355,8 +321,8 @@ static struct tv *unit_ref(struct site *w, long k)
 	if (k < 0)
 		return tv_null(w->pp);
 	x = tv_map(w->pp);
-	setm(x, w, "name", w->m->units[k].name);
-	setm(x, w, "code", w->m->units[k].code);
+	html_setm(x, w, "name", w->m->units[k].name);
+	html_setm(x, w, "code", w->m->units[k].shown_code);
 	tv_set_str(x, "level", LEVEL_LABEL[w->m->units[k].level]);
 	if (w->m->units[k].level == MODEL_COUNTY)
 		snprintf(href, sizeof href, "index.html");
@@ -366,56 +332,56 @@ static struct tv *unit_ref(struct site *w, long k)
 	return x;
 }
 
-static struct tv *company_ref(struct site *w, long k)
+struct tv *html_company_ref(struct html_site *w, long k)
 {
 	struct tv *x = tv_map(w->pp);
 	char href[NAME_CAP + 8];
 
-	setm(x, w, "name", w->m->companies[k].name);
-	setm(x, w, "code", w->m->companies[k].code);
+	html_setm(x, w, "name", w->m->companies[k].name);
+	html_setm(x, w, "code", w->m->companies[k].shown_code);
 	snprintf(href, sizeof href, "c/%s.html", w->cfile[k]);
 	tv_set_str(x, "href", href);
 	return x;
 }
 
 /* Event and result columns shared by the ranking tables and unit pages. */
-static void unit_row(struct site *w, struct tv *x, long k)
+void html_unit_row(struct html_site *w, struct tv *x, long k)
 {
 	const struct model *m = w->m;
 	const struct model_unit *u = &m->units[k];
 	int ti;
 
-	tv_set(x, "unit", unit_ref(w, k));
-	tv_set(x, "street", unit_ref(w, u->level > MODEL_STREET ? u->street : -1));
-	tv_set(x, "community", unit_ref(w, u->level > MODEL_COMMUNITY ? u->community : -1));
+	tv_set(x, "unit", html_unit_ref(w, k));
+	tv_set(x, "street", html_unit_ref(w, u->level > MODEL_STREET ? u->street : -1));
+	tv_set(x, "community", html_unit_ref(w, u->level > MODEL_COMMUNITY ? u->community : -1));
 	tv_set_int(x, "households", u->households);
 	tv_set_int(x, "grids", u->grids);
 	tv_set_int(x, "communities", u->communities);
 	tv_set_int(x, "events", u->ev[0].events);
 	tv_set_int(x, "events_prev", u->ev[1].events);
 	tv_set_int(x, "closed", u->ev[0].closed);
-	set_pct(x, "closure", model_closure(&u->ev[0]));
-	set_pct(x, "closure_prev", model_closure(&u->ev[1]));
-	set_pct(x, "ontime", model_ontime(&u->ev[0]));
-	set_pct(x, "in_grid", model_in_grid(&u->ev[0]));
-	set_num(x, "satisfaction", model_satisfaction(&u->ev[0]), 2);
-	set_pct(x, "visits", u->visit_coverage);
+	html_set_pct(x, "closure", model_closure(&u->ev[0]));
+	html_set_pct(x, "closure_prev", model_closure(&u->ev[1]));
+	html_set_pct(x, "ontime", model_ontime(&u->ev[0]));
+	html_set_pct(x, "in_grid", model_in_grid(&u->ev[0]));
+	html_set_num(x, "satisfaction", model_satisfaction(&u->ev[0]), MODEL_M_RATING5);
+	html_set_pct(x, "visits", u->visit_coverage);
 	tv_set_bool(x, "has_result", u->has_result);
-	set_num(x, "score", u->has_result ? u->score : NAN, 2);
+	html_set_num(x, "score", u->has_result ? u->score : NAN, MODEL_M_SCORE);
 	tv_set(x, "rank", u->rank > 0 ? tv_int(w->pp, u->rank) : tv_str(w->pp, "—"));
 	tv_set(x, "rank_v", u->rank > 0 ? tv_int(w->pp, u->rank) : tv_str(w->pp, ""));
 	/* grid */
-	tv_set(x, "tier", ms(w, u->tier));
+	tv_set(x, "tier", html_ms(w, u->tier));
 	ti = tier_index(m, u->tier);
 	tv_set_int(x, "tier_n", ti + 1);
 	tv_set_int(x, "funding", u->funding);
 	/* community */
 	set_stars(x, u->stars);
 	set_change(x, u);
-	tv_set(x, "award", ms(w, u->award));
+	tv_set(x, "award", html_ms(w, u->award));
 	tv_set_bool(x, "vetoed", u->vetoed);
-	tv_set(x, "veto_reason", ms(w, u->veto_reason));
-	tv_set(x, "star_names", ms(w, u->star_names));
+	tv_set(x, "veto_reason", html_ms(w, u->veto_reason));
+	tv_set(x, "star_names", html_ms(w, u->star_names));
 	/* street */
 	tv_set_int(x, "five_stars", u->stars_hist[5]);
 	tv_set_int(x, "four_stars", u->stars_hist[4]);
@@ -424,21 +390,21 @@ static void unit_row(struct site *w, struct tv *x, long k)
 		int i;
 		for (i = 0; i < m->ntiers; i++) {
 			struct tv *y = tv_push(tc, tv_map(w->pp));
-			tv_set(y, "name", ms(w, m->tiers[i].name));
+			tv_set(y, "name", html_ms(w, m->tiers[i].name));
 			tv_set_int(y, "count", u->tier_count[i]);
 			tv_set_int(y, "n", i + 1);
 		}
 	}
 }
 
-static struct tv *tier_heads(struct site *w)
+struct tv *html_tier_heads(struct html_site *w)
 {
 	struct tv *l = tv_list(w->pp);
 	int i;
 
 	for (i = 0; i < w->m->ntiers; i++) {
 		struct tv *y = tv_push(l, tv_map(w->pp));
-		tv_set(y, "name", ms(w, w->m->tiers[i].name));
+		tv_set(y, "name", html_ms(w, w->m->tiers[i].name));
 		tv_set_int(y, "n", i + 1);
 	}
 	return l;
@@ -446,7 +412,7 @@ static struct tv *tier_heads(struct site *w)
 
 /* ---- index ------------------------------------------------------------------------- */
 
-static struct tv *kpi_list(struct site *w)
+static struct tv *kpi_list(struct html_site *w)
 {
 	const struct model *m = w->m;
 	struct tv *l = tv_list(w->pp);
@@ -479,7 +445,7 @@ static struct tv *kpi_list(struct site *w)
 	return l;
 }
 
-static struct tv *chart_item(struct site *w, int i)
+static struct tv *chart_item(struct html_site *w, int i)
 {
 	const struct model_chart *c = &w->m->charts[i];
 	struct tv *x = tv_map(w->pp);
@@ -493,7 +459,7 @@ static struct tv *chart_item(struct site *w, int i)
 	return x;
 }
 
-static struct tv *chart_list(struct site *w)
+static struct tv *chart_list(struct html_site *w)
 {
 	struct tv *l = tv_list(w->pp);
 	int i;
@@ -503,10 +469,10 @@ static struct tv *chart_list(struct site *w)
 	return l;
 }
 
-static int page_index(struct site *w)
+static int page_index(struct html_site *w)
 {
 	const struct model *m = w->m;
-	struct tv *p = page_data(w, "总览", "index", 0), *l, *x;
+	struct tv *p = html_page_data(w, "总览", "index", 0), *l, *x;
 	long k, n;
 	int i;
 
@@ -529,14 +495,14 @@ static int page_index(struct site *w)
 	for (i = 0; i < m->ntiers; i++) {
 		const struct model_tier *t = &m->tiers[i];
 		x = tv_push(l, tv_map(w->pp));
-		tv_set(x, "name", ms(w, t->name));
+		tv_set(x, "name", html_ms(w, t->name));
 		tv_set_int(x, "n", i + 1);
-		set_num(x, "min", t->min, 2);
-		set_num(x, "max", t->max, 2);
+		html_set_num(x, "min", t->min, MODEL_M_SCORE);
+		html_set_num(x, "max", t->max, MODEL_M_SCORE);
 		tv_set_int(x, "count", t->count);
 		tv_set_int(x, "funding", t->funding);
 		tv_set_int(x, "funding_total", t->funding_total);
-		set_pct(x, "share", model_pct(t->count, m->ngrids));
+		html_set_pct(x, "share", model_pct(t->count, m->ngrids));
 	}
 	/* top and bottom communities */
 	l = tv_set(p, "top_communities", tv_list(w->pp));
@@ -544,7 +510,7 @@ static int page_index(struct site *w)
 	for (k = 0; k < n; k++) {
 		if (!m->units[m->communities[k]].has_result)
 			break;
-		unit_row(w, tv_push(l, tv_map(w->pp)), m->communities[k]);
+		html_unit_row(w, tv_push(l, tv_map(w->pp)), m->communities[k]);
 	}
 	l = tv_set(p, "bottom_communities", tv_list(w->pp));
 	{
@@ -552,12 +518,12 @@ static int page_index(struct site *w)
 		for (k = 0; k < m->ncommunities; k++)
 			ranked += m->units[m->communities[k]].has_result;
 		for (k = ranked - 5 > n ? ranked - 5 : n; k < ranked; k++)
-			unit_row(w, tv_push(l, tv_map(w->pp)), m->communities[k]);
+			html_unit_row(w, tv_push(l, tv_map(w->pp)), m->communities[k]);
 	}
 	l = tv_set(p, "vetoed", tv_list(w->pp));
 	for (k = 0; k < m->ncommunities; k++)
 		if (m->units[m->communities[k]].vetoed)
-			unit_row(w, tv_push(l, tv_map(w->pp)), m->communities[k]);
+			html_unit_row(w, tv_push(l, tv_map(w->pp)), m->communities[k]);
 	/* red and black list names */
 	{
 		struct tv *red = tv_set(p, "red", tv_list(w->pp));
@@ -565,9 +531,9 @@ static int page_index(struct site *w)
 		for (k = 0; k < m->nranked; k++) {
 			const struct model_company *c = &m->companies[m->company_rank[k]];
 			if (c->list && strcmp(c->list, "红榜") == 0)
-				tv_push(red, company_ref(w, m->company_rank[k]));
+				tv_push(red, html_company_ref(w, m->company_rank[k]));
 			if (c->list && strcmp(c->list, "黑榜") == 0)
-				tv_push(black, company_ref(w, m->company_rank[k]));
+				tv_push(black, html_company_ref(w, m->company_rank[k]));
 		}
 	}
 	x = tv_set(p, "quality", tv_map(w->pp));
@@ -575,41 +541,42 @@ static int page_index(struct site *w)
 	tv_set_int(x, "read", m->rows_read);
 	tv_set_int(x, "loaded", m->rows_loaded);
 	tv_set_int(x, "rejected", m->rows_rejected);
-	return page(w, "index.html", p, "index.html");
+	return html_page(w, "index.html", p, "index.html");
 }
 
 /* ---- rankings ---------------------------------------------------------------------- */
 
-static int page_list(struct site *w, const char *tname, const char *title, const long *idx, long n)
+static int page_list(struct html_site *w, const char *tname, const char *title, const long *idx,
+		     long n)
 {
-	struct tv *p = page_data(w, title, tname, 0), *rows;
+	struct tv *p = html_page_data(w, title, tname, 0), *rows;
 	char t[64];
 	long k;
 
-	tv_set(p, "tier_heads", tier_heads(w));
+	tv_set(p, "tier_heads", html_tier_heads(w));
 	rows = tv_set(p, "rows", tv_list(w->pp));
 	for (k = 0; k < n; k++)
-		unit_row(w, tv_push(rows, tv_map(w->pp)), idx[k]);
+		html_unit_row(w, tv_push(rows, tv_map(w->pp)), idx[k]);
 	tv_set_int(p, "count", n);
 	snprintf(t, sizeof t, "%s.html", tname);
-	return page(w, t, p, t);
+	return html_page(w, t, p, t);
 }
 
-static struct tv *company_row(struct site *w, long k)
+struct tv *html_company_row(struct html_site *w, long k)
 {
 	const struct model_company *c = &w->m->companies[k];
 	struct tv *x = tv_map(w->pp);
 
-	tv_set(x, "company", company_ref(w, k));
+	tv_set(x, "company", html_company_ref(w, k));
 	tv_set_bool(x, "has_result", c->has_result);
-	set_num(x, "score", c->score, 2);
-	set_num(x, "complaint_rate", c->complaint_rate, 2);
-	set_num(x, "satisfaction", c->satisfaction, 1);
-	tv_set(x, "list", ms(w, c->list));
+	html_set_num(x, "score", c->score, MODEL_M_SCORE);
+	html_set_num(x, "complaint_rate", c->complaint_rate, MODEL_M_COMPLAINT_RATE);
+	html_set_num(x, "satisfaction", c->satisfaction, MODEL_M_OWNER_SATISFACTION);
+	tv_set(x, "list", html_ms(w, c->list));
 	tv_set_str(x, "list_class", list_class(c->list));
-	tv_set(x, "reason", ms(w, c->reason));
-	tv_set(x, "listed_on", ms(w, c->listed_on));
-	tv_set(x, "valid_until", ms(w, c->valid_until));
+	tv_set(x, "reason", html_ms(w, c->reason));
+	tv_set(x, "listed_on", html_ms(w, c->listed_on));
+	tv_set(x, "valid_until", html_ms(w, c->valid_until));
 	tv_set_int(x, "projects", c->projects);
 	tv_set_int(x, "households", c->households);
 	tv_set_int(x, "complaints", c->complaints);
@@ -617,10 +584,10 @@ static struct tv *company_row(struct site *w, long k)
 	return x;
 }
 
-static int page_redblack(struct site *w)
+static int page_redblack(struct html_site *w)
 {
 	const struct model *m = w->m;
-	struct tv *p = page_data(w, "物业企业红黑榜", "redblack", 0), *lists, *all;
+	struct tv *p = html_page_data(w, "物业企业红黑榜", "redblack", 0), *lists, *all;
 	long k;
 	int i, j;
 
@@ -632,38 +599,39 @@ static int page_redblack(struct site *w)
 		if (strcmp(m->lists[i].list, "一般") == 0)
 			continue;
 		x = tv_push(lists, tv_map(w->pp));
-		tv_set(x, "name", ms(w, m->lists[i].list));
+		tv_set(x, "name", html_ms(w, m->lists[i].list));
 		tv_set_str(x, "list_class", list_class(m->lists[i].list));
 		tv_set_int(x, "count", m->lists[i].count);
 		rows = tv_set(x, "rows", tv_list(w->pp));
 		for (k = 0; k < m->nranked; k++) {
 			const struct model_company *c = &m->companies[m->company_rank[k]];
 			if (c->list && strcmp(c->list, m->lists[i].list) == 0) {
-				struct tv *r = tv_push(rows, company_row(w, m->company_rank[k]));
+				struct tv *r =
+					tv_push(rows, html_company_row(w, m->company_rank[k]));
 				tv_set_int(r, "rank", k + 1);
 			}
 		}
 	}
 	all = tv_set(p, "rows", tv_list(w->pp));
 	for (k = 0; k < m->nranked; k++) {
-		struct tv *r = tv_push(all, company_row(w, m->company_rank[k]));
+		struct tv *r = tv_push(all, html_company_row(w, m->company_rank[k]));
 		tv_set_int(r, "rank", k + 1);
 	}
 	tv_set_int(p, "count", m->nranked);
-	return page(w, "redblack.html", p, "redblack.html");
+	return html_page(w, "redblack.html", p, "redblack.html");
 }
 
-static int page_points(struct site *w)
+static int page_points(struct html_site *w)
 {
 	const struct model *m = w->m;
-	struct tv *p = page_data(w, "积分榜", "points", 0), *roles;
+	struct tv *p = html_page_data(w, "积分榜", "points", 0), *roles;
 	long r, k;
 
 	roles = tv_set(p, "roles", tv_list(w->pp));
 	for (r = 0; r < m->nroles; r++) {
 		const struct model_role *x = &m->roles[r];
 		struct tv *y = tv_push(roles, tv_map(w->pp)), *rows;
-		tv_set(y, "role", ms(w, x->role));
+		tv_set(y, "role", html_ms(w, x->role));
 		tv_set_int(y, "count", x->count);
 		tv_set_int(y, "candidates", x->candidates);
 		tv_set_int(y, "shown", x->ntop);
@@ -675,42 +643,39 @@ static int page_points(struct site *w)
 			long u = model_find_unit(m, pp->unit_code);
 			tv_set(z, "rank",
 			       pp->rank > 0 ? tv_int(w->pp, pp->rank) : tv_str(w->pp, "—"));
-			setm(z, w, "name", pp->name);
-			tv_set(z, "unit", u >= 0 ? unit_ref(w, u) : tv_null(w->pp));
-			setm(z, w, "unit_name", pp->unit_name);
-			set_num(z, "points", pp->points, 1);
+			html_setm(z, w, "name", pp->name);
+			tv_set(z, "unit", u >= 0 ? html_unit_ref(w, u) : tv_null(w->pp));
+			html_setm(z, w, "unit_name", pp->unit_name);
+			html_set_num(z, "points", pp->points, MODEL_M_PERSON_POINTS);
 			tv_set_bool(z, "candidate", pp->candidate);
 		}
 	}
-	return page(w, "points.html", p, "points.html");
+	return html_page(w, "points.html", p, "points.html");
 }
 
-static int page_quality(struct site *w)
+static int page_quality(struct html_site *w)
 {
 	const struct model *m = w->m;
-	struct tv *p = page_data(w, "数据质量", "quality", 0), *l, *x = NULL, *recs = NULL;
-	struct store_stmt *st = NULL;
-	long k;
-	int step, rc = -1;
-	char prev[512] = "";
+	struct tv *p = html_page_data(w, "数据质量", "quality", 0), *l, *x = NULL, *recs = NULL;
+	long k, shown = 0;
 
 	l = tv_set(p, "files", tv_list(w->pp));
 	for (k = 0; k < m->nfiles; k++) {
 		const struct model_file *f = &m->files[k];
 		x = tv_push(l, tv_map(w->pp));
-		setm(x, w, "file", f->file);
+		html_setm(x, w, "file", f->file);
 		tv_set(x, "status",
 		       !f->status			  ? tv_null(w->pp)
 		       : strcmp(f->status, "loaded") == 0 ? tv_str(w->pp, "已载入")
 		       : strcmp(f->status, "empty") == 0  ? tv_str(w->pp, "空文件")
 		       : strcmp(f->status, "absent") == 0 ? tv_str(w->pp, "缺失")
-							  : ms(w, f->status));
-		tv_set(x, "encoding", ms(w, f->encoding));
+							  : html_ms(w, f->status));
+		tv_set(x, "encoding", html_ms(w, f->encoding));
 		tv_set_int(x, "read", f->read);
 		tv_set_int(x, "loaded", f->loaded);
 		tv_set_int(x, "rejected", f->rejected);
-		tv_set(x, "unknown_columns", ms(w, f->unknown_columns));
-		tv_set(x, "message", ms(w, f->message));
+		tv_set(x, "unknown_columns", html_ms(w, f->unknown_columns));
+		tv_set(x, "message", html_ms(w, f->message));
 		tv_set_bool(x, "balanced", f->read == f->loaded + f->rejected);
 	}
 	x = tv_set(p, "totals", tv_map(w->pp));
@@ -721,361 +686,52 @@ static int page_quality(struct site *w)
 	for (k = 0; k < m->nreasons; k++) {
 		const struct model_reason *r = &m->reasons[k];
 		x = tv_push(l, tv_map(w->pp));
-		setm(x, w, "file", r->file);
-		setm(x, w, "column", r->column[0] ? r->column : "（整行）");
+		html_setm(x, w, "file", r->file);
+		html_setm(x, w, "column", r->column[0] ? r->column : "（整行）");
 		tv_set_int(x, "count", r->count);
-		setm(x, w, "example", r->example);
+		html_setm(x, w, "example", r->example);
 	}
-	/* the rejected records, masked, the first REJECTS_SHOWN per file */
+	/* the rejected records, the first REJECTS_SHOWN per file */
 	l = tv_set(p, "reject_files", tv_list(w->pp));
-	if (store_prepare(w->s,
-			  "SELECT file, line, col, column_name, reason, raw, n FROM"
-			  " (SELECT r.file, r.line, r.col, r.column_name, r.reason, r.raw, f.seq,"
-			  "  row_number() OVER (PARTITION BY r.file ORDER BY r.line, r.col) AS rn,"
-			  "  count(*) OVER (PARTITION BY r.file) AS n"
-			  "  FROM rejects r LEFT JOIN ingest_files f ON f.file = r.file)"
-			  " WHERE rn <= ?1 ORDER BY seq, file, line, col",
-			  &st, w->d) < 0)
-		goto done;
-	store_bind_int(st, 1, REJECTS_SHOWN);
-	while ((step = store_step(st, w->d)) == STORE_ROW) {
-		const char *file = store_col_text(st, 0);
+	for (k = 0; k < m->nrejects; k++) {
+		const struct model_reject *rj = &m->rejects[k];
 		struct tv *r;
-		if (!file)
-			file = "";
-		if (!recs || strcmp(file, prev) != 0) {
-			long n = (long)store_col_int(st, 6);
-			snprintf(prev, sizeof prev, "%s", file);
+		if (!recs || strcmp(rj->file, m->rejects[k - 1].file) != 0) {
+			long n = 1;
+			while (k + n < m->nrejects && strcmp(m->rejects[k + n].file, rj->file) == 0)
+				n++;
 			x = tv_push(l, tv_map(w->pp));
-			setm(x, w, "file", file);
+			html_setm(x, w, "file", rj->file);
 			tv_set_int(x, "count", n);
 			tv_set_int(x, "shown", n < REJECTS_SHOWN ? n : REJECTS_SHOWN);
 			tv_set_bool(x, "truncated", n > REJECTS_SHOWN);
 			recs = tv_set(x, "rows", tv_list(w->pp));
+			shown = 0;
 		}
-		r = tv_push(recs, tv_map(w->pp));
-		tv_set_int(r, "line", store_col_int(st, 1));
-		tv_set(r, "col",
-		       store_col_type(st, 2) == STORE_NULL ? tv_str(w->pp, "")
-							   : tv_int(w->pp, store_col_int(st, 2)));
-		tv_set(r, "column", ms(w, store_col_text(st, 3)));
-		setm(r, w, "reason", store_col_text(st, 4));
-		tv_set(r, "raw", ms(w, store_col_text(st, 5)));
-	}
-	if (step == STORE_ERROR)
-		goto done;
-	rc = page(w, "quality.html", p, "quality.html");
-done:
-	store_finalize(st);
-	return rc;
-}
-
-/* ---- per-entity pages: merged cursors ---------------------------------------------- */
-
-struct cur {
-	struct store_stmt *st;
-	int row; /* 1: a current row; 0: done; -1: error */
-};
-
-static int cur_open(struct site *w, struct cur *c, const char *sql)
-{
-	c->row = 0;
-	if (store_prepare(w->s, sql, &c->st, w->d) < 0)
-		return -1;
-	c->row = store_step(c->st, w->d);
-	return c->row == STORE_ERROR ? -1 : 0;
-}
-
-static void cur_next(struct site *w, struct cur *c)
-{
-	if (c->row == STORE_ROW)
-		c->row = store_step(c->st, w->d);
-}
-
-/* Skips rows whose key (column 0) sorts before code; 1 if the current row is code's. */
-static int cur_at(struct site *w, struct cur *c, const char *code)
-{
-	while (c->row == STORE_ROW) {
-		const char *k = store_col_text(c->st, 0);
-		int r = k ? strcmp(k, code) : -1;
-		if (r == 0)
-			return 1;
-		if (r > 0)
-			return 0;
-		c->row = store_step(c->st, w->d);
-	}
-	return 0;
-}
-
-static const char SQL_ITEMS[] = "SELECT s.entity, s.assessment, s.score, i.seq, i.item, i.inputs, "
-				"i.points, i.reason, i.rule,"
-				" s.result"
-				" FROM scores s LEFT JOIN score_items i ON i.assessment = "
-				"s.assessment AND i.entity = s.entity"
-				" ORDER BY s.entity, s.assessment, i.seq";
-
-/* The assessments of one entity, item by item, from the items cursor. */
-static struct tv *items_of(struct site *w, struct cur *c, const char *code)
-{
-	struct tv *l = tv_list(w->pp), *a = NULL, *items = NULL;
-	char cur_as[256] = "";
-
-	while (cur_at(w, c, code)) {
-		const char *as = store_col_text(c->st, 1);
-		if (!as)
-			as = "";
-		if (!a || strcmp(as, cur_as) != 0) {
-			snprintf(cur_as, sizeof cur_as, "%s", as);
-			a = tv_push(l, tv_map(w->pp));
-			setm(a, w, "name", as);
-			set_num(a, "score", store_col_double(c->st, 2), 2);
-			tv_set(a, "result", ms(w, store_col_text(c->st, 9)));
-			items = tv_set(a, "items", tv_list(w->pp));
-		}
-		if (store_col_type(c->st, 3) != STORE_NULL) {
-			struct tv *x = tv_push(items, tv_map(w->pp));
-			tv_set_int(x, "seq", store_col_int(c->st, 3));
-			setm(x, w, "item", store_col_text(c->st, 4));
-			tv_set(x, "inputs", ms(w, store_col_text(c->st, 5)));
-			set_signed(x, "points", store_col_double(c->st, 6), 2);
-			tv_set_str(x, "points_class",
-				   store_col_double(c->st, 6) < 0 ? "neg" : "pos");
-			setm(x, w, "reason", store_col_text(c->st, 7));
-			tv_set(x, "rule", ms(w, store_col_text(c->st, 8)));
-		}
-		cur_next(w, c);
-	}
-	return l;
-}
-
-static void fact(struct site *w, struct tv *l, const char *label, const char *cur, const char *prev,
-		 const char *change)
-{
-	struct tv *x = tv_push(l, tv_map(w->pp));
-
-	tv_set_str(x, "label", label);
-	tv_set_str(x, "value", cur);
-	tv_set_str(x, "prev", prev);
-	tv_set_str(x, "change", change);
-}
-
-static void rate_fact(struct site *w, struct tv *l, const char *label, double a, double b)
-{
-	char x[32], y[32], ch[64];
-
-	model_fmt_pct(a, x, sizeof x);
-	model_fmt_pct(b, y, sizeof y);
-	if (isnan(a) || isnan(b))
-		ch[0] = '\0';
-	else if (fabs(a - b) < 0.05)
-		snprintf(ch, sizeof ch, "持平");
-	else
-		snprintf(ch, sizeof ch, "%s%.1f个百分点", a > b ? "提高" : "降低", fabs(a - b));
-	fact(w, l, label, x, y, ch);
-}
-
-static struct tv *unit_facts(struct site *w, const struct model_unit *u)
-{
-	struct tv *l = tv_list(w->pp);
-	char a[32], b[32], ch[64];
-
-	snprintf(a, sizeof a, "%ld", u->households);
-	fact(w, l, "户数", u->households ? a : "—", "", "");
-	snprintf(a, sizeof a, "%ld", u->ev[0].events);
-	snprintf(b, sizeof b, "%ld", u->ev[1].events);
-	ch[0] = '\0';
-	if (u->ev[1].events > 0) {
-		double pct = 100.0 * (double)(u->ev[0].events - u->ev[1].events) /
-			     (double)u->ev[1].events;
-		if (fabs(pct) < 0.05)
-			snprintf(ch, sizeof ch, "持平");
-		else
-			snprintf(ch, sizeof ch, "%s %.1f%%", pct > 0 ? "增长" : "下降", fabs(pct));
-	}
-	fact(w, l, "网格事件（件）", a, u->ev[1].events ? b : "—", ch);
-	rate_fact(w, l, "办结率", model_closure(&u->ev[0]), model_closure(&u->ev[1]));
-	rate_fact(w, l, "按时办结率", model_ontime(&u->ev[0]), model_ontime(&u->ev[1]));
-	rate_fact(w, l, "小事不出网格", model_in_grid(&u->ev[0]), model_in_grid(&u->ev[1]));
-	{
-		double s0 = model_satisfaction(&u->ev[0]), s1 = model_satisfaction(&u->ev[1]);
-		snprintf(a, sizeof a, isnan(s0) ? "—" : "%.2f", s0);
-		snprintf(b, sizeof b, isnan(s1) ? "—" : "%.2f", s1);
-		ch[0] = '\0';
-		if (!isnan(s0) && !isnan(s1))
-			snprintf(ch, sizeof ch, fabs(s0 - s1) < 0.005 ? "持平" : "%s %.2f",
-				 s0 > s1 ? "提高" : "降低", fabs(s0 - s1));
-		fact(w, l, "群众满意度（5 分制）", a, b, ch);
-	}
-	model_fmt_pct(u->visit_coverage, a, sizeof a);
-	fact(w, l, "敲门走访覆盖率", a, "—", "");
-	return l;
-}
-
-static int unit_pages(struct site *w)
-{
-	const struct model *m = w->m;
-	struct cur items = {0}, pts = {0};
-	long k;
-	int rc = -1;
-
-	if (m->has_results) {
-		if (cur_open(w, &items, SQL_ITEMS) < 0 ||
-		    cur_open(w, &pts,
-			     "SELECT unit, name, role, points, rank_in_role, candidate FROM points"
-			     " WHERE unit IS NOT NULL ORDER BY unit, role,"
-			     " rank_in_role IS NULL, rank_in_role, points DESC, id") < 0)
-			goto done;
-	}
-	for (k = 0; k < m->nunits; k++) {
-		const struct model_unit *u = &m->units[k];
-		struct tv *p, *x, *l, *crumbs;
-		char title[600], rel[NAME_CAP + 16];
-		long c, a;
-		if (u->level == MODEL_COUNTY)
+		if (shown++ >= REJECTS_SHOWN)
 			continue;
-		snprintf(title, sizeof title, "%s", u->name);
-		p = page_data(w, "", NULL, 1);
-		x = tv_set(p, "u", tv_map(w->pp));
-		unit_row(w, x, k);
-		tv_set(p, "title", ms(w, title));
-		tv_set_bool(x, "is_street", u->level == MODEL_STREET);
-		tv_set_bool(x, "is_community", u->level == MODEL_COMMUNITY);
-		tv_set_bool(x, "is_grid", u->level == MODEL_GRID);
-		tv_set_int(x, "rank_of",
-			   u->level == MODEL_GRID	 ? m->ngrids
-			   : u->level == MODEL_COMMUNITY ? m->ncommunities
-							 : m->nstreets);
-		tv_set(x, "parent", unit_ref(w, u->parent));
-		crumbs = tv_set(p, "crumbs", tv_list(w->pp));
-		{
-			long chain[8];
-			int n = 0;
-			for (a = u->parent; a >= 0 && n < 8; a = m->units[a].parent)
-				chain[n++] = a;
-			while (n-- > 0)
-				tv_push(crumbs, unit_ref(w, chain[n]));
-		}
-		tv_set(p, "facts", unit_facts(w, u));
-		l = tv_set(p, "stars", tv_list(w->pp));
-		for (c = 0; c < u->nstar; c++) {
-			const struct model_star *s = &m->stars[u->star_first + c];
-			struct tv *y = tv_push(l, tv_map(w->pp));
-			setm(y, w, "star", s->star);
-			tv_set_bool(y, "earned", s->earned);
-			tv_set(y, "reason", ms(w, s->reason));
-		}
-		tv_set(p, "tier_heads", tier_heads(w));
-		l = tv_set(p, "children", tv_list(w->pp));
-		for (c = u->first_child; c >= 0; c = m->units[c].next_sibling)
-			unit_row(w, tv_push(l, tv_map(w->pp)), c);
-		tv_set_bool(p, "has_children", tv_len(l) > 0);
-		tv_set(p, "assessments",
-		       m->has_results ? items_of(w, &items, u->code) : tv_list(w->pp));
-		l = tv_set(p, "people", tv_list(w->pp));
-		while (m->has_results && cur_at(w, &pts, u->code)) {
-			struct tv *y = tv_push(l, tv_map(w->pp));
-			setm(y, w, "name", store_col_text(pts.st, 1));
-			setm(y, w, "role", store_col_text(pts.st, 2));
-			set_num(y, "points", store_col_double(pts.st, 3), 1);
-			tv_set(y, "rank",
-			       store_col_type(pts.st, 4) == STORE_NULL
-				       ? tv_str(w->pp, "—")
-				       : tv_int(w->pp, store_col_int(pts.st, 4)));
-			tv_set_bool(y, "candidate", store_col_int(pts.st, 5) != 0);
-			cur_next(w, &pts);
-		}
-		tv_set_bool(p, "has_people", tv_len(l) > 0);
-		if (items.row == STORE_ERROR || pts.row == STORE_ERROR)
-			goto done;
-		snprintf(rel, sizeof rel, "u/%s.html", w->ufile[k]);
-		if (page(w, "unit.html", p, rel) < 0)
-			goto done;
+		r = tv_push(recs, tv_map(w->pp));
+		tv_set_int(r, "line", rj->line);
+		tv_set(r, "col", rj->col > 0 ? tv_int(w->pp, rj->col) : tv_str(w->pp, ""));
+		tv_set(r, "column", html_ms(w, rj->column));
+		html_setm(r, w, "reason", rj->reason);
+		tv_set(r, "raw", html_ms(w, rj->raw));
 	}
-	rc = 0;
-done:
-	store_finalize(items.st);
-	store_finalize(pts.st);
-	return rc;
-}
-
-static int company_pages(struct site *w)
-{
-	const struct model *m = w->m;
-	struct cur items = {0}, crit = {0};
-	char q[16];
-	long k;
-	int rc = -1;
-
-	snprintf(q, sizeof q, "%04d", m->year);
-	if (m->has_results && cur_open(w, &items, SQL_ITEMS) < 0)
-		goto done;
-	if (store_prepare(w->s,
-			  "SELECT company, criterion, avg(score * 100.0 / max), count(*),"
-			  " count(DISTINCT community) FROM property_checks"
-			  " WHERE substr(quarter, 1, 4) = ?1 AND max > 0"
-			  " GROUP BY company, criterion ORDER BY company, CASE criterion"
-			  " WHEN '组织建设' THEN 1 WHEN '队伍建设' THEN 2 WHEN '服务质量' THEN 3"
-			  " WHEN '党员亮牌' THEN 4 WHEN '诚信承诺' THEN 5 WHEN '安全管理' THEN 6"
-			  " WHEN '环境卫生' THEN 7 WHEN '绿化养护' THEN 8 WHEN '设施维护' THEN 9"
-			  " WHEN '秩序维护' THEN 10 WHEN '收费公示' THEN 11 WHEN '投诉处理' THEN 12"
-			  " WHEN '业主满意' THEN 13 ELSE 14 END, criterion",
-			  &crit.st, w->d) < 0)
-		goto done;
-	store_bind_text(crit.st, 1, q, -1);
-	crit.row = store_step(crit.st, w->d);
-	if (crit.row == STORE_ERROR)
-		goto done;
-	for (k = 0; k < m->ncompanies; k++) {
-		const struct model_company *c = &m->companies[k];
-		struct tv *p, *x, *l;
-		char rel[NAME_CAP + 16];
-		long r;
-		p = page_data(w, "", NULL, 1);
-		tv_set(p, "title", ms(w, c->name));
-		x = tv_set(p, "c", company_row(w, k));
-		tv_set(x, "rank", tv_str(w->pp, "—"));
-		for (r = 0; r < m->nranked; r++)
-			if (m->company_rank[r] == k)
-				tv_set_int(x, "rank", r + 1);
-		tv_set_int(x, "rank_of", m->nranked);
-		l = tv_set(p, "criteria", tv_list(w->pp));
-		while (cur_at(w, &crit, c->code)) {
-			struct tv *y = tv_push(l, tv_map(w->pp));
-			setm(y, w, "criterion", store_col_text(crit.st, 1));
-			set_num(y, "score", store_col_double(crit.st, 2), 1);
-			tv_set_int(y, "checks", store_col_int(crit.st, 3));
-			tv_set_int(y, "communities", store_col_int(crit.st, 4));
-			cur_next(w, &crit);
-		}
-		tv_set(p, "assessments",
-		       m->has_results ? items_of(w, &items, c->code) : tv_list(w->pp));
-		if (items.row == STORE_ERROR || crit.row == STORE_ERROR)
-			goto done;
-		snprintf(rel, sizeof rel, "c/%s.html", w->cfile[k]);
-		if (page(w, "company.html", p, rel) < 0)
-			goto done;
-	}
-	rc = 0;
-done:
-	store_finalize(items.st);
-	store_finalize(crit.st);
-	return rc;
+	return html_page(w, "quality.html", p, "quality.html");
 }
 
 /* ---- entry -------------------------------------------------------------------------- */
 
-int html_render(struct store *s, const struct model *m, const char *templates_dir,
-		const char *outdir,
+int html_render(const struct model *m, const char *templates_dir, const char *outdir,
 		void (*progress)(const char *what, long done, long total, void *arg), void *arg,
 		struct diag *d)
 {
-	struct site w;
+	struct html_site w;
 	char dir[4096 + 16];
 	long k;
 	int rc = -1;
 
 	memset(&w, 0, sizeof w);
-	w.s = s;
 	w.m = m;
 	w.out = outdir;
 	w.d = d;
@@ -1130,7 +786,7 @@ int html_render(struct store *s, const struct model *m, const char *templates_di
 	    page_list(&w, "communities", "社区考评排名", m->communities, m->ncommunities) < 0 ||
 	    page_list(&w, "grids", "网格考核等次", m->grids, m->ngrids) < 0 ||
 	    page_redblack(&w) < 0 || page_points(&w) < 0 || page_quality(&w) < 0 ||
-	    unit_pages(&w) < 0 || company_pages(&w) < 0)
+	    html_unit_pages(&w) < 0 || html_company_pages(&w) < 0)
 		goto done;
 	rc = 0;
 done:

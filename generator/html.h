@@ -6,7 +6,7 @@
  * and grid, c/CODE.html per company (score explained item by item), and
  * assets/style.css + assets/sort.js copied from the templates folder. Charts are
  * linked from charts/ID.svg (drawn by model_charts before this). Every text from
- * the data is HTML-escaped by the templates and masked for personal numbers;
+ * the data is HTML-escaped by the templates (the model masked it already);
  * file names come from html_safe_name; bytes are deterministic. */
 #ifndef KP_HTML_H
 #define KP_HTML_H
@@ -15,7 +15,6 @@
 
 #include "diag.h"
 
-struct store;
 struct model;
 
 /* Writes the whole site under outdir (created if missing; stale pages in u/ and
@@ -23,8 +22,7 @@ struct model;
  * templates, partials, style.css and sort.js. progress (may be NULL) is called
  * as pages are written: what "网页", done, total. Returns 0, or -1 with d filled
  * (a template error names templates/x.html:LINE; a write error names the file). */
-int html_render(struct store *s, const struct model *m, const char *templates_dir,
-		const char *outdir,
+int html_render(const struct model *m, const char *templates_dir, const char *outdir,
 		void (*progress)(const char *what, long done, long total, void *arg), void *arg,
 		struct diag *d);
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "csvout.h"
 #include "diag.h"
 #include "html.h"
 #include "ingest.h"
@@ -255,46 +256,10 @@ static int do_score(const struct opts *o, struct diag *d)
 	return rc;
 }
 
-/* The result tables as CSV under out/csv; every text from the data passes
- * through kp_mask (codes keep their form unless they are personal numbers). */
-static int export_csv(struct store *s, const char *out, struct diag *d)
+/* The result tables as CSV under out/csv, rendered from the model. */
+static int export_csv(const struct model *m, const char *out, struct diag *d)
 {
-	static const struct {
-		const char *file, *sql;
-	} q[] = {
-		{"ingest_report.csv",
-		 "SELECT file, rows_read, rows_loaded, rows_rejected, status,"
-		 " encoding, kp_mask(unknown_columns) AS unknown_columns FROM ingest_files"
-		 " ORDER BY seq"},
-		{"rejects.csv",
-		 "SELECT file, line, col AS column, kp_mask(reason) AS reason, kp_mask(raw) AS raw"
-		 " FROM rejects r LEFT JOIN ingest_files f USING(file) ORDER BY f.seq, r.line"},
-		{"grid_tiers.csv",
-		 "SELECT code, kp_mask(name) AS name, printf('%.2f', score) AS score, tier,"
-		 " funding,"
-		 " rank, kp_mask(community) AS community, kp_mask(street) AS street FROM grid_tiers"
-		 " ORDER BY rank, code"},
-		{"community_ranking.csv",
-		 "SELECT code, kp_mask(name) AS name, kp_mask(street) AS street,"
-		 " printf('%.2f', score) AS score, rank,"
-		 " rank_change, stars, vetoed, kp_mask(star_names) AS star_names, kp_mask(award) AS"
-		 " award, kp_mask(veto_reason) AS veto_reason FROM community_ranking ORDER BY "
-		 "rank, code"},
-		{"redblack.csv",
-		 "SELECT code, kp_mask(name) AS name, printf('%.2f', score) AS score,"
-		 " printf('%.2f', complaint_rate) AS complaint_rate, list,"
-		 " kp_mask(reason) AS reason,"
-		 " listed_on, valid_until FROM redblack ORDER BY score DESC, code"},
-		{"points.csv",
-		 "SELECT kp_mask(id) AS id, kp_mask(name) AS name, kp_mask(role) AS role,"
-		 " unit, printf('%.2f', points) AS points,"
-		 " rank_in_role, candidate FROM points ORDER BY role, rank_in_role, id"},
-		{"report_units.csv", "SELECT kp_mask(employer) AS employer, projects, completed,"
-				     " printf('%.2f', rating) AS"
-				     " rating, level FROM report_units ORDER BY employer"},
-	};
-	char dir[4096], path[4200];
-	size_t i;
+	char dir[4096];
 
 	if (path_join(dir, sizeof dir, out, "/", "csv") < 0)
 		return diag_set(d, "路径过长：“%s”", out);
@@ -302,12 +267,7 @@ static int export_csv(struct store *s, const char *out, struct diag *d)
 		return diag_set(d, "无法创建目录“%s”：%s", out, strerror(errno));
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
-	for (i = 0; i < sizeof q / sizeof q[0]; i++) {
-		path_join(path, sizeof path, dir, "/", q[i].file);
-		if (store_export_csv(s, q[i].sql, path, d) < 0)
-			return -1;
-	}
-	return 0;
+	return csvout_write(m, dir, d);
 }
 
 static void render_progress(const char *what, long done, long total, void *arg)
@@ -343,17 +303,17 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 		return diag_set(d, "路径过长：“%s”", out);
 	if (store_open(&s, db, STORE_READONLY, d) < 0)
 		return -1;
-	if (make_dir(out, d) < 0 || export_csv(s, out, d) < 0)
-		goto done;
 	if (model_build(s, 0, &m, d) < 0)
+		goto done;
+	if (make_dir(out, d) < 0 || export_csv(m, out, d) < 0)
 		goto done;
 	if (make_dir(html, d) < 0 || make_dir(svg, d) < 0 || make_dir(png, d) < 0)
 		goto done;
 	if (model_charts(m, svg, png, d) < 0)
 		goto done;
-	if (html_render(s, m, o->templates, html, render_progress, NULL, d) < 0)
+	if (html_render(m, o->templates, html, render_progress, NULL, d) < 0)
 		goto done;
-	if (report_write(s, m, o->templates, png, out, render_progress, NULL, d) < 0)
+	if (report_write(m, o->templates, png, out, render_progress, NULL, d) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -432,28 +392,23 @@ static void summary(const char *db, const char *out, const struct ingest_totals 
 {
 	struct store *s = NULL;
 	struct diag d;
-	char *year;
+	struct model_counts n;
 
 	diag_init(&d);
 	if (store_open(&s, db, STORE_READONLY, &d) < 0)
 		return;
-	year = store_scalar_text(s, "SELECT value FROM run WHERE key = 'year'");
+	model_count_results(s, &n);
 	fprintf(stderr, "汇总：\n");
 	fprintf(stderr, "  读取 %ld 个文件 %ld 行，载入 %ld 行，拒绝 %ld 行%s\n", tot->files_found,
 		tot->rows_read, tot->rows_loaded, tot->rows_rejected,
 		tot->rows_rejected ? "（原因见 csv/rejects.csv 和网站的数据质量页）" : "");
 	fprintf(stderr, "  %s 年度考评：网格 %lld 个，社区 %lld 个，物业企业 %lld 家，积分人员 %lld 人，报到单位 %lld 个\n",
-		year ? year : "?",
-		(long long)store_scalar_int(s, "SELECT count(*) FROM grid_tiers", 0),
-		(long long)store_scalar_int(s, "SELECT count(*) FROM community_ranking", 0),
-		(long long)store_scalar_int(s, "SELECT count(*) FROM redblack", 0),
-		(long long)store_scalar_int(s, "SELECT count(*) FROM points", 0),
-		(long long)store_scalar_int(s, "SELECT count(*) FROM report_units", 0));
+		n.year, (long long)n.grids, (long long)n.communities, (long long)n.companies,
+		(long long)n.people, (long long)n.report_units);
 	fprintf(stderr, "  输出：%s/briefing.pdf（领导简报）、community-ranking.pdf、redblack.pdf、"
 			"report-cards.pdf\n", out);
 	fprintf(stderr, "        %s/html/index.html（网站）、%s/csv/（结果表）、%s/kaoping.db（数据库）\n",
 		out, out, out);
-	free(year);
 	store_close(s);
 }
 

@@ -1,15 +1,19 @@
-/* model.h - the report model: every figure the HTML site and the PDF documents
- * both show, computed ONCE from the store (input tables + rule results), plus
- * the standard charts. A renderer reads struct model and never recomputes.
+/* model.h - the report model: everything a reader sees on the site, in the PDF
+ * documents and in the CSV export, computed ONCE from the store (input tables +
+ * rule results), plus the standard charts. The renderers (html*.c, report*.c,
+ * csvout.c) read struct model only: no store, no SQL, no masking there.
  *
  * Use:  model_build(store, year, &m, d)       figures (one pass per table)
  *       model_charts(m, svg_dir, png_dir, d)  runs gnuplot once for all charts
- *       ... html_render(store, m, ...), PDF documents read m ...
+ *       ... csvout_write(m, ...), html_render(m, ...), report_write(m, ...) ...
  *       model_free(m)
  * Everything in struct model is owned by it and read-only for callers; strings
  * are UTF-8 and never NULL unless the field says "or NULL". Missing numbers are
- * NAN (test with isnan). Personal numbers never reach the model: names and
- * reasons pass through kp_mask. Orders are stable (ORDER BY + code). */
+ * NAN (test with isnan). Personal numbers never reach the model: every text
+ * from the data passes through parse_mask_personal once, in the loader
+ * (model_dupm); only codes and ids stay as keys, with a masked shown_code for
+ * display. Numbers are formatted with model_fmt, one precision per measure.
+ * Orders are stable (ORDER BY + code). */
 #ifndef KP_MODEL_H
 #define KP_MODEL_H
 
@@ -50,6 +54,7 @@ double model_satisfaction(const struct model_ev *e); /* mean 1..5 */
  * children in code order. */
 struct model_unit {
 	char *code, *name;
+	char *shown_code; /* code masked for display (code itself is a key) */
 	enum model_level level;
 	long parent, street, community;
 	long first_child, next_sibling, nchildren;
@@ -70,11 +75,18 @@ struct model_unit {
 	/* community */
 	long prev_rank, rank_change; /* rank_change > 0: moved up; has_change 0: unknown */
 	int has_change;
+	/* The one wording of the rank change for every output: mark "↑3", "↓2",
+	 * "持平", or "—" (no previous rank: nothing to compare); words "上升3位",
+	 * "下降2位", "名次不变", or "". */
+	char change_mark[24], change_words[32];
 	int stars;		  /* 0..5 */
 	char *star_names, *award; /* or NULL */
 	int vetoed;
 	char *veto_reason;	/* or NULL */
 	long star_first, nstar; /* its rows in m->stars */
+	/* every unit */
+	long assess_first, nassess; /* its rows in m->assessments */
+	long people_first, npeople; /* its rows in m->unit_people */
 	/* street / county: results of the subtree */
 	long stars_hist[6];		  /* communities by number of stars */
 	long tier_count[MODEL_TIERS_MAX]; /* grids by tier (index into m->tiers) */
@@ -99,20 +111,61 @@ struct model_tier {
 /* A property company with its red/black-list result. companies[] sorted by code. */
 struct model_company {
 	char *code, *name;
+	char *shown_code; /* masked for display */
 	long projects, households;
 	int has_result;
 	double score, complaint_rate, satisfaction;    /* NAN when not given */
 	char *list, *reason, *listed_on, *valid_until; /* or NULL */
-	long complaints;  /* complaints naming the company in the period year */
-	long communities; /* communities it was checked in (property_checks) */
+	long complaints;	    /* complaints naming the company in the period year */
+	long communities;	    /* communities it was checked in (property_checks) */
+	long assess_first, nassess; /* its rows in m->assessments */
+	long crit_first, ncrit;	    /* its rows in m->criteria */
+};
+
+/* A criterion of the property assessment for one company, in the order the
+ * rules recorded their score items (seq), then by name. */
+struct model_criterion {
+	char *name;
+	double score; /* mean of score / max, percent */
+	long checks, communities;
+};
+
+/* One assessment of a unit or company (scores) and its items (score_items),
+ * sorted by entity, then assessment; items by seq. */
+struct model_item {
+	long seq;
+	char *item, *inputs, *reason, *rule; /* inputs, rule or NULL */
+	double points;
+};
+struct model_assessment {
+	char *name, *kind, *result; /* kind, result or NULL */
+	double score;
+	long item_first, nitems; /* rows in m->items */
+};
+
+/* A rejected input row (rejects), in ingest order, then line and column. */
+struct model_reject {
+	char *file, *column, *reason, *raw; /* column: the column's name or NULL */
+	long line, col;			    /* col 0: none (whole row) */
+};
+
+/* A result table as the rules wrote it, for the CSV export: a header and
+ * nrows * ncols cells, numbers already formatted, texts masked; a cell is
+ * NULL for SQL NULL. */
+struct model_table {
+	const char *file; /* e.g. "grid_tiers.csv" */
+	const char *const *cols;
+	int ncols;
+	long nrows;
+	char **cells;
 };
 
 /* A person on a points leaderboard (points are public; ids and personal data
  * are not part of it). */
 struct model_person {
-	char *id, *name, *unit_code, *unit_name;
+	char *id, *name, *role, *unit_code, *unit_name; /* role, unit_code or NULL */
 	double points;
-	long rank;
+	long rank; /* 0: none */
 	int candidate;
 };
 
@@ -246,10 +299,40 @@ struct model {
 	long nreasons;
 	long rows_read, rows_loaded, rows_rejected;
 
+	/* Every person with points (role, rank_in_role, id), and per unit its
+	 * people (role, rank, points desc, id) as indices into people. */
+	struct model_person *people;
+	long npeople;
+	long *unit_people;
+	long nunit_people;
+
+	struct model_assessment *assessments;
+	long nassessments;
+	struct model_item *items;
+	long nitems;
+	struct model_criterion *criteria;
+	long ncriteria;
+	struct model_reject *rejects;
+	long nrejects;
+
+	/* The result tables for the CSV export (MODEL_TABLE_*). */
+	struct model_table tables[4];
+	int ntables;
+
+	/* Aggregates of the results: means over the units with a score (NAN none),
+	 * how many were scored, communities by stars and with an award. */
+	double grid_mean, community_mean, company_mean;
+	long grids_scored, communities_scored, companies_scored;
+	long community_stars[6], awards;
+
+	long appeal_days; /* 申诉期 of the red/black list: run 'appeal_days' or 7 */
+
 	int has_results; /* the rules have run (run table present) */
 	struct model_chart charts[MODEL_CHART_N];
 	struct chart_set *chartset; /* private: the chart specs for model_charts */
 };
+
+#define MODEL_APPEAL_DAYS 7
 
 /* Builds the model. year 0: the run table's year (rules' period), else the
  * latest year with events. Returns 0, or -1 with d filled (database error, out
@@ -264,8 +347,16 @@ void model_free(struct model *m); /* accepts NULL */
 int model_charts(struct model *m, const char *svg_dir, const char *png_dir, struct diag *d);
 /* model_charts also draws png_dir/MODEL_WATERMARK_ID.png: the watermark of
  * internal documents as a picture (see chart_watermark). */
-#define MODEL_WATERMARK "内部资料 注意保存"
+#define MODEL_WATERMARK	   "内部资料 注意保存"
 #define MODEL_WATERMARK_ID "watermark"
+
+/* What the end of a run reports, counted in the store without building the
+ * model: the rules' year ("?" if none) and the rows of each result table. */
+struct model_counts {
+	char year[16];
+	long grids, communities, companies, people, report_units;
+};
+void model_count_results(struct store *s, struct model_counts *out);
 
 /* Index of the unit with this code, or -1 (binary search). */
 long model_find_unit(const struct model *m, const char *code);
@@ -276,6 +367,30 @@ long model_find_company(const struct model *m, const char *code);
  * "" when there is no previous value). *dir gets +1/-1/0 for ↑/↓/flat. */
 void model_fmt_value(const struct model_kpi *k, double v, char *out, size_t cap);
 void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir);
+/* The measures shown with decimals. Each has one precision for every output
+ * (site, PDF documents, CSV); renderers format through model_fmt. */
+enum model_measure {
+	MODEL_M_SCORE,		    /* a 100-point score or rating: 2 */
+	MODEL_M_ITEM_POINTS,	    /* points of a score item: 2 */
+	MODEL_M_PERSON_POINTS,	    /* 积分 of a person: 2 */
+	MODEL_M_OWNER_SATISFACTION, /* 业主满意度 of a company, 100-point mean: 2 */
+	MODEL_M_COMPLAINT_RATE,	    /* complaints per 1000 households: 2 */
+	MODEL_M_CRITERION,	    /* a property criterion's mean, percent: 1 */
+	MODEL_M_RATING5,	    /* a 5-point mean rating: 2 */
+	MODEL_M_PCT,		    /* a percentage: 1 */
+	MODEL_M_N
+};
+int model_decimals(enum model_measure k);
+/* v at its measure's precision, without unit ("96.6", "97.35"); "—" for NAN. */
+void model_fmt(enum model_measure k, double v, char *out, size_t cap);
+
+/* A unit's own key figures with 同比, the same for the site's unit pages and
+ * the report cards: events, closure, on time, in grid, satisfaction (period
+ * and previous year) and door-knock coverage (no previous). */
+#define MODEL_UNIT_KPIS 6
+void model_unit_kpis(const struct model *m, const struct model_unit *u,
+		     struct model_kpi k[MODEL_UNIT_KPIS]);
+
 /* A percentage with one decimal and "%", or "—" for NAN. */
 void model_fmt_pct(double v, char *out, size_t cap);
 

@@ -10,7 +10,6 @@
 
 #include "diag.h"
 
-struct store;
 struct model;
 
 /* Progress of a long stage: what (e.g. "社区报告卡"), done of total. */
@@ -19,14 +18,12 @@ typedef void (*report_progress_fn)(const char *what, long done, long total, void
 /* Writes briefing.pdf, community-ranking.pdf, redblack.pdf and
  * report-cards.pdf into outdir (which must exist). png_dir holds the chart
  * PNGs made by model_charts (charts not drawn are shown as their numbers).
- * templates_dir holds narrative/NAME.txt. s is read for the score items of the
- * report cards (score_items); m is borrowed. progress may be NULL.
+ * templates_dir holds narrative/NAME.txt. m is borrowed. progress may be NULL.
  * The environment variable KAOPING_ONLY (a comma-separated list of briefing,
  * ranking, redblack, cards; "none" for no PDF) limits the documents written,
  * for benchmarks (tests/bench_pdf.sh); unset or empty: all four.
  * Returns 0, or -1 with d filled (a template error names its file and line). */
-int report_write(struct store *s, const struct model *m, const char *templates_dir,
-		 const char *png_dir, const char *outdir, report_progress_fn progress, void *arg,
-		 struct diag *d);
+int report_write(const struct model *m, const char *templates_dir, const char *png_dir,
+		 const char *outdir, report_progress_fn progress, void *arg, struct diag *d);
 
 #endif

@@ -237,13 +237,12 @@ static int contains(const char *path, const char *needle)
 	return r;
 }
 
-static int render_site(struct store *s, struct model *m, const char *tpl, const char *out,
-		       struct diag *d)
+static int render_site(struct model *m, const char *tpl, const char *out, struct diag *d)
 {
 	char html[1200];
 
 	snprintf(html, sizeof html, "%s/html", out);
-	return html_render(s, m, tpl, html, NULL, NULL, d);
+	return html_render(m, tpl, html, NULL, NULL, d);
 }
 
 static void copy_file(const char *from, const char *to, const char *replace_with)
@@ -363,7 +362,7 @@ int main(int argc, char **argv)
 	}
 
 	/* the site */
-	CHECK(render_site(s, m, tpl, out, &d) == 0);
+	CHECK(render_site(m, tpl, out, &d) == 0);
 	if (d.msg[0])
 		printf("# %s:%ld: %s\n", d.file, d.line, d.msg);
 	{
@@ -409,7 +408,7 @@ int main(int argc, char **argv)
 		snprintf(msg, sizeof msg, "%s/out2/charts", tmp);
 		CHECK(model_charts(m, p, msg, &d) == 0);
 	}
-	CHECK(render_site(s, m, tpl, out2, &d) == 0);
+	CHECK(render_site(m, tpl, out2, &d) == 0);
 	CHECK(same_tree(out, out2));
 
 	/* a broken template names its file and line, and nothing is written */
@@ -434,11 +433,11 @@ int main(int argc, char **argv)
 			"{{> _head}}\n<h1>{{site.name}}</h1>\n{{#kpis}}\n{{lable}}\n{{/kpis}}\n{{> "
 			"_foot}}\n");
 		snprintf(p, sizeof p, "%s/out3", tmp);
-		CHECK(render_site(s, m, tdir, p, &d) < 0);
+		CHECK(render_site(m, tdir, p, &d) < 0);
 		diag_format(&d, msg, sizeof msg);
 		CHECK(strstr(msg, "tpl/index.html:4: 未知的名称“lable”") != NULL);
 		copy_file(NULL, to, "{{> _head}}\n{{#kpis}}\n");
-		CHECK(render_site(s, m, tdir, p, &d) < 0);
+		CHECK(render_site(m, tdir, p, &d) < 0);
 		diag_format(&d, msg, sizeof msg);
 		CHECK(strstr(msg, "tpl/index.html:2: 未闭合的节“{{#kpis}}”") != NULL);
 		snprintf(p, sizeof p, "%s/out3/html/index.html", tmp);

@@ -1,0 +1,575 @@
+/* model_events.c - the report model's units and event figures: the period
+ * year, the unit tree, event facts (or one scan of events) rolled up the tree,
+ * door-knock coverage and activity counts. */
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "model_int.h"
+#include "parse.h"
+#include "schema.h"
+#include "store.h"
+/* ---- dates ---------------------------------------------------------------------- */
+
+static int dig(const char *s, int n, long *out)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Seconds since 1970 of "YYYY-MM-DD[ HH:MM[:SS]]"; -1 if not that form. */
+static long long iso_seconds(const char *s)
+{
+	long y, mo, d, h = 0, mi = 0, se = 0;
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 10 || dig(s, 4, &y) || s[4] != '-' || dig(s + 5, 2, &mo) || s[7] != '-' ||
+	    dig(s + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+		return -1;
+	if (n >= 16 && (dig(s + 11, 2, &h) || dig(s + 14, 2, &mi)))
+		return -1;
+	if (n >= 19 && dig(s + 17, 2, &se))
+		return -1;
+	return (long long)parse_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+	       mi * 60 + se;
+}
+
+/* ---- passes ---------------------------------------------------------------------- */
+
+int model_load_year(struct model_ctx *c, int year)
+{
+	struct model *m = c->m;
+	char *v;
+
+	if (year == 0 && m->has_results) {
+		v = store_scalar_text(c->s, "SELECT value FROM run WHERE key = 'year'");
+		if (v) {
+			year = (int)strtol(v, NULL, 10);
+			free(v);
+		}
+	}
+	if (year == 0)
+		year = (int)store_scalar_int(
+			c->s, "SELECT max(substr(reported_at, 1, 4)) FROM events", 0);
+	if (year < 1900 || year > 2199) {
+		/* No events: fall back to the latest of any dated table, or leave 0. */
+		year = (int)store_scalar_int(c->s, "SELECT max(substr(date, 1, 4)) FROM services",
+					     0);
+	}
+	m->year = year;
+	m->prev_year = year ? year - 1 : 0;
+	if (m->has_results) {
+		v = store_scalar_text(c->s, "SELECT value FROM run WHERE key = 'prev_year'");
+		if (v) {
+			long p = strtol(v, NULL, 10);
+			if (p > 1900 && p < year)
+				m->prev_year = (int)p;
+			free(v);
+		}
+	}
+	return 0;
+}
+
+int model_load_units(struct model_ctx *c)
+{
+	struct model *m = c->m;
+	struct store_stmt *st = NULL;
+	long n, k, cap = 0, *last = NULL;
+	int rc = -1, step;
+
+	n = store_scalar_int(c->s, "SELECT count(*) FROM units", 0);
+	m->units = model_calloc(c, (size_t)n, sizeof *m->units);
+	if (!m->units)
+		goto done;
+	cap = n;
+	if (model_prep(
+		    c,
+		    "SELECT code, name, level, parent, households, population FROM units ORDER BY "
+		    "code",
+		    &st) < 0)
+		goto done;
+	while ((step = store_step(st, c->d)) == STORE_ROW && m->nunits < cap) {
+		struct model_unit *u = &m->units[m->nunits++];
+		const char *lv = store_col_text(st, 2);
+		u->code = model_dupc(c, store_col_text(st, 0));
+		u->shown_code = model_dupm(c, store_col_text(st, 0), "");
+		u->name = model_dupm(c, store_col_text(st, 1), "");
+		u->level = !lv				  ? MODEL_GRID
+			   : strcmp(lv, "county") == 0	  ? MODEL_COUNTY
+			   : strcmp(lv, "street") == 0	  ? MODEL_STREET
+			   : strcmp(lv, "community") == 0 ? MODEL_COMMUNITY
+							  : MODEL_GRID;
+		u->households = store_col_int(st, 4);
+		u->population = store_col_int(st, 5);
+		u->parent = -1;
+		u->street = u->community = -1;
+		u->first_child = u->next_sibling = -1;
+		u->visit_coverage = NAN;
+		u->score = NAN;
+		/* parent code kept for linking below, in the tier field's place */
+		u->tier = model_dupc(c, store_col_text(st, 3));
+		if (c->oom)
+			goto done;
+	}
+	if (step == STORE_ERROR)
+		goto done;
+	if (model_hash_build(c) < 0) {
+		c->oom = 1;
+		goto done;
+	}
+	last = model_calloc(c, (size_t)m->nunits, sizeof *last);
+	if (!last)
+		goto done;
+	m->county = -1;
+	for (k = 0; k < m->nunits; k++) {
+		struct model_unit *u = &m->units[k];
+		long p = u->tier[0] ? model_hash_find(c, u->tier, strlen(u->tier)) : -1;
+		free(u->tier);
+		u->tier = NULL;
+		if (p == k)
+			p = -1;
+		u->parent = p;
+		if (p >= 0) {
+			if (m->units[p].first_child < 0)
+				m->units[p].first_child = k;
+			else
+				m->units[last[p]].next_sibling = k;
+			last[p] = k;
+			m->units[p].nchildren++;
+		}
+		if (u->level == MODEL_COUNTY && m->county < 0)
+			m->county = k;
+	}
+	/* street / community of each unit, walking up (bounded: no cycles). */
+	for (k = 0; k < m->nunits; k++) {
+		struct model_unit *u = &m->units[k];
+		long p = k;
+		int steps;
+		for (steps = 0; p >= 0 && steps < 8; steps++, p = m->units[p].parent) {
+			if (m->units[p].level == MODEL_STREET && u->street < 0)
+				u->street = p;
+			if (m->units[p].level == MODEL_COMMUNITY && u->community < 0)
+				u->community = p;
+		}
+		if (u->level == MODEL_GRID)
+			u->grids = 1;
+		if (u->level == MODEL_COMMUNITY)
+			u->communities = 1;
+	}
+	rc = 0;
+done:
+	free(last);
+	store_finalize(st);
+	if (c->oom)
+		return diag_set(c->d, "内存不足");
+	return rc;
+}
+
+/* Adds a grid's numbers to each of its ancestors (bounded walk). */
+void model_roll_up(struct model *m,
+		   void (*add)(struct model_unit *to, const struct model_unit *from))
+{
+	long k, p;
+	int steps;
+
+	for (k = 0; k < m->nunits; k++) {
+		if (m->units[k].level != MODEL_GRID)
+			continue;
+		for (steps = 0, p = m->units[k].parent; p >= 0 && steps < 8;
+		     steps++, p = m->units[p].parent)
+			add(&m->units[p], &m->units[k]);
+	}
+}
+
+void model_add_ev(struct model_unit *to, const struct model_unit *from)
+{
+	int y;
+
+	for (y = 0; y < 2; y++) {
+		to->ev[y].events += from->ev[y].events;
+		to->ev[y].closed += from->ev[y].closed;
+		to->ev[y].ontime += from->ev[y].ontime;
+		to->ev[y].in_grid += from->ev[y].in_grid;
+		to->ev[y].rated += from->ev[y].rated;
+		to->ev[y].rating_sum += from->ev[y].rating_sum;
+	}
+}
+
+void model_add_grids(struct model_unit *to, const struct model_unit *from)
+{
+	to->grids += from->grids;
+}
+
+#define LEVELS schema_levels
+/* The time limits that event_facts counts (hN columns). */
+#define FACT_HOURS schema_hours
+
+/* Time limits in hours by settlement level (LEVELS order, then "other"): the
+ * shipped rules' values, or settings rows 'deadline_hours.<level>' if the rules
+ * give them. Only the limits event_facts counts are accepted. */
+static int load_deadlines(struct model_ctx *c, int hours[6])
+{
+	static const int dflt[6] = {72, 120, 168, 240, 360, 168};
+	struct store_stmt *st = NULL;
+	int i, j, step;
+
+	memcpy(hours, dflt, sizeof dflt);
+	if (!c->m->has_results)
+		return 0;
+	if (model_prep(c,
+		       "SELECT key, value FROM settings WHERE key LIKE 'deadline_hours.%' ORDER BY "
+		       "key",
+		       &st) < 0)
+		return -1;
+	while ((step = store_step(st, c->d)) == STORE_ROW) {
+		const char *k = store_col_text(st, 0) + strlen("deadline_hours.");
+		int h = (int)store_col_int(st, 1);
+		for (j = 0; j < 8 && FACT_HOURS[j] != h; j++)
+			;
+		if (j == 8)
+			continue;
+		for (i = 0; i < 5; i++)
+			if (strcmp(k, LEVELS[i]) == 0)
+				hours[i] = h;
+		if (strcmp(k, "其他") == 0)
+			hours[5] = h;
+	}
+	store_finalize(st);
+	return step == STORE_ERROR ? -1 : 0;
+}
+
+static int level_index(const char *lv)
+{
+	int i;
+
+	for (i = 0; lv && i < 5; i++)
+		if (strcmp(lv, LEVELS[i]) == 0)
+			return i;
+	return 5;
+}
+
+/* Adds one fact row's numbers: n, closed, on time, rated, rating sum. */
+static void add_fact(struct model_ev *e, int li, long n, long closed, long ontime, long rated,
+		     long rsum)
+{
+	e->events += n;
+	e->closed += closed;
+	e->ontime += ontime;
+	if (li == 0)
+		e->in_grid += closed;
+	e->rated += rated;
+	e->rating_sum += rsum;
+}
+
+static int year_slot(const struct model *m, long yr)
+{
+	return yr == m->year ? 0 : yr == m->prev_year ? 1 : -1;
+}
+
+/* From the facts that ingest summed up (event_facts, month_facts): no scan of
+ * the events. Closed means closed before the end of the reported year. */
+static int load_event_facts(struct model_ctx *c, const int hours[6])
+{
+	struct model *m = c->m;
+	struct store_stmt *st = NULL;
+	int step, y, col[6], i, j;
+
+	for (i = 0; i < 6; i++) {
+		for (j = 0; j < 8 && FACT_HOURS[j] != hours[i]; j++)
+			;
+		col[i] = 5 + (j < 8 ? j : 4);
+	}
+	if (model_prep(c,
+		       "SELECT grid, year, level, n, closed, h24, h48, h72, h120, h168, h240, "
+		       "h360, h720,"
+		       " s1, s2, s3, s4, s5 FROM event_facts WHERE year = ?1 OR year = ?2",
+		       &st) < 0)
+		return -1;
+	store_bind_int(st, 1, m->year);
+	store_bind_int(st, 2, m->prev_year);
+	while ((step = store_step(st, c->d)) == STORE_ROW) {
+		const char *g = store_col_text(st, 0);
+		long idx = model_hash_find(c, g, g ? (size_t)store_col_bytes(st, 0) : 0);
+		int li = level_index(store_col_text(st, 2));
+		long rated = 0, rsum = 0;
+		y = year_slot(m, (long)store_col_int(st, 1));
+		if (idx < 0 || y < 0)
+			continue;
+		for (i = 0; i < 5; i++) {
+			long k = (long)store_col_int(st, 13 + i);
+			rated += k;
+			rsum += k * (i + 1);
+		}
+		add_fact(&m->units[idx].ev[y], li, (long)store_col_int(st, 3),
+			 (long)store_col_int(st, 4), (long)store_col_int(st, col[li]), rated, rsum);
+	}
+	store_finalize(st);
+	if (step == STORE_ERROR)
+		return -1;
+	if (model_prep(c,
+		       "SELECT year, month, sum(n), sum(closed) FROM month_facts"
+		       " WHERE year = ?1 OR year = ?2 GROUP BY year, month ORDER BY year, month",
+		       &st) < 0)
+		return -1;
+	store_bind_int(st, 1, m->year);
+	store_bind_int(st, 2, m->prev_year);
+	while ((step = store_step(st, c->d)) == STORE_ROW) {
+		long mo = (long)store_col_int(st, 1), n = (long)store_col_int(st, 2);
+		y = year_slot(m, (long)store_col_int(st, 0));
+		if (y < 0 || mo < 1 || mo > 12)
+			continue;
+		m->month[mo - 1].events[y] += n;
+		m->month[mo - 1].closed[y] += (long)store_col_int(st, 3);
+		if (n > 0 && mo > m->months_with_data[y])
+			m->months_with_data[y] = (int)mo;
+	}
+	store_finalize(st);
+	return step == STORE_ERROR ? -1 : 0;
+}
+
+/* Without facts (a database not made by ingest): one scan over the events,
+ * with the same definitions as the facts. */
+static int scan_events(struct model_ctx *c, const int hours[6])
+{
+	struct model *m = c->m;
+	struct store_stmt *st = NULL;
+	char from[24], to[24];
+	char cache_code[128] = "";
+	long cache_idx = -1;
+	int step, y;
+
+	snprintf(from, sizeof from, "%04d-01-01", m->prev_year);
+	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
+	if (model_prep(c,
+		       "SELECT grid, reported_at, closed_at, level, satisfaction FROM events"
+		       " WHERE reported_at >= ?1 AND reported_at < ?2",
+		       &st) < 0)
+		return -1;
+	store_bind_text(st, 1, from, -1);
+	store_bind_text(st, 2, to, -1);
+	while ((step = store_step(st, c->d)) == STORE_ROW) {
+		const char *g = store_col_text(st, 0), *rep = store_col_text(st, 1);
+		const char *clo = store_col_text(st, 2);
+		size_t gl = (size_t)store_col_bytes(st, 0);
+		long idx, yr, mo, closed = 0, ontime = 0, r = 0;
+		int li;
+		if (!g || !rep || dig(rep, 4, &yr) < 0 || dig(rep + 5, 2, &mo) < 0 || mo < 1 ||
+		    mo > 12)
+			continue;
+		y = year_slot(m, yr);
+		if (y < 0)
+			continue;
+		if (gl < sizeof cache_code && strcmp(g, cache_code) == 0) {
+			idx = cache_idx;
+		} else {
+			idx = model_hash_find(c, g, gl);
+			if (gl < sizeof cache_code) {
+				memcpy(cache_code, g, gl + 1);
+				cache_idx = idx;
+			}
+		}
+		li = level_index(store_col_text(st, 3));
+		if (clo) {
+			long cy;
+			long long a = iso_seconds(rep), b = iso_seconds(clo);
+			closed = dig(clo, 4, &cy) == 0 && cy <= yr;
+			ontime = closed && a >= 0 && b >= a && b - a <= (long long)hours[li] * 3600;
+		}
+		if (store_col_type(st, 4) != STORE_NULL)
+			r = (long)store_col_int(st, 4);
+		m->month[mo - 1].events[y]++;
+		m->month[mo - 1].closed[y] += closed;
+		if (mo > m->months_with_data[y])
+			m->months_with_data[y] = (int)mo;
+		if (idx >= 0)
+			add_fact(&m->units[idx].ev[y], li, 1, closed, ontime, r >= 1 && r <= 5,
+				 r >= 1 && r <= 5 ? r : 0);
+	}
+	store_finalize(st);
+	return step == STORE_ERROR ? -1 : 0;
+}
+
+int model_load_events(struct model_ctx *c)
+{
+	struct model *m = c->m;
+	struct store_stmt *st = NULL;
+	char from[24], to[24];
+	int hours[6], step, facts;
+
+	if (!m->year)
+		return 0;
+	if (load_deadlines(c, hours) < 0)
+		return -1;
+	facts = model_table_exists(c->s, "event_facts") &&
+		model_table_exists(c->s, "month_facts") &&
+		(store_scalar_int(c->s, "SELECT EXISTS(SELECT 1 FROM event_facts)", 0) ||
+		 !store_scalar_int(c->s, "SELECT EXISTS(SELECT 1 FROM events)", 0));
+	if ((facts ? load_event_facts(c, hours) : scan_events(c, hours)) < 0)
+		return -1;
+	/* the period's first and last event dates */
+	snprintf(from, sizeof from, "%04d-01-01", m->year);
+	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
+	if (model_prep(c,
+		       facts ? "SELECT substr(min(first_at), 1, 10), substr(max(last_at), 1, 10)"
+			       " FROM month_facts WHERE year = CAST(substr(?1, 1, 4) AS INTEGER) "
+			       "AND ?2 <> ''"
+			     : "SELECT substr(min(reported_at), 1, 10), substr(max(reported_at), "
+			       "1, 10)"
+			       " FROM events WHERE reported_at >= ?1 AND reported_at < ?2",
+		       &st) < 0)
+		return -1;
+	store_bind_text(st, 1, from, -1);
+	store_bind_text(st, 2, to, -1);
+	if ((step = store_step(st, c->d)) == STORE_ROW && store_col_text(st, 0)) {
+		m->data_from = model_dupc(c, store_col_text(st, 0));
+		m->data_to = model_dupc(c, store_col_text(st, 1));
+	}
+	store_finalize(st);
+	if (step == STORE_ERROR)
+		return -1;
+	model_roll_up(m, model_add_ev);
+	return c->oom ? diag_set(c->d, "内存不足") : 0;
+}
+
+/* Door-knock coverage: households visited per round, averaged over rounds. */
+int model_load_visits(struct model_ctx *c)
+{
+	struct model *m = c->m;
+	struct store_stmt *st = NULL;
+	char from[24], to[24];
+	double *visited = NULL, tv = 0, th = 0;
+	long rounds, k, p;
+	int step, steps;
+
+	if (!m->year)
+		return 0;
+	snprintf(from, sizeof from, "%04d-01-01", m->year);
+	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
+	visited = model_calloc(c, (size_t)m->nunits, sizeof *visited);
+	if (!visited)
+		return diag_set(c->d, "内存不足");
+	if (model_prep(c,
+		       "SELECT grid, round, count(DISTINCT household) FROM visits"
+		       " WHERE date >= ?1 AND date < ?2 GROUP BY grid, round",
+		       &st) < 0) {
+		free(visited);
+		return -1;
+	}
+	store_bind_text(st, 1, from, -1);
+	store_bind_text(st, 2, to, -1);
+	while ((step = store_step(st, c->d)) == STORE_ROW) {
+		const char *g = store_col_text(st, 0);
+		long idx = model_hash_find(c, g, g ? strlen(g) : 0);
+		if (idx >= 0)
+			visited[idx] += (double)store_col_int(st, 2);
+	}
+	store_finalize(st);
+	if (step == STORE_ERROR) {
+		free(visited);
+		return -1;
+	}
+	snprintf(from, sizeof from, "%04d", m->year);
+	rounds = store_scalar_int(c->s, "SELECT count(DISTINCT round) FROM visits", 0);
+	if (rounds > 0) {
+		/* per grid, then sums up the tree: visited / (households x rounds) */
+		double *hh = model_calloc(c, (size_t)m->nunits, sizeof *hh);
+		if (!hh) {
+			free(visited);
+			return diag_set(c->d, "内存不足");
+		}
+		for (k = 0; k < m->nunits; k++) {
+			struct model_unit *u = &m->units[k];
+			if (u->level != MODEL_GRID || u->households <= 0)
+				continue;
+			hh[k] = (double)u->households * (double)rounds;
+			for (steps = 0, p = u->parent; p >= 0 && steps < 8;
+			     steps++, p = m->units[p].parent) {
+				visited[p] += visited[k];
+				hh[p] += hh[k];
+			}
+			tv += visited[k];
+			th += hh[k];
+		}
+		for (k = 0; k < m->nunits; k++)
+			if (hh[k] > 0) {
+				double v = 100.0 * visited[k] / hh[k];
+				m->units[k].visit_coverage = v > 100 ? 100 : v;
+			}
+		if (th > 0 && tv > 0)
+			m->kpi[MODEL_KPI_VISITS].cur = tv / th * 100 > 100 ? 100 : tv / th * 100;
+		free(hh);
+	}
+	free(visited);
+	return 0;
+}
+
+/* Wishes, services: counts per year (period and previous). */
+int model_load_activity(struct model_ctx *c)
+{
+	struct model *m = c->m;
+	struct store_stmt *st = NULL;
+	char from[24], to[24], y0[16];
+	int step;
+
+	if (!m->year)
+		return 0;
+	snprintf(from, sizeof from, "%04d-01-01", m->prev_year);
+	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
+	snprintf(y0, sizeof y0, "%04d", m->year);
+	if (model_prep(c,
+		       "SELECT substr(published_at, 1, 4) AS y, count(*), count(completed_at) FROM "
+		       "wishes"
+		       " WHERE published_at >= ?1 AND published_at < ?2 GROUP BY y ORDER BY y",
+		       &st) < 0)
+		return -1;
+	store_bind_text(st, 1, from, -1);
+	store_bind_text(st, 2, to, -1);
+	while ((step = store_step(st, c->d)) == STORE_ROW) {
+		const char *yy = store_col_text(st, 0);
+		int cur = yy && strcmp(yy, y0) == 0;
+		long n = (long)store_col_int(st, 1), done = (long)store_col_int(st, 2);
+		double *w = cur ? &m->kpi[MODEL_KPI_WISHES].cur : &m->kpi[MODEL_KPI_WISHES].prev;
+		double *wd = cur ? &m->kpi[MODEL_KPI_WISHES_DONE].cur
+				 : &m->kpi[MODEL_KPI_WISHES_DONE].prev;
+		double *wr =
+			cur ? &m->kpi[MODEL_KPI_WISH_RATE].cur : &m->kpi[MODEL_KPI_WISH_RATE].prev;
+		*w = (double)n;
+		*wd = (double)done;
+		*wr = model_pct(done, n);
+	}
+	store_finalize(st);
+	if (step == STORE_ERROR)
+		return -1;
+	if (model_prep(c,
+		       "SELECT substr(date, 1, 4) AS y, count(*), total(hours) FROM services"
+		       " WHERE date >= ?1 AND date < ?2 GROUP BY y ORDER BY y",
+		       &st) < 0)
+		return -1;
+	store_bind_text(st, 1, from, -1);
+	store_bind_text(st, 2, to, -1);
+	while ((step = store_step(st, c->d)) == STORE_ROW) {
+		const char *yy = store_col_text(st, 0);
+		int cur = yy && strcmp(yy, y0) == 0;
+		if (cur) {
+			m->kpi[MODEL_KPI_SERVICES].cur = (double)store_col_int(st, 1);
+			m->kpi[MODEL_KPI_SERVICE_HOURS].cur = store_col_double(st, 2);
+		} else {
+			m->kpi[MODEL_KPI_SERVICES].prev = (double)store_col_int(st, 1);
+			m->kpi[MODEL_KPI_SERVICE_HOURS].prev = store_col_double(st, 2);
+		}
+	}
+	store_finalize(st);
+	return step == STORE_ERROR ? -1 : 0;
+}

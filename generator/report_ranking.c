@@ -1,0 +1,57 @@
+/* report_ranking.c - community-ranking.pdf, the community ranking notice
+ * (社区考评通报). */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "model.h"
+#include "parse.h"
+#include "pdf.h"
+#include "report_int.h"
+#include "template.h"
+
+/* ---- community-ranking.pdf ------------------------------------------------------- */
+
+int report_ranking(struct report_ctx *r, const char *path)
+{
+	const struct model *m = r->m;
+	struct doc *d = NULL;
+	struct tv *v;
+	char title[512];
+	int rc = -1;
+
+	tv_pool_reset(r->pool);
+	v = report_vars_briefing(r);
+	if (r->oom) {
+		diag_set(r->d, "内存不足（社区考评通报）");
+		goto done;
+	}
+	snprintf(title, sizeof title, "关于%s社区考评结果的通报", r->period);
+	d = report_new_doc(r, title, r->org, r->date_cn, NULL);
+	if (!d)
+		goto done;
+	if (report_narrative(r, d, "ranking_intro.txt", v) < 0)
+		goto done;
+	report_heading(r, d, 1, "一、社区考评排名");
+	if (m->has_results && m->ncommunities > 0)
+		report_rank_table(r, d, "社区考评排名", 0, m->ncommunities);
+	else
+		report_note(r, d, "注：尚无社区考评结果。");
+	report_note(r, d,
+		    "注：星级为“五星”支部创建评定结果（★为得星）；名次变化与上年名次比较，"
+		    "↑为上升、↓为下降、“新”为上年无名次；一票否决的社区照常计分，不评星、不奖励，排"
+		    "名置后"
+		    "。");
+	report_heading(r, d, 1, "二、各街道情况");
+	report_street_table(r, d, "各街道社区考评情况", 0);
+	report_heading(r, d, 1, "三、有关要求");
+	if (report_narrative(r, d, "ranking_closing.txt", v) < 0)
+		goto done;
+	rc = report_finish(r, d, path, "社区考评通报");
+done:
+	doc_free(d);
+	return rc;
+}
