@@ -7,6 +7,7 @@
 #include "ingest.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -62,7 +63,8 @@ static size_t set_slot(const struct strset *t, const char *k, size_t n, uint32_t
 {
 	size_t i = h & (t->cap - 1);
 
-	while (t->keys[i] && !(t->hashes[i] == h && t->lens[i] == n && memcmp(t->keys[i], k, n) == 0))
+	while (t->keys[i] &&
+	       !(t->hashes[i] == h && t->lens[i] == n && memcmp(t->keys[i], k, n) == 0))
 		i = (i + 1) & (t->cap - 1);
 	return i;
 }
@@ -136,10 +138,14 @@ enum { LV_COUNTY = 1, LV_STREET, LV_COMMUNITY, LV_GRID };
 
 static int level_num(const char *v, size_t n)
 {
-	if (n == 6 && memcmp(v, "county", 6) == 0) return LV_COUNTY;
-	if (n == 6 && memcmp(v, "street", 6) == 0) return LV_STREET;
-	if (n == 9 && memcmp(v, "community", 9) == 0) return LV_COMMUNITY;
-	if (n == 4 && memcmp(v, "grid", 4) == 0) return LV_GRID;
+	if (n == 6 && memcmp(v, "county", 6) == 0)
+		return LV_COUNTY;
+	if (n == 6 && memcmp(v, "street", 6) == 0)
+		return LV_STREET;
+	if (n == 9 && memcmp(v, "community", 9) == 0)
+		return LV_COMMUNITY;
+	if (n == 4 && memcmp(v, "grid", 4) == 0)
+		return LV_GRID;
 	return 0;
 }
 
@@ -150,8 +156,8 @@ static const char *level_cn(int lv)
 }
 
 struct val {
-	int present;     /* non-empty in the file */
-	int type;        /* STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT */
+	int present; /* non-empty in the file */
+	int type;    /* STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT */
 	int64_t i;
 	double r;
 	const char *s;
@@ -160,26 +166,37 @@ struct val {
 };
 
 /* One file being loaded. */
-enum tkind { T_OTHER, T_UNITS, T_PEOPLE, T_COMPANIES, T_BRANCHES, T_EVENTS, T_WISHES,
-	     T_CHECKS, T_TARGETED };
+enum tkind {
+	T_OTHER,
+	T_UNITS,
+	T_PEOPLE,
+	T_COMPANIES,
+	T_BRANCHES,
+	T_EVENTS,
+	T_WISHES,
+	T_CHECKS,
+	T_TARGETED
+};
 
 struct load {
 	struct store *s;
 	const struct schema_table *t;
 	enum tkind kind;
-	const char *file;          /* base name, e.g. events.csv */
+	const char *file; /* base name in the input folder, e.g. 网格事件-1月.csv */
 	const char *path;
-	int colmap[64];            /* schema column -> file column, or -1 */
-	char *headers[64];         /* header text of each schema column as in the file */
+	int fileidx;	      /* index of the file in ctx.inputs */
+	const char *encoding; /* as the reader names it */
+	int colmap[64];	      /* schema column -> file column, or -1 */
+	char *headers[64];    /* header text of each schema column as in the file */
 	size_t nfilecols;
-	int *extra_cols;           /* file columns not in the schema */
+	int *extra_cols; /* file columns not in the schema */
 	size_t nextra;
 	char **extra_names;
 	struct val v[32];
-	long refv[32];             /* id of a checked reference, per column (-1 unchecked) */
-	long unchecked[32];        /* references not checked: their file is absent */
-	int ev_cols[7];            /* events: grid, reported_at, closed_at, level, source,
-				      reporter, satisfaction */
+	long refv[32];	    /* id of a checked reference, per column (-1 unchecked) */
+	long unchecked[32]; /* references not checked: their file is absent */
+	int ev_cols[7];	    /* events: grid, reported_at, closed_at, level, source,
+			       reporter, satisfaction */
 	struct store_stmt *ins, *rej, *ext;
 	struct buf reason;
 	long reject_col;
@@ -278,6 +295,109 @@ static long factmap_get(struct factmap *m, uint64_t key, uint32_t next_idx, int 
 	return (long)m->idx[i];
 }
 
+/* ---- where each row came from ----
+ * A row's unique key (its id; for property_checks the four key columns) is
+ * hashed to 64 bits and mapped to the file and line that loaded it, so a
+ * duplicate, in the same file or in another file of the same table, names
+ * the first place. Reset for each table. */
+
+struct seen {
+	uint64_t *keys; /* 0: empty */
+	uint64_t *vals; /* file index << 40 | line */
+	size_t cap, n;
+};
+
+static void seen_free(struct seen *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+/* FNV-1a over the key parts, each followed by a unit separator. */
+static uint64_t key_hash(const struct val *v, int nparts)
+{
+	uint64_t h = 14695981039346656037ULL;
+	int k;
+	size_t i;
+
+	for (k = 0; k < nparts; k++) {
+		for (i = 0; i < v[k].n; i++) {
+			h ^= (unsigned char)v[k].s[i];
+			h *= 1099511628211ULL;
+		}
+		h ^= 0x1F;
+		h *= 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+/* The place stored for key, or 0 if none. */
+static uint64_t seen_get(const struct seen *m, uint64_t key)
+{
+	size_t i;
+
+	if (!m->cap)
+		return 0;
+	i = mix(key) & (m->cap - 1);
+	while (m->keys[i] && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	return m->keys[i] ? m->vals[i] : 0;
+}
+
+/* Stores the place of key unless it has one; -1 when out of memory. */
+static int seen_put(struct seen *m, uint64_t key, uint64_t val)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct seen g;
+		size_t j;
+		g.cap = m->cap ? m->cap * 2 : 4096;
+		g.n = m->n;
+		g.keys = calloc(g.cap, sizeof *g.keys);
+		g.vals = calloc(g.cap, sizeof *g.vals);
+		if (!g.keys || !g.vals) {
+			free(g.keys);
+			free(g.vals);
+			return -1;
+		}
+		for (j = 0; j < m->cap; j++)
+			if (m->keys[j]) {
+				size_t k = mix(m->keys[j]) & (g.cap - 1);
+				while (g.keys[k])
+					k = (k + 1) & (g.cap - 1);
+				g.keys[k] = m->keys[j];
+				g.vals[k] = m->vals[j];
+			}
+		free(m->keys);
+		free(m->vals);
+		*m = g;
+	}
+	i = mix(key) & (m->cap - 1);
+	while (m->keys[i] && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i]) {
+		m->keys[i] = key;
+		m->vals[i] = val;
+		m->n++;
+	}
+	return 0;
+}
+
+static uint64_t place(int fileidx, long line)
+{
+	return (uint64_t)fileidx << 40 | ((uint64_t)line & 0xFFFFFFFFFFULL);
+}
+
+/* A file of the input folder and the table it was taken for. */
+struct input {
+	char *name;	  /* base name */
+	char *path;	  /* folder/name */
+	int table;	  /* index in schema_tables, -1 when not read */
+	long header_line; /* the line its header was found on, 0 if not found */
+};
+
 struct ctx {
 	struct store *s;
 	const struct ingest_hooks *h;
@@ -294,11 +414,16 @@ struct ctx {
 	struct factmap fmap, rmap, mmap;
 	struct fact *facts, *mfacts;
 	size_t nmfacts, mfacts_cap;
-	long end_year;       /* memo of the period end of end_year */
+	long end_year; /* memo of the period end of end_year */
 	char end_text[24];
 	int64_t end_epoch;
 	struct rfact *rfacts;
 	size_t nfacts, facts_cap, nrfacts, rfacts_cap;
+	/* The files of the input folder and where the rows of the table being
+	 * loaded came from (see struct seen). */
+	struct input *inputs;
+	size_t ninputs;
+	struct seen seen;
 };
 
 /* Appends a copy of code to a growing array; returns its id or -1. */
@@ -355,7 +480,8 @@ static void quote_value(struct buf *b, const char *s, size_t n)
 }
 
 /* Starts a reject reason about schema column ci: "<header> "<value>" ". */
-static int fail_col(struct load *l, int ci, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail_col(struct load *l, int ci, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 static int fail_col(struct load *l, int ci, const char *fmt, ...)
 {
 	va_list ap;
@@ -426,7 +552,8 @@ static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 		if (got < 0)
 			return fail_col(l, ci, "引用了不存在的%s", ref_name(ref));
 		if ((got & 7) != (ref == REF_GRID ? LV_GRID : LV_COMMUNITY))
-			return fail_col(l, ci, "不是%s（是%s）", ref_name(ref), level_cn((int)(got & 7)));
+			return fail_col(l, ci, "不是%s（是%s）", ref_name(ref),
+					level_cn((int)(got & 7)));
 		l->refv[ci] = got >> 3;
 		return 0;
 	case REF_PERSON:
@@ -450,8 +577,7 @@ static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 		if (set_get(&c->companies, v->s, v->n) < 0)
 			return fail_col(l, ci, "引用了不存在的物业企业");
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -497,17 +623,17 @@ static int parse_col(struct ctx *c, struct load *l, const struct csv_record *r, 
 	switch (col->type) {
 	case COL_CODE:
 		if (excel_scientific(s, n))
-			return fail_col(l, ci, "被 Excel 改写成了科学计数法，原编码已丢失"
-					       "（导出前请把该列设为文本格式）");
+			return fail_col(l, ci,
+					"被 Excel 改写成了科学计数法，原编码已丢失"
+					"（导出前请把该列设为文本格式）");
 		/* fall through */
-	case COL_TEXT:
-		v->type = STORE_TEXT;
-		break;
+	case COL_TEXT: v->type = STORE_TEXT; break;
 	case COL_INT:
 		if (parse_int(s, n, &v->i) < 0)
 			return fail_col(l, ci, "不是有效的整数");
 		v->type = STORE_INT;
-		if ((col->flags & COL_RANGE) && ((double)v->i < col->min || (double)v->i > col->max)) {
+		if ((col->flags & COL_RANGE) &&
+		    ((double)v->i < col->min || (double)v->i > col->max)) {
 			if (col->min == 0 && v->i < 0)
 				return fail_col(l, ci, "不能为负数");
 			return fail_col(l, ci, "超出范围（%g–%g）", col->min, col->max);
@@ -558,8 +684,8 @@ static int parse_col(struct ctx *c, struct load *l, const struct csv_record *r, 
 				const char *end = ge ? ge : g + strlen(g);
 				const char *show = g;
 				size_t len = (size_t)((eq && eq < end ? eq : end) - g);
-				if (strcmp(col->name, "level") == 0 && l->t->cols == schema_find("units")->cols &&
-				    eq && eq < end) {
+				if (strcmp(col->name, "level") == 0 &&
+				    l->t->cols == schema_find("units")->cols && eq && eq < end) {
 					show = eq + 1;
 					const char *e2 = memchr(show, '=', (size_t)(end - show));
 					len = (size_t)((e2 ? e2 : end) - show);
@@ -581,7 +707,8 @@ static int parse_col(struct ctx *c, struct load *l, const struct csv_record *r, 
 	case COL_CREDIT:
 		b = parse_credit_code(s, n, &expect);
 		if (b == -1)
-			return fail_col(l, ci, "不是有效的统一社会信用代码（应为18位，不含I、O、Z、S、V）");
+			return fail_col(
+				l, ci, "不是有效的统一社会信用代码（应为18位，不含I、O、Z、S、V）");
 		if (b == -2)
 			return fail_col(l, ci, "统一社会信用代码校验位错误（应为 %c）", expect);
 		v->type = STORE_TEXT;
@@ -638,11 +765,15 @@ static int check_row(struct ctx *c, struct load *l)
 {
 	switch (l->kind) {
 	case T_EVENTS:
-		return check_order(l, "reported_at", "closed_at", l->headers[col_at(l, "reported_at")]);
+		return check_order(l, "reported_at", "closed_at",
+				   l->headers[col_at(l, "reported_at")]);
 	case T_WISHES:
-		if (check_order(l, "published_at", "claimed_at", l->headers[col_at(l, "published_at")]) < 0 ||
-		    check_order(l, "published_at", "completed_at", l->headers[col_at(l, "published_at")]) < 0 ||
-		    check_order(l, "claimed_at", "completed_at", l->headers[col_at(l, "claimed_at")]) < 0)
+		if (check_order(l, "published_at", "claimed_at",
+				l->headers[col_at(l, "published_at")]) < 0 ||
+		    check_order(l, "published_at", "completed_at",
+				l->headers[col_at(l, "published_at")]) < 0 ||
+		    check_order(l, "claimed_at", "completed_at",
+				l->headers[col_at(l, "claimed_at")]) < 0)
 			return -1;
 		return 0;
 	case T_CHECKS: {
@@ -673,8 +804,7 @@ static int check_row(struct ctx *c, struct load *l)
 			return check_ref(c, l, it, REF_COMPANY);
 		return 0;
 	}
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -683,9 +813,15 @@ static enum tkind table_kind(const char *name)
 	static const struct {
 		const char *name;
 		enum tkind kind;
-	} k[] = {{"units", T_UNITS}, {"people", T_PEOPLE}, {"companies", T_COMPANIES},
-		 {"branches", T_BRANCHES}, {"events", T_EVENTS}, {"wishes", T_WISHES},
-		 {"property_checks", T_CHECKS}, {"evaluations", T_TARGETED}, {"incidents", T_TARGETED}};
+	} k[] = {{"units", T_UNITS},
+		 {"people", T_PEOPLE},
+		 {"companies", T_COMPANIES},
+		 {"branches", T_BRANCHES},
+		 {"events", T_EVENTS},
+		 {"wishes", T_WISHES},
+		 {"property_checks", T_CHECKS},
+		 {"evaluations", T_TARGETED},
+		 {"incidents", T_TARGETED}};
 	size_t i;
 
 	for (i = 0; i < sizeof k / sizeof k[0]; i++)
@@ -749,10 +885,11 @@ static void unit_reject(struct pending_unit *u, struct buf *tmp)
 
 /* Resolves unit i: valid when its parent chain reaches a county with the
  * levels in order. Returns 1 valid, 0 rejected. */
-static int resolve_unit(struct units_pending *up, size_t i, struct buf *tmp)
+static int resolve_unit(struct units_pending *up, const struct strset *known, size_t i,
+			struct buf *tmp)
 {
 	struct pending_unit *u = &up->u[i];
-	long j;
+	long j, got;
 
 	if (u->state == 1 || u->state == 2)
 		return u->state == 1;
@@ -777,6 +914,18 @@ static int resolve_unit(struct units_pending *up, size_t i, struct buf *tmp)
 		return 0;
 	}
 	j = set_get(&up->idx, u->parent, strlen(u->parent));
+	got = j < 0 ? set_get(known, u->parent, strlen(u->parent)) : -1;
+	if (got >= 0 && (got & 7) == u->level - 1) {
+		/* A parent loaded from an earlier file of the units table. */
+		u->state = 1;
+		return 1;
+	}
+	if (got >= 0) {
+		buf_printf(tmp, "上级编码 \"%s\" 层级不符：%s的上级应为%s，而它是%s", u->parent,
+			   level_cn(u->level), level_cn(u->level - 1), level_cn((int)(got & 7)));
+		unit_reject(u, tmp);
+		return 0;
+	}
 	if (j < 0) {
 		buf_printf(tmp, "上级编码 \"%s\" 引用了不存在的单元", u->parent);
 		unit_reject(u, tmp);
@@ -789,7 +938,7 @@ static int resolve_unit(struct units_pending *up, size_t i, struct buf *tmp)
 		return 0;
 	}
 	u->state = 3;
-	if (!resolve_unit(up, (size_t)j, tmp)) {
+	if (!resolve_unit(up, known, (size_t)j, tmp)) {
 		buf_reset(tmp);
 		buf_printf(tmp, "上级编码 \"%s\" 所指的单元本身被拒绝", u->parent);
 		unit_reject(u, tmp);
@@ -815,15 +964,24 @@ static void units_free(struct units_pending *up)
 }
 
 /* Keeps a checked unit row until the file is read. */
-static int units_add(struct units_pending *up, struct load *l, const struct csv_record *r)
+static int units_add(struct ctx *c, struct units_pending *up, struct load *l,
+		     const struct csv_record *r)
 {
 	struct pending_unit *u;
+	long j;
+	uint64_t at;
 	int ic = col_index(l->t, "code"), in = col_index(l->t, "name");
 	int il = col_index(l->t, "level"), ip = col_index(l->t, "parent");
 	int ih = col_index(l->t, "households"), ipop = col_index(l->t, "population");
 
-	if (set_get(&up->idx, l->v[ic].s, l->v[ic].n) >= 0)
-		return fail_col(l, ic, "编号重复");
+	j = set_get(&up->idx, l->v[ic].s, l->v[ic].n);
+	if (j >= 0)
+		return fail_col(l, ic, "编号重复（首次出现在 %s 第 %ld 行）", l->file,
+				up->u[j].line);
+	at = seen_get(&c->seen, key_hash(&l->v[ic], 1));
+	if (at && (size_t)(at >> 40) < c->ninputs)
+		return fail_col(l, ic, "编号重复（首次出现在 %s 第 %ld 行）",
+				c->inputs[at >> 40].name, (long)(at & 0xFFFFFFFFFFULL));
 	if (up->n == up->cap) {
 		size_t cap = up->cap ? up->cap * 2 : 256;
 		struct pending_unit *p = realloc(up->u, cap * sizeof *p);
@@ -875,7 +1033,7 @@ static int units_finish(struct ctx *c, struct load *l, struct units_pending *up,
 		r.line = u->line;
 		r.raw = u->raw;
 		r.rawlen = strlen(u->raw);
-		if (resolve_unit(up, i, &tmp)) {
+		if (resolve_unit(up, &c->units, i, &tmp)) {
 			struct store_stmt *st = l->ins;
 			store_reset(st);
 			store_bind_text(st, 1, u->code, -1);
@@ -888,9 +1046,13 @@ static int units_finish(struct ctx *c, struct load *l, struct units_pending *up,
 				store_bind_int(st, 6, u->pop);
 			if (store_step(st, d) != STORE_DONE)
 				goto done;
-			long id = add_code(&c->unit_code, &c->nunit, &c->unit_cap, u->code, strlen(u->code));
+			long id = add_code(&c->unit_code, &c->nunit, &c->unit_cap, u->code,
+					   strlen(u->code));
+			struct val key = {.s = u->code, .n = strlen(u->code)};
 			if (id < 0 || id >= (1L << 24) ||
-			    set_put(&c->units, u->code, strlen(u->code), (uint32_t)(id << 3 | u->level)) < 0) {
+			    set_put(&c->units, u->code, strlen(u->code),
+				    (uint32_t)(id << 3 | u->level)) < 0 ||
+			    seen_put(&c->seen, key_hash(&key, 1), place(l->fileidx, u->line)) < 0) {
 				diag_set(d, "内存不足");
 				goto done;
 			}
@@ -924,8 +1086,8 @@ static int header_matches(const struct schema_table *t, const struct csv_record 
 
 /* Maps the header record onto the schema. Fails (file-level error) when a
  * required column is missing. */
-static int map_header(struct ctx *c, struct load *l, const struct csv_record *r, struct buf *unknown,
-		      struct diag *d)
+static int map_header(struct ctx *c, struct load *l, const struct csv_record *r,
+		      struct buf *unknown, struct diag *d)
 {
 	size_t i, j;
 
@@ -1009,10 +1171,13 @@ static int prepare(struct load *l, struct diag *d)
 	buf_release(&sql);
 	if (rc < 0)
 		return -1;
-	if (store_prepare(l->s, "INSERT INTO rejects(file,line,col,column_name,reason,raw)"
-				" VALUES(?1,?2,?3,?4,?5,?6)", &l->rej, d) < 0)
+	if (store_prepare(l->s,
+			  "INSERT INTO rejects(file,line,col,column_name,reason,raw)"
+			  " VALUES(?1,?2,?3,?4,?5,?6)",
+			  &l->rej, d) < 0)
 		return -1;
-	return store_prepare(l->s, "INSERT INTO extras(file,line,column_name,value) VALUES(?1,?2,?3,?4)",
+	return store_prepare(l->s,
+			     "INSERT INTO extras(file,line,column_name,value) VALUES(?1,?2,?3,?4)",
 			     &l->ext, d);
 }
 
@@ -1065,8 +1230,18 @@ static int check_record(struct ctx *c, struct load *l, const struct csv_record *
 	if (r->unterminated)
 		return fail_col(l, -1, "引号未闭合：文件在引号内结束");
 	if (r->bad_encoding)
-		return fail_col(l, -1, "包含无效的字符编码");
-	if (r->nfields < l->nfilecols || (r->nfields > l->nfilecols && !extra_fields_empty(r, l->nfilecols)))
+		return strncmp(l->encoding, "UTF-16", 6) == 0
+			       ? fail_col(l, -1, "含有无效字节：不是有效的 %s 编码", l->encoding)
+			       : fail_col(l, -1,
+					  "含有无效字节：既不是有效的 UTF-8 编码，"
+					  "也不是有效的 GB18030 编码");
+	for (i = 0; i < r->nfields; i++)
+		if (memchr(r->fields[i], '\0', r->lens[i]))
+			return fail_col(l, -1,
+					"第 %zu 个字段含有空字符（NUL 字节），文件可能已损坏",
+					i + 1);
+	if (r->nfields < l->nfilecols ||
+	    (r->nfields > l->nfilecols && !extra_fields_empty(r, l->nfilecols)))
 		return fail_col(l, -1, "字段数不符：本行 %zu 个字段，表头有 %zu 列", r->nfields,
 				l->nfilecols);
 	for (i = 0; i < l->t->ncols; i++)
@@ -1074,7 +1249,6 @@ static int check_record(struct ctx *c, struct load *l, const struct csv_record *
 			return -1;
 	return check_row(c, l);
 }
-
 
 /* Seconds since 1970 of a normalised "YYYY-MM-DD HH:MM:SS". */
 static int64_t epoch_of(const char *s)
@@ -1100,7 +1274,8 @@ static int level_index(const char *s, size_t n)
 }
 
 /* The fact for key in map/array, created empty if absent; NULL on out of memory. */
-static struct fact *fact_at(struct factmap *map, struct fact **arr, size_t *n, size_t *cap, uint64_t key)
+static struct fact *fact_at(struct factmap *map, struct fact **arr, size_t *n, size_t *cap,
+			    uint64_t key)
 {
 	int added;
 	long idx;
@@ -1156,7 +1331,8 @@ static int facts_add(struct ctx *c, const int *ec, const struct val *v, const lo
 {
 	int ig = ec[0], ir = ec[1], ic = ec[2], il = ec[3], is = ec[4], ip = ec[5], isat = ec[6];
 	const char *rep = v[ir].s;
-	long year = (rep[0] - '0') * 1000 + (rep[1] - '0') * 100 + (rep[2] - '0') * 10 + (rep[3] - '0');
+	long year =
+		(rep[0] - '0') * 1000 + (rep[1] - '0') * 100 + (rep[2] - '0') * 10 + (rep[3] - '0');
 	long month = (rep[5] - '0') * 10 + (rep[6] - '0');
 	int64_t t_rep = epoch_of(rep), dt;
 	int closed = 0, added, bucket;
@@ -1165,7 +1341,8 @@ static int facts_add(struct ctx *c, const int *ec, const struct val *v, const lo
 	struct fact *f;
 
 	if (year != c->end_year) {
-		snprintf(c->end_text, sizeof c->end_text, "%04ld-01-01 00:00:00", (year + 1) % 10000);
+		snprintf(c->end_text, sizeof c->end_text, "%04ld-01-01 00:00:00",
+			 (year + 1) % 10000);
 		c->end_epoch = epoch_of(c->end_text);
 		c->end_year = year;
 	}
@@ -1196,7 +1373,8 @@ static int facts_add(struct ctx *c, const int *ec, const struct val *v, const lo
 		return -1;
 	fact_count(f, closed, bucket, sat);
 	/* the county's month: year: 12 bits | month: 4 | level: 3 | source: 16 */
-	key = (uint64_t)(year & 0xFFF) << 24 | (uint64_t)month << 20 | (uint64_t)lv << 16 | (uint64_t)src;
+	key = (uint64_t)(year & 0xFFF) << 24 | (uint64_t)month << 20 | (uint64_t)lv << 16 |
+	      (uint64_t)src;
 	f = fact_at(&c->mmap, &c->mfacts, &c->nmfacts, &c->mfacts_cap, key);
 	if (!f)
 		return -1;
@@ -1208,7 +1386,8 @@ static int facts_add(struct ctx *c, const int *ec, const struct val *v, const lo
 	if (v[ip].type != STORE_NULL && refv[ip] >= 0) {
 		struct rfact *r;
 		/* person id: 24 bits | grid id: 24 | year: 12 */
-		key = (uint64_t)refv[ip] << 36 | (uint64_t)refv[ig] << 12 | (uint64_t)(year & 0xFFF);
+		key = (uint64_t)refv[ip] << 36 | (uint64_t)refv[ig] << 12 |
+		      (uint64_t)(year & 0xFFF);
 		idx = factmap_get(&c->rmap, key, (uint32_t)c->nrfacts, &added);
 		if (idx < 0)
 			return -1;
@@ -1262,7 +1441,8 @@ static int facts_write(struct ctx *c, struct diag *d)
 	size_t i;
 	int rc = -1, k;
 
-	if (store_prepare(c->s, "INSERT INTO event_facts VALUES(?,?,?,?," MEASURE_MARKS ")", &st, d) < 0)
+	if (store_prepare(c->s, "INSERT INTO event_facts VALUES(?,?,?,?," MEASURE_MARKS ")", &st,
+			  d) < 0)
 		return -1;
 	for (i = 0; i < c->nfacts; i++) {
 		const struct fact *f = &c->facts[i];
@@ -1278,7 +1458,8 @@ static int facts_write(struct ctx *c, struct diag *d)
 	}
 	store_finalize(st);
 	st = NULL;
-	if (store_prepare(c->s, "INSERT INTO month_facts VALUES(?,?,?,?," MEASURE_MARKS ",?,?)", &st, d) < 0)
+	if (store_prepare(c->s, "INSERT INTO month_facts VALUES(?,?,?,?," MEASURE_MARKS ",?,?)",
+			  &st, d) < 0)
 		return -1;
 	for (i = 0; i < c->nmfacts; i++) {
 		const struct fact *f = &c->mfacts[i];
@@ -1322,9 +1503,11 @@ static int record_file(struct store *s, const char *file, const char *status, co
 	struct store_stmt *st = NULL;
 	int rc;
 
-	if (store_prepare(s, "INSERT OR REPLACE INTO ingest_files(file,status,encoding,rows_read,"
-			     "rows_loaded,rows_rejected,unknown_columns,message,seq)"
-			     " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)", &st, d) < 0)
+	if (store_prepare(s,
+			  "INSERT OR REPLACE INTO ingest_files(file,status,encoding,rows_read,"
+			  "rows_loaded,rows_rejected,unknown_columns,message,seq)"
+			  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+			  &st, d) < 0)
 		return -1;
 	store_bind_text(st, 1, file, -1);
 	store_bind_text(st, 2, status, -1);
@@ -1347,7 +1530,6 @@ static unsigned long long file_size(const char *path)
 	return stat(path, &sb) == 0 ? (unsigned long long)sb.st_size : 0;
 }
 
-
 /* ---- the writer thread ----
  * While a file loads, one thread reads and checks records and another does
  * the SQLite work (inserts, rejects, extras, event facts), so the two halves
@@ -1363,10 +1545,10 @@ struct wq {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct buf b[2];
-	int full[2];     /* batch i waits for the writer */
-	int cur;         /* batch the reader fills */
-	int done;        /* the reader is finished */
-	int failed;      /* the writer met an error (err) */
+	int full[2]; /* batch i waits for the writer */
+	int cur;     /* batch the reader fills */
+	int done;    /* the reader is finished */
+	int failed;  /* the writer met an error (err) */
 	int started;
 	struct diag err;
 	struct ctx *c;
@@ -1393,6 +1575,25 @@ static void put_str(struct buf *b, const char *s, size_t n)
 	put_u32(b, s ? (uint32_t)n : UINT32_MAX);
 	if (s)
 		buf_append(b, s, n);
+}
+
+/* The same with each NUL byte written as U+FFFD: a NUL is never stored. */
+static void put_str_nonul(struct buf *b, const char *s, size_t n)
+{
+	size_t i, nul = 0;
+
+	for (i = 0; i < n; i++)
+		nul += s[i] == '\0';
+	if (!nul) {
+		put_str(b, s, n);
+		return;
+	}
+	put_u32(b, (uint32_t)(n + 2 * nul));
+	for (i = 0; i < n; i++)
+		if (s[i])
+			buf_putc(b, s[i]);
+		else
+			buf_append(b, "\xEF\xBF\xBD", 3);
 }
 
 struct rd {
@@ -1505,13 +1706,17 @@ static int w_batch(struct wq *q, const struct buf *b)
 				v->n = n;
 				store_bind_text_static(l->ins, (int)i + 1, v->s, (int)v->n);
 				break;
-			default:
-				store_bind_null(l->ins, (int)i + 1);
+			default: store_bind_null(l->ins, (int)i + 1);
 			}
 		}
 		switch (store_step(l->ins, &q->err)) {
 		case STORE_DONE:
 			l->loaded++;
+			if (seen_put(&q->c->seen, key_hash(q->v, l->kind == T_CHECKS ? 4 : 1),
+				     place(l->fileidx, (long)line)) < 0) {
+				diag_set(&q->err, "内存不足");
+				return -1;
+			}
 			if (l->kind == T_EVENTS && facts_add(q->c, l->ev_cols, q->v, q->refv) < 0) {
 				diag_set(&q->err, "内存不足");
 				return -1;
@@ -1519,6 +1724,8 @@ static int w_batch(struct wq *q, const struct buf *b)
 			break;
 		case STORE_CONSTRAINT: {
 			int idcol = l->kind == T_CHECKS ? -1 : 0;
+			uint64_t at =
+				seen_get(&q->c->seen, key_hash(q->v, l->kind == T_CHECKS ? 4 : 1));
 			buf_reset(&q->reason);
 			if (idcol < 0) {
 				buf_puts(&q->reason, "同一企业、社区、季度、考评项目的记录重复");
@@ -1528,14 +1735,18 @@ static int w_batch(struct wq *q, const struct buf *b)
 				quote_value(&q->reason, q->v[0].s, q->v[0].n);
 				buf_puts(&q->reason, " 编号重复");
 			}
+			if (at && (size_t)(at >> 40) < q->c->ninputs)
+				buf_printf(&q->reason, "（首次出现在 %s 第 %ld 行）",
+					   q->c->inputs[at >> 40].name,
+					   (long)(at & 0xFFFFFFFFFFULL));
 			if (w_reject(q, line, idcol < 0 ? 0 : l->colmap[0] + 1,
-				     idcol < 0 ? NULL : l->headers[0], idcol < 0 ? 0 : strlen(l->headers[0]),
-				     q->reason.data, q->reason.len, raw, rawn) < 0)
+				     idcol < 0 ? NULL : l->headers[0],
+				     idcol < 0 ? 0 : strlen(l->headers[0]), q->reason.data,
+				     q->reason.len, raw, rawn) < 0)
 				return -1;
 			break;
 		}
-		default:
-			return -1;
+		default: return -1;
 		}
 	}
 	return 0;
@@ -1642,7 +1853,7 @@ static int q_reject(struct wq *q, struct load *l, const struct csv_record *r)
 	put_i64(b, l->reject_col);
 	put_str(b, l->reject_colname, l->reject_colname ? strlen(l->reject_colname) : 0);
 	put_str(b, l->reason.data ? l->reason.data : "", l->reason.len);
-	put_str(b, r->raw, r->rawlen);
+	put_str_nonul(b, r->raw, r->rawlen);
 	return wq_flush(q, 0);
 }
 
@@ -1687,12 +1898,69 @@ static int q_row(struct wq *q, struct load *l, const struct csv_record *r)
 	return wq_flush(q, 0);
 }
 
-/* Loads one file; returns 0 or -1 (fatal, d set). */
-static int load_file(struct ctx *c, const struct schema_table *t, const char *path,
-		     const char *file, int seq, struct ingest_totals *tot, struct diag *d)
+/* ---- the seam where a file of the input is read ----
+ * Every reader yields struct csv_record (fields as UTF-8, line, raw text);
+ * csvread reads .csv and .csv.gz. Another reader (a spreadsheet's sheets)
+ * plugs in here and in input_name. */
+
+struct source {
+	struct csvread *csv;
+};
+
+/* Whether a file of the input folder is one kaoping reads, by its name. */
+static int input_name(const char *name)
 {
+	size_t n = strlen(name);
+
+	return (n > 4 && strcasecmp(name + n - 4, ".csv") == 0) ||
+	       (n > 7 && strcasecmp(name + n - 7, ".csv.gz") == 0);
+}
+
+static int source_open(struct source *src, const char *path, struct diag *d)
+{
+	return csvread_open(&src->csv, path, d);
+}
+
+static int source_next(struct source *src, struct csv_record *rec, struct diag *d)
+{
+	return csvread_next(src->csv, rec, d);
+}
+
+static void source_close(struct source *src)
+{
+	csvread_close(src->csv);
+	src->csv = NULL;
+}
+
+static const char *source_encoding(const struct source *src)
+{
+	return csvread_encoding(src->csv);
+}
+
+static unsigned long long source_offset(const struct source *src)
+{
+	return csvread_offset(src->csv);
+}
+
+/* Lines converted from the other encoding, and invisible characters removed. */
+static unsigned long source_other_lines(const struct source *src, const char **other)
+{
+	return csvread_other_lines(src->csv, other);
+}
+
+static unsigned long source_stripped(const struct source *src)
+{
+	return csvread_stripped(src->csv);
+}
+
+/* Loads one file; returns 0 or -1 (fatal, d set). */
+static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, int seq,
+		     struct ingest_totals *tot, struct diag *d)
+{
+	const struct input *in = &c->inputs[fileidx];
+	const char *path = in->path, *file = in->name;
 	struct load l;
-	struct csvread *rd = NULL;
+	struct source rd = {NULL};
 	struct csv_record rec;
 	struct units_pending up;
 	struct buf unknown;
@@ -1713,53 +1981,61 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 	l.t = t;
 	l.kind = kind;
 	if (kind == T_EVENTS) {
-		static const char *ev[7] = {"grid", "reported_at", "closed_at", "level", "source",
-					    "reporter", "satisfaction"};
+		static const char *ev[7] = {"grid",   "reported_at", "closed_at",   "level",
+					    "source", "reporter",    "satisfaction"};
 		int k;
 		for (k = 0; k < 7; k++)
 			l.ev_cols[k] = col_index(t, ev[k]);
 	}
 	l.file = file;
 	l.path = path;
-	if (csvread_open(&rd, path, d) < 0)
+	l.fileidx = fileidx;
+	if (source_open(&rd, path, d) < 0)
 		goto done;
-	got = csvread_next(rd, &rec, d);
+	l.encoding = source_encoding(&rd);
+	got = source_next(&rd, &rec, d);
 	if (got < 0)
 		goto done;
 	if (got == 0) {
 		warn(c, "%s 是空文件（没有表头）：%s的数据为空", file, t->label);
-		rc = record_file(c->s, file, "empty", csvread_encoding(rd), &l, NULL, "空文件", seq, d);
+		rc = record_file(c->s, file, "empty", source_encoding(&rd), &l, NULL, "空文件", seq,
+				 d);
 		goto done;
 	}
 	/* Exports often put a title row (or a few) above the header: skip rows
 	 * in which no column name is recognised, up to five. */
 	{
 		long skipped = 0, first = rec.line;
-		while (got == 1 && skipped < 5 && header_matches(t, &rec) == 0) {
-			got = csvread_next(rd, &rec, d);
+		while (got == 1 && skipped < 5 &&
+		       (in->header_line ? rec.line < in->header_line
+					: header_matches(t, &rec) == 0)) {
+			got = source_next(&rd, &rec, d);
 			skipped++;
 		}
 		if (got < 0)
 			goto done;
 		if (got == 0 || header_matches(t, &rec) == 0) {
-			diag_at(d, path, first, 0, "找不到表头：前 %ld 行中没有可识别的列名（如 %s 或 %s）",
+			diag_at(d, path, first, 0,
+				"找不到表头：前 %ld 行中没有可识别的列名（如 %s 或 %s）",
 				skipped + (got == 1), t->cols[0].name, t->cols[0].label);
 			goto done;
 		}
 		if (skipped)
-			warn(c, "%s：表头在第 %ld 行，已跳过其上方的 %ld 行标题", file, rec.line, skipped);
+			warn(c, "%s：表头在第 %ld 行，已跳过其上方的 %ld 行标题", file, rec.line,
+			     skipped);
 	}
 	if (map_header(c, &l, &rec, &unknown, d) < 0 || prepare(&l, d) < 0)
 		goto done;
 	if (unknown.len)
 		warn(c, "%s 有未识别的列（已另存，不参与计算）：%s", file, unknown.data);
 	up.parent_col = is_units && l.colmap[col_index(t, "parent")] >= 0
-				? l.colmap[col_index(t, "parent")] + 1 : 0;
+				? l.colmap[col_index(t, "parent")] + 1
+				: 0;
 	if (wq_start(&q, c, &l) < 0) {
 		diag_set(d, "无法启动写入线程");
 		goto done;
 	}
-	while ((got = csvread_next(rd, &rec, d)) == 1) {
+	while ((got = source_next(&rd, &rec, d)) == 1) {
 		int ck;
 		if (all_empty(&rec))
 			continue;
@@ -1767,7 +2043,7 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 		memset(l.refv, 0, sizeof l.refv);
 		ck = check_record(c, &l, &rec);
 		if (ck == 0 && is_units) {
-			ck = units_add(&up, &l, &rec);
+			ck = units_add(c, &up, &l, &rec);
 			if (ck == -2) {
 				diag_set(d, "内存不足");
 				goto done;
@@ -1782,8 +2058,8 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 				goto done;
 			}
 			if (is_people) {
-				long id = add_code(&c->person_code, &c->nperson, &c->person_cap, l.v[0].s,
-						   l.v[0].n);
+				long id = add_code(&c->person_code, &c->nperson, &c->person_cap,
+						   l.v[0].s, l.v[0].n);
 				if (id < 0 || id >= (1L << 24) ||
 				    set_put(&c->people, l.v[0].s, l.v[0].n, (uint32_t)id) < 0) {
 					diag_set(d, "内存不足");
@@ -1793,13 +2069,14 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 			if (q_row(&q, &l, &rec) < 0)
 				break;
 			if (c->h && c->h->progress && (l.read & 0xffff) == 0)
-				c->h->progress(file, l.read, csvread_offset(rd), total, 0, c->h->arg);
+				c->h->progress(file, l.read, source_offset(&rd), total, 0,
+					       c->h->arg);
 			continue;
 		}
 		if (ck < 0 && q_reject(&q, &l, &rec) < 0)
 			break;
 		if (c->h && c->h->progress && (l.read & 0xffff) == 0)
-			c->h->progress(file, l.read, csvread_offset(rd), total, 0, c->h->arg);
+			c->h->progress(file, l.read, source_offset(&rd), total, 0, c->h->arg);
 	}
 	if (wq_finish(&q, d) < 0)
 		goto done;
@@ -1810,26 +2087,38 @@ static int load_file(struct ctx *c, const struct schema_table *t, const char *pa
 	if (c->h && c->h->progress)
 		c->h->progress(file, l.read, total, total, 1, c->h->arg);
 	{
-		/* Say which file was read when it is not the canonical name
-		 * (a Chinese file name, or a gzip-compressed export). */
-		const char *base = strrchr(path, '/');
-		char from[4200];
-		base = base ? base + 1 : path;
-		snprintf(from, sizeof from, "读自 %s", base);
-		if (record_file(c->s, file, "loaded", csvread_encoding(rd), &l, unknown.data,
-				strcmp(base, file) ? from : NULL, seq, d) < 0)
+		/* Say which table a file was taken for when its name is not the
+		 * table's own (a Chinese name, a month's export, a .gz). */
+		char as[256], own[128];
+		snprintf(as, sizeof as, "作为 %s.csv（%s）读取", t->name, t->label);
+		snprintf(own, sizeof own, "%s.csv", t->name);
+		if (record_file(c->s, file, "loaded", source_encoding(&rd), &l, unknown.data,
+				strcmp(file, own) != 0 ? as : NULL, seq, d) < 0)
 			goto done;
 	}
+	{
+		const char *other = NULL;
+		unsigned long n = source_other_lines(&rd, &other);
+		if (n)
+			warn(c, "%s：有 %lu 行为 %s 编码（与文件其余部分不同），已逐行转换", file,
+			     n, other);
+		n = source_stripped(&rd);
+		if (n)
+			warn(c,
+			     "%s：已删除 %lu 个控制字符或双向文本控制符（如 U+202E），不计入数据",
+			     file, n);
+	}
 	if (l.rejected)
-		warn(c, "%s：读取 %ld 行，载入 %ld 行，拒绝 %ld 行（原因见 rejects.csv）", file, l.read,
-		     l.loaded, l.rejected);
+		warn(c, "%s：读取 %ld 行，载入 %ld 行，拒绝 %ld 行（原因见 rejects.csv）", file,
+		     l.read, l.loaded, l.rejected);
 	{
 		size_t k;
 		for (k = 0; k < t->ncols; k++)
 			if (l.unchecked[k])
-				warn(c, "%s：%ld 行的“%s”未核对，因为没有提供 %s", file, l.unchecked[k],
-				     l.headers[k], t->cols[k].ref == REF_PERSON ? "people.csv（人员）"
-										: "companies.csv（物业企业）");
+				warn(c, "%s：%ld 行的“%s”未核对，因为没有提供 %s", file,
+				     l.unchecked[k], l.headers[k],
+				     t->cols[k].ref == REF_PERSON ? "people.csv（人员）"
+								  : "companies.csv（物业企业）");
 	}
 	tot->rows_read += l.read;
 	tot->rows_loaded += l.loaded;
@@ -1850,29 +2139,183 @@ done:
 	units_free(&up);
 	load_release(&l);
 	buf_release(&unknown);
-	csvread_close(rd);
+	source_close(&rd);
 	return rc;
 }
 
-/* Finds the file of table t in dir: "<name>.csv" or "<Chinese label>.csv",
- * case-insensitively, or the same gzip-compressed (".csv.gz"). Returns 1 and fills path, or 0. */
-static int find_file(const char *dir, const struct schema_table *t, char **names, size_t nnames,
-		     char *path, size_t cap, const char **base)
+/* The table a file's name names: its base name without ".csv"/".csv.gz"
+ * equal to a table's name (any case) or Chinese label, or, unless exact,
+ * containing one (网格事件-1月.csv). -1 if none. */
+static int table_by_name(const char *name, int exact)
 {
-	char a[128], b[128], az[128], bz[128];
+	char base[256];
+	size_t n, i;
+	int pass;
+
+	snprintf(base, sizeof base, "%s", name);
+	n = strlen(base);
+	if (n > 3 && strcasecmp(base + n - 3, ".gz") == 0)
+		base[n -= 3] = '\0';
+	if (n > 4 && strcasecmp(base + n - 4, ".csv") == 0)
+		base[n -= 4] = '\0';
+	for (i = 0; i < n; i++)
+		if (base[i] >= 'A' && base[i] <= 'Z')
+			base[i] = (char)(base[i] + 32);
+	for (pass = 0; pass < (exact ? 1 : 2); pass++)
+		for (i = 0; i < schema_ntables; i++) {
+			const struct schema_table *t = &schema_tables[i];
+			if (pass == 0 &&
+			    (strcasecmp(base, t->name) == 0 || strcmp(base, t->label) == 0))
+				return (int)i;
+			if (pass == 1 && (strstr(base, t->name) || strstr(base, t->label)))
+				return (int)i;
+		}
+	return -1;
+}
+
+/* How many columns of table t the header record names, or -1 when it lacks
+ * one of t's required columns. */
+static int header_score(const struct schema_table *t, const struct csv_record *r)
+{
+	unsigned char seen[64] = {0};
+	size_t j;
+	int n = 0;
+
+	for (j = 0; j < r->nfields; j++) {
+		int ci = schema_match(t, r->fields[j], r->lens[j]);
+		if (ci >= 0 && ci < 64 && !seen[ci]) {
+			seen[ci] = 1;
+			n++;
+		}
+	}
+	for (j = 0; j < t->ncols && j < 64; j++)
+		if ((t->cols[j].flags & COL_REQUIRED) && !seen[j])
+			return -1;
+	return n;
+}
+
+/* The header's fields for a message: "a、b、c" (at most 12, each cut). */
+static void list_fields(struct buf *b, const struct csv_record *r)
+{
+	size_t j, shown = 0;
+
+	for (j = 0; j < r->nfields; j++) {
+		const char *h = r->fields[j];
+		size_t n = r->lens[j];
+		parse_trim(&h, &n);
+		if (!n)
+			continue;
+		if (shown == 12) {
+			buf_puts(b, "…");
+			break;
+		}
+		if (shown++)
+			buf_puts(b, "、");
+		quote_value(b, h, n);
+	}
+	if (!shown)
+		buf_puts(b, "（空）");
+}
+
+/* Decides the table of a file by its header: the record, among the first
+ * six, with all the required columns of some table, taken for the table of
+ * which it names the most columns; the file's name breaks a tie. Without
+ * such a record a file named after a table is taken for it (its load then
+ * says what is missing); any other is left unread with a warning. Fails
+ * when two tables fit equally and the name does not choose. */
+static int classify(struct ctx *c, struct input *in, struct diag *d)
+{
+	struct source src = {NULL};
+	struct csv_record rec;
+	struct buf hdr;
+	int got = 0, rc = -1, k, by_name = table_by_name(in->name, 0), most = 0;
 	size_t i;
 
-	snprintf(a, sizeof a, "%s.csv", t->name);
-	snprintf(b, sizeof b, "%s.csv", t->label);
-	snprintf(az, sizeof az, "%s.csv.gz", t->name);
-	snprintf(bz, sizeof bz, "%s.csv.gz", t->label);
-	for (i = 0; i < nnames; i++)
-		if (strcasecmp(names[i], a) == 0 || strcmp(names[i], b) == 0 ||
-		    strcasecmp(names[i], az) == 0 || strcmp(names[i], bz) == 0) {
-			snprintf(path, cap, "%s/%s", dir, names[i]);
-			*base = names[i];
-			return 1;
+	buf_init(&hdr, 0);
+	in->table = -1;
+	in->header_line = 0;
+	if (source_open(&src, in->path, d) < 0)
+		goto done;
+	for (k = 0; k < 6 && (got = source_next(&src, &rec, d)) == 1; k++) {
+		int best = -1, best_n = 0, ties = 0, alt = -1, any = 0;
+		for (i = 0; i < schema_ntables; i++) {
+			int n = header_score(&schema_tables[i], &rec);
+			if (n < 0)
+				continue;
+			if (n > best_n) {
+				best = (int)i;
+				best_n = n;
+				ties = 0;
+			} else if (n == best_n && n > 0) {
+				ties++;
+				if (alt < 0 || (int)i == by_name)
+					alt = (int)i;
+				if (best != by_name && (int)i == by_name) {
+					alt = best;
+					best = (int)i;
+				}
+			}
 		}
+		for (i = 0; i < schema_ntables; i++)
+			any += header_matches(&schema_tables[i], &rec);
+		if (any > most || hdr.len == 0) {
+			most = any > most ? any : most;
+			buf_reset(&hdr);
+			list_fields(&hdr, &rec);
+		}
+		if (best < 0)
+			continue;
+		if (ties && best != by_name) {
+			diag_at(d, in->path, rec.line, 0,
+				"无法确定文件属于哪张表：表头同样符合 %s.csv（%s）和 %s.csv（%s）；"
+				"表头为 %s。请把文件改名为其中一张表的文件名",
+				schema_tables[best].name, schema_tables[best].label,
+				schema_tables[alt].name, schema_tables[alt].label, hdr.data);
+			goto done;
+		}
+		in->table = best;
+		in->header_line = rec.line;
+		rc = 0;
+		goto done;
+	}
+	if (got < 0)
+		goto done;
+	in->table = table_by_name(in->name, 0);
+	if (in->table < 0)
+		warn(c, "未识别的文件 %s：表头不含任何一张表的全部必填列，未读取（表头为 %s）",
+		     in->name, hdr.len ? hdr.data : "（空）");
+	rc = 0;
+done:
+	buf_release(&hdr);
+	source_close(&src);
+	return rc;
+}
+
+/* Whether an entry of the input folder may be read: a regular file, or a
+ * symbolic link to one inside the folder. Nothing outside the folder is
+ * opened, so nothing of it can reach the data-quality page or rejects. */
+static int input_check(const char *dir_real, const char *path, struct diag *d)
+{
+	struct stat sb;
+	size_t n = strlen(dir_real);
+
+	if (lstat(path, &sb) < 0)
+		return diag_at(d, path, 0, 0, "无法读取文件：%s", strerror(errno));
+	if (S_ISLNK(sb.st_mode)) {
+		char *real = realpath(path, NULL);
+		int inside = real && strncmp(real, dir_real, n) == 0 &&
+			     (real[n] == '/' || (n == 1 && dir_real[0] == '/'));
+		free(real);
+		if (!inside)
+			return diag_at(d, path, 0, 0,
+				       "是指向输入目录之外的符号链接，拒绝读取"
+				       "（请把文件本身复制到输入目录）");
+		if (stat(path, &sb) < 0)
+			return diag_at(d, path, 0, 0, "无法读取文件：%s", strerror(errno));
+	}
+	if (!S_ISREG(sb.st_mode))
+		return diag_at(d, path, 0, 0, "不是普通文件（%s），拒绝读取",
+			       csvread_kind(sb.st_mode));
 	return 0;
 }
 
@@ -1881,27 +2324,26 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
-	       struct ingest_totals *tot, struct diag *d)
+/* Lists the files of dir that kaoping reads, sorted by name, each checked
+ * (input_check) and taken for a table (classify). */
+static int list_inputs(struct ctx *c, const char *dir, struct diag *d)
 {
-	struct ctx c;
 	DIR *dh = NULL;
 	struct dirent *e;
-	char **names = NULL;
-	unsigned char *used = NULL;
+	char **names = NULL, *dir_real = NULL;
 	size_t nnames = 0, cap = 0, i;
-	char path[4096];
 	int rc = -1;
 
-	memset(&c, 0, sizeof c);
-	memset(tot, 0, sizeof *tot);
-	c.s = s;
-	c.h = h;
 	dh = opendir(dir);
 	if (!dh)
 		return diag_at(d, dir, 0, 0, "无法打开输入目录");
+	dir_real = realpath(dir, NULL);
+	if (!dir_real) {
+		diag_at(d, dir, 0, 0, "无法打开输入目录：%s", strerror(errno));
+		goto done;
+	}
 	while ((e = readdir(dh)) != NULL) {
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' || !input_name(e->d_name))
 			continue;
 		if (nnames == cap) {
 			char **p;
@@ -1918,68 +2360,111 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 	}
 	if (nnames)
 		qsort(names, nnames, sizeof *names, cmp_str);
-	used = calloc(nnames ? nnames : 1, 1);
-	if (!used)
+	c->inputs = calloc(nnames ? nnames : 1, sizeof *c->inputs);
+	if (!c->inputs)
 		goto oom;
-	if (store_exec(s, "CREATE TABLE IF NOT EXISTS extras(file TEXT, line INTEGER,"
-			  " column_name TEXT, value TEXT);", d) < 0 ||
+	for (i = 0; i < nnames; i++) {
+		struct input *in = &c->inputs[c->ninputs++];
+		struct buf p;
+		in->name = names[i];
+		names[i] = NULL;
+		in->table = -1;
+		buf_init(&p, 0);
+		buf_printf(&p, "%s/%s", dir, in->name);
+		in->path = buf_steal(&p);
+		if (!in->path)
+			goto oom;
+		if (input_check(dir_real, in->path, d) < 0 || classify(c, in, d) < 0)
+			goto done;
+	}
+	rc = 0;
+	goto done;
+oom:
+	diag_set(d, "内存不足");
+done:
+	if (dh)
+		closedir(dh);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	free(dir_real);
+	return rc;
+}
+
+int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
+	       struct ingest_totals *tot, struct diag *d)
+{
+	struct ctx c;
+	size_t i, k;
+	int rc = -1;
+
+	memset(&c, 0, sizeof c);
+	memset(tot, 0, sizeof *tot);
+	c.s = s;
+	c.h = h;
+	if (list_inputs(&c, dir, d) < 0)
+		goto done;
+	if (store_exec(s,
+		       "CREATE TABLE IF NOT EXISTS extras(file TEXT, line INTEGER,"
+		       " column_name TEXT, value TEXT);",
+		       d) < 0 ||
 	    store_bulk_mode(s, d) < 0 || store_begin(s, d) < 0)
 		goto done;
 	for (i = 0; i < schema_ntables; i++) {
 		const struct schema_table *t = &schema_tables[i];
-		const char *base = NULL;
 		char want[128];
+		int nfiles = 0;
 		snprintf(want, sizeof want, "%s.csv", t->name);
-		if (!find_file(dir, t, names, nnames, path, sizeof path, &base)) {
+		for (k = 0; k < c.ninputs; k++)
+			nfiles += c.inputs[k].table == (int)i;
+		if (!nfiles) {
 			tot->files_absent++;
 			warn(&c, "未找到 %s（%s）：依赖它的考核项将跳过", want, t->label);
-			if (record_file(s, want, "absent", NULL, NULL, NULL, "文件不存在", (int)i, d) < 0)
+			if (record_file(s, want, "absent", NULL, NULL, NULL, "文件不存在",
+					(int)i * 1000, d) < 0)
 				goto done;
 			continue;
 		}
-		for (size_t k = 0; k < nnames; k++)
-			if (names[k] == base)
-				used[k] = 1;
-		tot->files_found++;
 		if (strcmp(t->name, "people") == 0)
 			c.have_people = 1;
 		if (strcmp(t->name, "companies") == 0)
 			c.have_companies = 1;
-		if (load_file(&c, t, path, want, (int)i, tot, d) < 0)
-			goto done;
+		/* Keys of the rows of this table: duplicates across its files. */
+		seen_free(&c.seen);
+		nfiles = 0;
+		for (k = 0; k < c.ninputs; k++) {
+			if (c.inputs[k].table != (int)i)
+				continue;
+			tot->files_found++;
+			if (load_file(&c, t, (int)k, (int)i * 1000 + nfiles++, tot, d) < 0)
+				goto done;
+		}
 		if (strcmp(t->name, "events") == 0 && facts_write(&c, d) < 0)
 			goto done;
 	}
-	for (i = 0; i < nnames; i++)
-		if (!used[i] && ((strlen(names[i]) > 4 &&
-				  strcasecmp(names[i] + strlen(names[i]) - 4, ".csv") == 0) ||
-				 (strlen(names[i]) > 7 &&
-				  strcasecmp(names[i] + strlen(names[i]) - 7, ".csv.gz") == 0)))
-			warn(&c, "未识别的文件 %s：不属于交换格式，未读取", names[i]);
 	if (tot->files_found == 0) {
-		diag_at(d, dir, 0, 0, "输入目录中没有交换格式的 CSV 文件（如 units.csv、events.csv，"
-				     "或中文文件名 组织单元.csv、网格事件.csv）");
+		diag_at(d, dir, 0, 0,
+			"输入目录中没有交换格式的 CSV 文件（如 units.csv、events.csv，"
+			"或中文文件名 组织单元.csv、网格事件.csv）");
 		goto done;
 	}
-	if (store_exec(s, "INSERT OR REPLACE INTO meta(key,value) VALUES('schema_version','1');", d) < 0)
+	if (store_exec(s, "INSERT OR REPLACE INTO meta(key,value) VALUES('schema_version','1');",
+		       d) < 0)
 		goto done;
 	if (store_create_indexes(s, d) < 0 || store_commit(s, d) < 0)
 		goto done;
 	if (store_exec(s, "PRAGMA analysis_limit=400; ANALYZE;", d) < 0)
 		goto done;
 	rc = 0;
-	goto done;
-oom:
-	diag_set(d, "内存不足");
 done:
 	if (rc < 0)
 		store_rollback(s);
-	if (dh)
-		closedir(dh);
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
-	free(used);
+	for (i = 0; i < c.ninputs; i++) {
+		free(c.inputs[i].name);
+		free(c.inputs[i].path);
+	}
+	free(c.inputs);
+	seen_free(&c.seen);
 	set_free(&c.units);
 	set_free(&c.people);
 	set_free(&c.companies);
