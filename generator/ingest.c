@@ -2105,7 +2105,7 @@ static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, i
 		n = source_stripped(&rd);
 		if (n)
 			warn(c,
-			     "%s：已删除 %lu 个控制字符或双向文本控制符（如 U+202E），不计入数据",
+			     "%s：已从文本中删除 %lu 个控制字符或双向文本控制符（如 U+202E）",
 			     file, n);
 	}
 	if (l.rejected)
