@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "csvread.h"
+#include "field.h"
 #include "parse.h"
 #include "schema.h"
 #include "store.h"
@@ -155,15 +156,9 @@ static const char *level_cn(int lv)
 	return lv >= 1 && lv <= 4 ? names[lv] : "";
 }
 
-struct val {
-	int present; /* non-empty in the file */
-	int type;    /* STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT */
-	int64_t i;
-	double r;
-	const char *s;
-	size_t n;
-	char tmp[24];
-};
+_Static_assert((int)FIELD_NULL == (int)STORE_NULL && (int)FIELD_INT == (int)STORE_INT &&
+		       (int)FIELD_REAL == (int)STORE_REAL && (int)FIELD_TEXT == (int)STORE_TEXT,
+	       "field value types are the store's");
 
 /* One file being loaded. */
 enum tkind {
@@ -192,7 +187,7 @@ struct load {
 	int *extra_cols; /* file columns not in the schema */
 	size_t nextra;
 	char **extra_names;
-	struct val v[32];
+	struct field_val v[32];
 	long refv[32];	    /* id of a checked reference, per column (-1 unchecked) */
 	long unchecked[32]; /* references not checked: their file is absent */
 	int ev_cols[7];	    /* events: grid, reported_at, closed_at, level, source,
@@ -315,7 +310,7 @@ static void seen_free(struct seen *m)
 }
 
 /* FNV-1a over the key parts, each followed by a unit separator. */
-static uint64_t key_hash(const struct val *v, int nparts)
+static uint64_t key_hash(const struct field_val *v, int nparts)
 {
 	uint64_t h = 14695981039346656037ULL;
 	int k;
@@ -538,7 +533,7 @@ static const char *ref_name(enum col_ref ref)
 /* Checks a reference; returns 0 if fine. */
 static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 {
-	struct val *v = &l->v[ci];
+	struct field_val *v = &l->v[ci];
 	long got;
 
 	switch (ref) {
@@ -581,140 +576,19 @@ static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 	}
 }
 
-/* Whether a code looks like a long number Excel displayed in scientific
- * notation ("3.71321E+14"): its digits are gone. */
-static int excel_scientific(const char *s, size_t n)
-{
-	size_t i = 0, mant = 0;
-
-	while (i < n && s[i] >= '0' && s[i] <= '9')
-		i++, mant++;
-	if (i < n && s[i] == '.')
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			mant++;
-	if (mant == 0 || i + 2 >= n || (s[i] != 'E' && s[i] != 'e') || s[i + 1] != '+')
-		return 0;
-	for (i += 2; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 /* Parses and checks column ci of record r into l->v[ci]. */
 static int parse_col(struct ctx *c, struct load *l, const struct csv_record *r, int ci)
 {
 	const struct schema_col *col = &l->t->cols[ci];
-	struct val *v = &l->v[ci];
 	const char *s;
 	size_t n;
-	int b;
-	char expect;
+	char why[512];
 
 	field(r, l, ci, &s, &n);
-	v->s = s;
-	v->n = n;
-	v->present = n > 0;
-	v->type = STORE_NULL;
-	if (!n) {
-		if (col->flags & COL_REQUIRED)
-			return fail_col(l, ci, "为必填项，不能为空");
-		return 0;
-	}
-	switch (col->type) {
-	case COL_CODE:
-		if (excel_scientific(s, n))
-			return fail_col(l, ci,
-					"被 Excel 改写成了科学计数法，原编码已丢失"
-					"（导出前请把该列设为文本格式）");
-		/* fall through */
-	case COL_TEXT: v->type = STORE_TEXT; break;
-	case COL_INT:
-		if (parse_int(s, n, &v->i) < 0)
-			return fail_col(l, ci, "不是有效的整数");
-		v->type = STORE_INT;
-		if ((col->flags & COL_RANGE) &&
-		    ((double)v->i < col->min || (double)v->i > col->max)) {
-			if (col->min == 0 && v->i < 0)
-				return fail_col(l, ci, "不能为负数");
-			return fail_col(l, ci, "超出范围（%g–%g）", col->min, col->max);
-		}
-		break;
-	case COL_REAL:
-		if (parse_real(s, n, &v->r) < 0)
-			return fail_col(l, ci, "不是有效的数字");
-		v->type = STORE_REAL;
-		if ((col->flags & COL_RANGE) && (v->r < col->min || v->r > col->max)) {
-			if (col->min == 0 && v->r < 0)
-				return fail_col(l, ci, "不能为负数");
-			return fail_col(l, ci, "超出范围（%g–%g）", col->min, col->max);
-		}
-		break;
-	case COL_BOOL:
-		if (parse_bool(s, n, &b) < 0)
-			return fail_col(l, ci, "不是有效的是/否值（是/否、Y/N、1/0、true/false）");
-		v->type = STORE_INT;
-		v->i = b;
-		break;
-	case COL_DATE:
-	case COL_DATETIME:
-		if (parse_date(s, n, col->type == COL_DATETIME, v->tmp) < 0)
-			return fail_col(l, ci, "不是有效日期");
-		v->type = STORE_TEXT;
-		v->s = v->tmp;
-		v->n = col->type == COL_DATETIME ? 19 : 10;
-		break;
-	case COL_QUARTER:
-		if (parse_quarter(s, n, v->tmp) < 0)
-			return fail_col(l, ci, "不是有效季度（如 2024Q1 或 2024年第1季度）");
-		v->type = STORE_TEXT;
-		v->s = v->tmp;
-		v->n = 6;
-		break;
-	case COL_ENUM: {
-		size_t outlen;
-		const char *e = schema_enum(col, s, n, &outlen);
-		if (!e) {
-			struct buf allowed;
-			const char *g = col->enumvals;
-			buf_init(&allowed, 0);
-			/* List the canonical values (Chinese first names for units.level). */
-			while (g && *g) {
-				const char *ge = strchr(g, '|');
-				const char *eq = strchr(g, '=');
-				const char *end = ge ? ge : g + strlen(g);
-				const char *show = g;
-				size_t len = (size_t)((eq && eq < end ? eq : end) - g);
-				if (strcmp(col->name, "level") == 0 &&
-				    l->t->cols == schema_find("units")->cols && eq && eq < end) {
-					show = eq + 1;
-					const char *e2 = memchr(show, '=', (size_t)(end - show));
-					len = (size_t)((e2 ? e2 : end) - show);
-				}
-				if (allowed.len)
-					buf_puts(&allowed, "、");
-				buf_append(&allowed, show, len);
-				g = ge ? ge + 1 : NULL;
-			}
-			fail_col(l, ci, "不在允许的取值中（%s）", allowed.data ? allowed.data : "");
-			buf_release(&allowed);
-			return -1;
-		}
-		v->type = STORE_TEXT;
-		v->s = e;
-		v->n = outlen;
-		break;
-	}
-	case COL_CREDIT:
-		b = parse_credit_code(s, n, &expect);
-		if (b == -1)
-			return fail_col(
-				l, ci, "不是有效的统一社会信用代码（应为18位，不含I、O、Z、S、V）");
-		if (b == -2)
-			return fail_col(l, ci, "统一社会信用代码校验位错误（应为 %c）", expect);
-		v->type = STORE_TEXT;
-		break;
-	}
-	if (col->ref != REF_NONE && col->ref != REF_TARGET && col->ref != REF_PARENT)
+	if (field_check(l->t, col, s, n, &l->v[ci], why, sizeof why) < 0)
+		return fail_col(l, ci, "%s", why);
+	if (l->v[ci].present && col->ref != REF_NONE && col->ref != REF_TARGET &&
+	    col->ref != REF_PARENT)
 		return check_ref(c, l, ci, col->ref);
 	return 0;
 }
@@ -749,7 +623,7 @@ static int col_at(struct load *l, const char *name)
 static int check_order(struct load *l, const char *a, const char *b, const char *what)
 {
 	int ia = col_at(l, a), ib = col_at(l, b);
-	struct val *va = &l->v[ia], *vb = &l->v[ib];
+	struct field_val *va = &l->v[ia], *vb = &l->v[ib];
 	size_t n;
 
 	if (va->type == STORE_NULL || vb->type == STORE_NULL)
@@ -1048,7 +922,7 @@ static int units_finish(struct ctx *c, struct load *l, struct units_pending *up,
 				goto done;
 			long id = add_code(&c->unit_code, &c->nunit, &c->unit_cap, u->code,
 					   strlen(u->code));
-			struct val key = {.s = u->code, .n = strlen(u->code)};
+			struct field_val key = {.s = u->code, .n = strlen(u->code)};
 			if (id < 0 || id >= (1L << 24) ||
 			    set_put(&c->units, u->code, strlen(u->code),
 				    (uint32_t)(id << 3 | u->level)) < 0 ||
@@ -1327,7 +1201,7 @@ static void fact_count(struct fact *f, int closed, int bucket, long sat)
 }
 
 /* Adds the event just loaded to the facts of its grid, its month and its reporter. */
-static int facts_add(struct ctx *c, const int *ec, const struct val *v, const long *refv)
+static int facts_add(struct ctx *c, const int *ec, const struct field_val *v, const long *refv)
 {
 	int ig = ec[0], ir = ec[1], ic = ec[2], il = ec[3], is = ec[4], ip = ec[5], isat = ec[6];
 	const char *rep = v[ir].s;
@@ -1554,7 +1428,7 @@ struct wq {
 	struct ctx *c;
 	struct load *l;
 	/* writer-side scratch */
-	struct val v[32];
+	struct field_val v[32];
 	long refv[32];
 	struct buf reason;
 };
@@ -1687,7 +1561,7 @@ static int w_batch(struct wq *q, const struct buf *b)
 		raw = get_str(&r, &rawn);
 		store_reset(l->ins);
 		for (i = 0; i < l->t->ncols; i++) {
-			struct val *v = &q->v[i];
+			struct field_val *v = &q->v[i];
 			v->type = (unsigned char)*r.p++;
 			v->present = v->type != STORE_NULL;
 			q->refv[i] = (long)get_i64(&r);
@@ -1883,7 +1757,7 @@ static int q_row(struct wq *q, struct load *l, const struct csv_record *r)
 	put_i64(b, r->line);
 	put_str(b, r->raw, r->rawlen);
 	for (i = 0; i < l->t->ncols; i++) {
-		const struct val *v = &l->v[i];
+		const struct field_val *v = &l->v[i];
 		buf_putc(b, (char)v->type);
 		put_i64(b, l->refv[i]);
 		switch (v->type) {
@@ -2104,8 +1978,7 @@ static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, i
 			     n, other);
 		n = source_stripped(&rd);
 		if (n)
-			warn(c,
-			     "%s：已从文本中删除 %lu 个控制字符或双向文本控制符（如 U+202E）",
+			warn(c, "%s：已从文本中删除 %lu 个控制字符或双向文本控制符（如 U+202E）",
 			     file, n);
 	}
 	if (l.rejected)
