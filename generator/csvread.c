@@ -549,10 +549,6 @@ static void decode_line(struct csvread *r, const char **line, size_t *len)
 	const char *s = *line;
 	size_t n = *len, k;
 
-	for (k = 0; k < n && (unsigned char)s[k] < 0x80; k++)
-		;
-	if (k == n)
-		return; /* ASCII */
 	if (!r->primary_gb) {
 		if (parse_utf8_valid(s, n))
 			return;
@@ -562,40 +558,75 @@ static void decode_line(struct csvread *r, const char **line, size_t *len)
 			utf8_line(r, s, n);
 			r->rec_bad = 1;
 		}
-	} else if (clearly_utf8(s, n)) {
-		r->other_lines++;
-		return;
-	} else if (gb_line(r, s, n, 0) < 0) {
-		gb_line(r, s, n, 1);
-		r->rec_bad = 1;
+	} else {
+		for (k = 0; k < n && (unsigned char)s[k] < 0x80; k++)
+			;
+		if (k == n)
+			return; /* ASCII */
+		if (clearly_utf8(s, n)) {
+			r->other_lines++;
+			return;
+		}
+		if (gb_line(r, s, n, 0) < 0) {
+			gb_line(r, s, n, 1);
+			r->rec_bad = 1;
+		}
 	}
 	*line = r->conv.data ? r->conv.data : "";
 	*len = r->conv.len;
 }
 
+/* Bytes that may start a character csvread_strip removes. */
+static const unsigned char strip_start[256] = {
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* The length of the character to remove at s[i], or 0. */
+static size_t strip_len(const unsigned char *u, size_t i, size_t n)
+{
+	unsigned char c = u[i];
+
+	if (c < 0x80)
+		return 1; /* a C0 control or DEL (strip_start) */
+	if (c == 0xC2 && i + 1 < n && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F)
+		return 2; /* C1 controls */
+	if (c == 0xD8 && i + 1 < n && u[i + 1] == 0x9C)
+		return 2; /* U+061C arabic letter mark */
+	if (c == 0xE2 && i + 2 < n && u[i + 1] == 0x80 &&
+	    ((u[i + 2] >= 0x8E && u[i + 2] <= 0x8F) || (u[i + 2] >= 0xAA && u[i + 2] <= 0xAE)))
+		return 3; /* U+200E/F, U+202A..202E */
+	if (c == 0xE2 && i + 2 < n && u[i + 1] == 0x81 && u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9)
+		return 3; /* U+2066..2069 */
+	if (c == 0xEF && i + 2 < n && u[i + 1] == 0xBB && u[i + 2] == 0xBF)
+		return 3; /* U+FEFF: a byte-order mark inside the text */
+	return 0;
+}
+
 size_t csvread_strip(char *s, size_t n, unsigned long *count)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, o = 0, k;
+	size_t i = 0, o, k;
 
+	/* Most lines have nothing to remove: find the first, copy from there. */
+	for (;; i++) {
+		while (i < n && !strip_start[u[i]])
+			i++;
+		if (i == n)
+			return n;
+		if ((k = strip_len(u, i, n)) != 0)
+			break;
+	}
+	o = i;
 	while (i < n) {
-		unsigned char c = u[i];
-		k = 0;
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != 0) || c == 0x7F)
-			k = 1;
-		else if (c == 0xC2 && i + 1 < n && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F)
-			k = 2; /* C1 controls */
-		else if (c == 0xD8 && i + 1 < n && u[i + 1] == 0x9C)
-			k = 2; /* U+061C arabic letter mark */
-		else if (c == 0xE2 && i + 2 < n && u[i + 1] == 0x80 &&
-			 ((u[i + 2] >= 0x8E && u[i + 2] <= 0x8F) ||
-			  (u[i + 2] >= 0xAA && u[i + 2] <= 0xAE)))
-			k = 3; /* U+200E/F, U+202A..202E */
-		else if (c == 0xE2 && i + 2 < n && u[i + 1] == 0x81 && u[i + 2] >= 0xA6 &&
-			 u[i + 2] <= 0xA9)
-			k = 3; /* U+2066..2069 */
-		else if (c == 0xEF && i + 2 < n && u[i + 1] == 0xBB && u[i + 2] == 0xBF)
-			k = 3; /* U+FEFF: a byte-order mark inside the text */
+		k = strip_start[u[i]] ? strip_len(u, i, n) : 0;
 		if (k) {
 			i += k;
 			if (count)

@@ -291,10 +291,11 @@ static long factmap_get(struct factmap *m, uint64_t key, uint32_t next_idx, int 
 }
 
 /* ---- where each row came from ----
- * A row's unique key (its id; for property_checks the four key columns) is
- * hashed to 64 bits and mapped to the file and line that loaded it, so a
- * duplicate, in the same file or in another file of the same table, names
- * the first place. Reset for each table. */
+ * When a table comes in several files, a row's unique key (its id; for
+ * property_checks the four key columns) is hashed to 64 bits and mapped to
+ * the file and line that loaded it, so a duplicate, in the same file or in
+ * another file of the table, names the first place. Reset for each table;
+ * not kept for a table of one file (16 bytes a row). */
 
 struct seen {
 	uint64_t *keys; /* 0: empty */
@@ -419,6 +420,7 @@ struct ctx {
 	struct input *inputs;
 	size_t ninputs;
 	struct seen seen;
+	int track; /* the table has several files: fill seen (memory per row) */
 };
 
 /* Appends a copy of code to a growing array; returns its id or -1. */
@@ -926,7 +928,8 @@ static int units_finish(struct ctx *c, struct load *l, struct units_pending *up,
 			if (id < 0 || id >= (1L << 24) ||
 			    set_put(&c->units, u->code, strlen(u->code),
 				    (uint32_t)(id << 3 | u->level)) < 0 ||
-			    seen_put(&c->seen, key_hash(&key, 1), place(l->fileidx, u->line)) < 0) {
+			    (c->track && seen_put(&c->seen, key_hash(&key, 1),
+						  place(l->fileidx, u->line)) < 0)) {
 				diag_set(d, "内存不足");
 				goto done;
 			}
@@ -1586,7 +1589,8 @@ static int w_batch(struct wq *q, const struct buf *b)
 		switch (store_step(l->ins, &q->err)) {
 		case STORE_DONE:
 			l->loaded++;
-			if (seen_put(&q->c->seen, key_hash(q->v, l->kind == T_CHECKS ? 4 : 1),
+			if (q->c->track &&
+			    seen_put(&q->c->seen, key_hash(q->v, l->kind == T_CHECKS ? 4 : 1),
 				     place(l->fileidx, (long)line)) < 0) {
 				diag_set(&q->err, "内存不足");
 				return -1;
@@ -2304,6 +2308,7 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 			c.have_companies = 1;
 		/* Keys of the rows of this table: duplicates across its files. */
 		seen_free(&c.seen);
+		c.track = nfiles > 1;
 		nfiles = 0;
 		for (k = 0; k < c.ninputs; k++) {
 			if (c.inputs[k].table != (int)i)
