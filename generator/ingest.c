@@ -1,9 +1,9 @@
-/* ingest.c - reads each file of the exchange format with csvread, checks
- * every field against schema.c, and loads rows into the store; rejected rows
- * go to the rejects table with their reason and raw text. References are
- * checked against in-memory sets of the codes loaded so far (files load in
- * dependency order); units are resolved after their whole file, so a parent
- * defined further down is fine. */
+/* ingest.c - loads each file of the input folder into the store: a file is
+ * taken for the table its header matches (ingest_inputs.c), every row is
+ * checked (ingest_check.c, field.c) and loaded or rejected with its reason
+ * and raw text. References are checked against in-memory sets of the codes
+ * loaded so far (tables load in dependency order, all files of one table
+ * together); units are resolved after their file (ingest_units.c). */
 #include "ingest.h"
 
 #include <dirent.h>

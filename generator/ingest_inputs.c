@@ -91,9 +91,9 @@ static int table_by_name(const char *name, int exact)
 	return -1;
 }
 
-/* How many columns of table t the header record names, or -1 when it lacks
- * one of t's required columns. */
-static int header_score(const struct schema_table *t, const struct csv_record *r)
+/* How many columns of table t the header record names; *complete says
+ * whether they include all of t's required columns. */
+static int header_score(const struct schema_table *t, const struct csv_record *r, int *complete)
 {
 	unsigned char seen[64] = {0};
 	size_t j;
@@ -106,9 +106,10 @@ static int header_score(const struct schema_table *t, const struct csv_record *r
 			n++;
 		}
 	}
+	*complete = 1;
 	for (j = 0; j < t->ncols && j < 64; j++)
 		if ((t->cols[j].flags & COL_REQUIRED) && !seen[j])
-			return -1;
+			*complete = 0;
 	return n;
 }
 
@@ -137,16 +138,19 @@ static void list_fields(struct buf *b, const struct csv_record *r)
 
 /* Decides the table of a file by its header: the record, among the first
  * six, with all the required columns of some table, taken for the table of
- * which it names the most columns; the file's name breaks a tie. Without
- * such a record a file named after a table is taken for it (its load then
- * says what is missing); any other is left unread with a warning. Fails
- * when two tables fit equally and the name does not choose. */
+ * which it names the most columns. The file's name breaks a tie, and a file
+ * named after a table whose header names as many of that table's columns
+ * is taken for it even when one is missing (its load then says which).
+ * Without such a record a file named after a table is taken for it; any
+ * other is left unread with a warning. Fails when two tables fit equally
+ * and the name does not choose. */
 static int classify(struct ctx *c, struct input *in, struct diag *d)
 {
 	struct source src = {NULL};
 	struct csv_record rec;
 	struct buf hdr;
-	int got = 0, rc = -1, k, by_name = table_by_name(in->name, 0), most = 0;
+	int got = 0, rc = -1, k, most = 0, name_hits = 0;
+	int exact = table_by_name(in->name, 1), by_name = table_by_name(in->name, 0);
 	size_t i;
 
 	buf_init(&hdr, 0);
@@ -155,27 +159,27 @@ static int classify(struct ctx *c, struct input *in, struct diag *d)
 	if (source_open(&src, in->path, d) < 0)
 		goto done;
 	for (k = 0; k < 6 && (got = source_next(&src, &rec, d)) == 1; k++) {
-		int best = -1, best_n = 0, ties = 0, alt = -1, any = 0;
+		int best = -1, best_n = 0, alt = -1, own = 0, any = 0, complete;
 		for (i = 0; i < schema_ntables; i++) {
-			int n = header_score(&schema_tables[i], &rec);
-			if (n < 0)
+			int n = header_score(&schema_tables[i], &rec, &complete);
+			any += n;
+			if ((int)i == by_name)
+				own = n;
+			if (!complete || n == 0)
 				continue;
 			if (n > best_n) {
 				best = (int)i;
 				best_n = n;
-				ties = 0;
-			} else if (n == best_n && n > 0) {
-				ties++;
-				if (alt < 0 || (int)i == by_name)
-					alt = (int)i;
-				if (best != by_name && (int)i == by_name) {
-					alt = best;
-					best = (int)i;
-				}
+				alt = -1;
+			} else if (n == best_n && (int)i == by_name) {
+				alt = best;
+				best = (int)i;
+			} else if (n == best_n && alt < 0) {
+				alt = (int)i;
 			}
 		}
-		for (i = 0; i < schema_ntables; i++)
-			any += ingest_header_matches(&schema_tables[i], &rec);
+		if (own > name_hits)
+			name_hits = own;
 		if (any > most || hdr.len == 0) {
 			most = any > most ? any : most;
 			buf_reset(&hdr);
@@ -183,7 +187,13 @@ static int classify(struct ctx *c, struct input *in, struct diag *d)
 		}
 		if (best < 0)
 			continue;
-		if (ties && best != by_name) {
+		if (by_name >= 0 && best != by_name && own >= best_n) {
+			best = by_name;
+			alt = -1;
+		}
+		if (alt >= 0 && best != by_name) {
+			buf_reset(&hdr);
+			list_fields(&hdr, &rec);
 			diag_at(d, in->path, rec.line, 0,
 				"无法确定文件属于哪张表：表头同样符合 %s.csv（%s）和 %s.csv（%s）；"
 				"表头为 %s。请把文件改名为其中一张表的文件名",
@@ -198,8 +208,11 @@ static int classify(struct ctx *c, struct input *in, struct diag *d)
 	}
 	if (got < 0)
 		goto done;
-	in->table = table_by_name(in->name, 0);
-	if (in->table < 0)
+	/* No header fits a table whole: a file named after one is taken for
+	 * it (as exports always were), so its load names the missing column. */
+	if (exact >= 0 || (by_name >= 0 && name_hits > 0))
+		in->table = exact >= 0 ? exact : by_name;
+	else
 		ingest_warn(c,
 			    "未识别的文件 %s：表头不含任何一张表的全部必填列，未读取（表头为 %s）",
 			    in->name, hdr.len ? hdr.data : "（空）");
@@ -222,6 +235,8 @@ static int input_check(const char *dir_real, const char *path, struct diag *d)
 		return diag_at(d, path, 0, 0, "无法读取文件：%s", strerror(errno));
 	if (S_ISLNK(sb.st_mode)) {
 		char *real = realpath(path, NULL);
+		if (!real && errno == ENOENT)
+			return diag_at(d, path, 0, 0, "是指向不存在文件的符号链接，拒绝读取");
 		int inside = real && strncmp(real, dir_real, n) == 0 &&
 			     (real[n] == '/' || (n == 1 && dir_real[0] == '/'));
 		free(real);
