@@ -121,6 +121,9 @@ static void list_fields(struct buf *b, const struct csv_record *r)
 	for (j = 0; j < r->nfields; j++) {
 		const char *h = r->fields[j];
 		size_t n = r->lens[j];
+		const char *nul = memchr(h, '\0', n);
+		if (nul)
+			n = (size_t)(nul - h); /* a message is a C string */
 		parse_trim(&h, &n);
 		if (!n)
 			continue;
@@ -212,6 +215,8 @@ static int classify(struct ctx *c, struct input *in, struct diag *d)
 	 * it (as exports always were), so its load names the missing column. */
 	if (exact >= 0 || (by_name >= 0 && name_hits > 0))
 		in->table = exact >= 0 ? exact : by_name;
+	else if (k == 0)
+		ingest_warn(c, "未识别的文件 %s：空文件，未读取", in->name);
 	else
 		ingest_warn(c,
 			    "未识别的文件 %s：表头不含任何一张表的全部必填列，未读取（表头为 %s）",
