@@ -6,45 +6,57 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "buf.h"
 #include "parse.h"
 
-#define CHUNK (1u << 20)
+#define CHUNK	   (1u << 20)
 #define MAX_RECORD ((size_t)64 << 20) /* a record this big is a runaway quote */
 
 struct csvread {
-	FILE *f;             /* the file, or NULL when reading gzip (gz) */
-	gzFile gz;           /* a .csv.gz export, decompressed as it is read */
+	FILE *f;   /* the file, or NULL when reading gzip (gz) */
+	gzFile gz; /* a .csv.gz export, decompressed as it is read */
 	char path[512];
 	const char *encoding;
-	iconv_t cd;          /* (iconv_t)-1 when the file is UTF-8 */
-	char *in;            /* raw bytes read, awaiting conversion */
+	iconv_t cd; /* (iconv_t)-1 when the file is UTF-8 */
+	char *in;   /* raw bytes read, awaiting conversion */
 	size_t inlen;
-	int eof;             /* the file is exhausted */
+	int eof; /* the file is exhausted */
 	unsigned long long offset;
 	unsigned long replaced; /* invalid sequences replaced during conversion */
-	struct buf text;     /* UTF-8 text not yet split into lines */
-	size_t pos;          /* start of the unconsumed part of text */
+	struct buf text;	/* UTF-8 text not yet split into lines */
+	size_t pos;		/* start of the unconsumed part of text */
 	struct csv_parser parser;
 	int parser_ok;
-	long line;           /* lines fed so far */
-	struct buf raw;      /* lines of the record being read */
-	long raw_first;      /* line number of raw's first line */
+	long line;	/* lines fed so far */
+	struct buf raw; /* lines of the record being read */
+	long raw_first; /* line number of raw's first line */
 	/* fields of the record being read */
 	struct buf fieldbuf;
 	size_t *offs, *lens;
 	const char **ptrs;
 	size_t nfields, fcap;
-	int done_record;     /* cb2 fired */
-	char delim;          /* field separator (see sniff_delimiter) */
-	int finished;        /* csv_fini done */
+	int done_record; /* cb2 fired */
+	char delim;	 /* field separator (see sniff_delimiter) */
+	int finished;	 /* csv_fini done */
+	/* UTF-8 and GB18030 files are split into lines as bytes and each line is
+	 * decoded by itself, so a file that mixes the two (rows pasted from
+	 * another export) is read line by line in the right encoding. */
+	int bytes_mode;
+	int primary_gb;		   /* most lines are GB18030 */
+	iconv_t gb;		   /* GB18030 -> UTF-8 for single lines */
+	struct buf conv;	   /* the current line, decoded */
+	unsigned long other_lines; /* lines decoded in the other encoding */
+	unsigned long stripped;	   /* control and bidi characters removed */
+	int rec_bad;		   /* a line of the current record is invalid in both */
 };
 
 /* libcsv trims spaces and tabs around unquoted fields; with tab as the
@@ -89,29 +101,28 @@ static void on_record(int c, void *arg)
 	r->done_record = 1;
 }
 
-/* Whether text is UTF-8: valid throughout, or nearly so (a few stray bytes
- * in otherwise UTF-8 text reject their rows; GBK text is almost never valid
- * UTF-8 beyond a sequence or two). */
-static int looks_utf8(const char *s, size_t n)
+/* Whether text is mostly UTF-8: of its lines holding non-ASCII bytes, at
+ * least as many are valid UTF-8 as are not. Lines are decoded one by one
+ * afterwards, so the minority is converted rather than lost. */
+static int mostly_utf8(const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, good = 0, bad = 0, len;
+	size_t i = 0;
+	long u = 0, g = 0;
 
 	while (i < n) {
-		if (u[i] < 0x80) {
-			i++;
-			continue;
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - s) : n, k;
+		for (k = i; k < e && (unsigned char)s[k] < 0x80; k++)
+			;
+		if (k < e) {
+			if (parse_utf8_valid(s + i, e - i))
+				u++;
+			else
+				g++;
 		}
-		len = u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : u[i] >= 0xC0 ? 2 : 1;
-		if (len > 1 && i + len <= n && parse_utf8_valid(s + i, len)) {
-			good++;
-			i += len;
-		} else {
-			bad++;
-			i++;
-		}
+		i = e + 1;
 	}
-	return bad == 0 || good > 20 * bad;
+	return u >= g;
 }
 
 static int fill(struct csvread *r, struct diag *d);
@@ -171,7 +182,8 @@ static long read_bytes(struct csvread *r, char *p, size_t n, struct diag *d)
 		if (got < 0 || (err != Z_OK && err != Z_STREAM_END)) {
 			/* zlib prefixes "<fd:N>: " (we opened it by descriptor). */
 			const char *why = msg && strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": ")
-						  ? strstr(msg, ": ") + 2 : msg;
+						  ? strstr(msg, ": ") + 2
+						  : msg;
 			return diag_at(d, r->path, r->line, 0, "压缩文件损坏或不完整：%s",
 				       why ? why : "gzip");
 		}
@@ -183,8 +195,50 @@ static long read_bytes(struct csvread *r, char *p, size_t n, struct diag *d)
 	return (long)n;
 }
 
-static int open_common(struct csvread **out, FILE *f, gzFile gz, const char *path,
-		       struct diag *d);
+static int open_common(struct csvread **out, FILE *f, gzFile gz, const char *path, struct diag *d);
+
+/* Opens path for reading only if it is a regular file: opened without
+ * blocking first, so a FIFO or a device never hangs the run. */
+static FILE *open_regular(const char *path, struct diag *d)
+{
+	struct stat sb;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), fl;
+
+	if (fd < 0) {
+		diag_at(d, path, 0, 0, "无法打开文件：%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		diag_at(d, path, 0, 0, "不是普通文件（%s），拒绝读取", csvread_kind(sb.st_mode));
+		close(fd);
+		return NULL;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	f = fdopen(fd, "rb");
+	if (!f) {
+		diag_at(d, path, 0, 0, "无法打开文件：%s", strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+const char *csvread_kind(unsigned mode)
+{
+	if (S_ISDIR(mode))
+		return "是目录";
+	if (S_ISFIFO(mode))
+		return "是命名管道";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "是设备文件";
+	if (S_ISSOCK(mode))
+		return "是套接字";
+	if (S_ISLNK(mode))
+		return "是符号链接";
+	return S_ISREG(mode) ? "普通文件" : "类型不明";
+}
 
 int csvread_open(struct csvread **out, const char *path, struct diag *d)
 {
@@ -192,21 +246,16 @@ int csvread_open(struct csvread **out, const char *path, struct diag *d)
 	FILE *f;
 
 	*out = NULL;
+	f = open_regular(path, d);
+	if (!f)
+		return -1;
 	if (n > 3 && strcmp(path + n - 3, ".gz") == 0) {
-		gzFile gz;
-		/* Open the file ourselves first: gzopen would read a directory. */
-		f = fopen(path, "rb");
-		if (!f)
-			return diag_at(d, path, 0, 0, "无法打开文件：%s", strerror(errno));
-		gz = gzdopen(dup(fileno(f)), "rb");
+		gzFile gz = gzdopen(dup(fileno(f)), "rb");
 		fclose(f);
 		if (!gz)
 			return diag_at(d, path, 0, 0, "无法打开压缩文件");
 		return open_common(out, NULL, gz, path, d);
 	}
-	f = fopen(path, "rb");
-	if (!f)
-		return diag_at(d, path, 0, 0, "无法打开文件：%s", strerror(errno));
 	return open_common(out, f, NULL, path, d);
 }
 
@@ -215,8 +264,7 @@ int csvread_open_stream(struct csvread **out, FILE *f, const char *path, struct 
 	return open_common(out, f, NULL, path, d);
 }
 
-static int open_common(struct csvread **out, FILE *f, gzFile gz, const char *path,
-		       struct diag *d)
+static int open_common(struct csvread **out, FILE *f, gzFile gz, const char *path, struct diag *d)
 {
 	struct csvread *r = calloc(1, sizeof *r);
 	unsigned char *u;
@@ -235,6 +283,8 @@ static int open_common(struct csvread **out, FILE *f, gzFile gz, const char *pat
 	r->f = f;
 	r->gz = gz;
 	r->cd = (iconv_t)-1;
+	r->gb = (iconv_t)-1;
+	buf_init(&r->conv, MAX_RECORD);
 	snprintf(r->path, sizeof r->path, "%s", path);
 	buf_init(&r->text, 0);
 	buf_init(&r->raw, MAX_RECORD);
@@ -268,14 +318,22 @@ static int open_common(struct csvread **out, FILE *f, gzFile gz, const char *pat
 			back++;
 		if (back < n && u[n - 1 - back] >= 0xC0)
 			n -= back + 1;
-		r->encoding = looks_utf8(r->in, n) ? "UTF-8" : "GB18030";
+		r->encoding = mostly_utf8(r->in, n) ? "UTF-8" : "GB18030";
 	}
 	if (skip) {
 		memmove(r->in, r->in + skip, r->inlen - skip);
 		r->inlen -= skip;
 		r->offset = skip;
 	}
-	if (strcmp(r->encoding, "UTF-8") != 0 && strcmp(r->encoding, "UTF-8 BOM") != 0) {
+	r->bytes_mode = strncmp(r->encoding, "UTF-16", 6) != 0;
+	r->primary_gb = strcmp(r->encoding, "GB18030") == 0;
+	if (r->bytes_mode) {
+		r->gb = iconv_open("UTF-8", "GB18030");
+		if (r->gb == (iconv_t)-1) {
+			diag_at(d, path, 0, 0, "无法转换编码 GB18030");
+			goto done;
+		}
+	} else {
 		r->cd = iconv_open("UTF-8", r->encoding);
 		if (r->cd == (iconv_t)-1) {
 			diag_at(d, path, 0, 0, "无法转换编码 %s", r->encoding);
@@ -309,6 +367,9 @@ void csvread_close(struct csvread *r)
 		gzclose(r->gz);
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
+	if (r->gb != (iconv_t)-1)
+		iconv_close(r->gb);
+	buf_release(&r->conv);
 	if (r->parser_ok)
 		csv_free(&r->parser);
 	free(r->in);
@@ -334,6 +395,17 @@ char csvread_delimiter(const struct csvread *r)
 unsigned long long csvread_offset(const struct csvread *r)
 {
 	return r->offset;
+}
+
+unsigned long csvread_other_lines(const struct csvread *r, const char **other)
+{
+	*other = r->primary_gb ? "UTF-8" : "GB18030";
+	return r->other_lines;
+}
+
+unsigned long csvread_stripped(const struct csvread *r)
+{
+	return r->stripped;
 }
 
 /* Moves r->in into r->text, converting when needed. */
@@ -403,6 +475,177 @@ static int fill(struct csvread *r, struct diag *d)
 	return convert(r, d);
 }
 
+/* Decodes s as GB18030 into r->conv. Without replace, fails (-1) at the
+ * first invalid sequence; with it, puts U+FFFD there and goes on. */
+static int gb_line(struct csvread *r, const char *s, size_t n, int replace)
+{
+	char *ip = (char *)s;
+	size_t il = n;
+
+	buf_reset(&r->conv);
+	iconv(r->gb, NULL, NULL, NULL, NULL);
+	while (il > 0) {
+		char out[4096], *op = out;
+		size_t ol = sizeof out;
+		size_t rc = iconv(r->gb, &ip, &il, &op, &ol);
+		int err = errno;
+		if (buf_append(&r->conv, out, (size_t)(op - out)) < 0)
+			return -1;
+		if (rc != (size_t)-1 || err == E2BIG)
+			continue;
+		if (!replace)
+			return -1;
+		buf_puts(&r->conv, "\xEF\xBF\xBD");
+		ip++;
+		il--;
+		iconv(r->gb, NULL, NULL, NULL, NULL);
+	}
+	return r->conv.failed ? -1 : 0;
+}
+
+/* Copies s into r->conv with every byte that does not start a valid UTF-8
+ * sequence replaced by U+FFFD. */
+static void utf8_line(struct csvread *r, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, len;
+
+	buf_reset(&r->conv);
+	while (i < n) {
+		len = u[i] < 0x80 ? 1 : u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : u[i] >= 0xC0 ? 2 : 0;
+		if (len && i + len <= n && parse_utf8_valid(s + i, len)) {
+			buf_append(&r->conv, s + i, len);
+			i += len;
+		} else {
+			buf_puts(&r->conv, "\xEF\xBF\xBD");
+			i++;
+		}
+	}
+}
+
+/* Whether a line of a GB18030 file is UTF-8 instead: valid UTF-8 whose
+ * multi-byte characters are mostly three bytes long (Chinese). GB18030
+ * text is valid UTF-8 only by chance, and then mostly in two-byte pairs. */
+static int clearly_utf8(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i;
+	long two = 0, three = 0;
+
+	for (i = 0; i < n; i++) {
+		if (u[i] >= 0xC0 && u[i] < 0xE0)
+			two++;
+		else if (u[i] >= 0xE0 && u[i] < 0xF0)
+			three++;
+	}
+	return three > 0 && three >= two && parse_utf8_valid(s, n);
+}
+
+/* Decodes one line of a UTF-8 or GB18030 file: in the file's encoding,
+ * else in the other one, else with U+FFFD for the invalid bytes (the record
+ * is then rejected: r->rec_bad). */
+static void decode_line(struct csvread *r, const char **line, size_t *len)
+{
+	const char *s = *line;
+	size_t n = *len, k;
+
+	if (!r->primary_gb) {
+		if (parse_utf8_valid(s, n))
+			return;
+		if (gb_line(r, s, n, 0) == 0)
+			r->other_lines++;
+		else {
+			utf8_line(r, s, n);
+			r->rec_bad = 1;
+		}
+	} else {
+		for (k = 0; k < n && (unsigned char)s[k] < 0x80; k++)
+			;
+		if (k == n)
+			return; /* ASCII */
+		if (clearly_utf8(s, n)) {
+			r->other_lines++;
+			return;
+		}
+		if (gb_line(r, s, n, 0) < 0) {
+			gb_line(r, s, n, 1);
+			r->rec_bad = 1;
+		}
+	}
+	*line = r->conv.data ? r->conv.data : "";
+	*len = r->conv.len;
+}
+
+/* Bytes that may start a character csvread_strip removes. */
+static const unsigned char strip_start[256] = {
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* The length of the character to remove at s[i], or 0. */
+static size_t strip_len(const unsigned char *u, size_t i, size_t n)
+{
+	unsigned char c = u[i];
+
+	if (c < 0x80)
+		return 1; /* a C0 control or DEL (strip_start) */
+	if (c == 0xC2 && i + 1 < n && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F)
+		return 2; /* C1 controls */
+	if (c == 0xD8 && i + 1 < n && u[i + 1] == 0x9C)
+		return 2; /* U+061C arabic letter mark */
+	if (c == 0xE2 && i + 2 < n && u[i + 1] == 0x80 &&
+	    ((u[i + 2] >= 0x8E && u[i + 2] <= 0x8F) || (u[i + 2] >= 0xAA && u[i + 2] <= 0xAE)))
+		return 3; /* U+200E/F, U+202A..202E */
+	if (c == 0xE2 && i + 2 < n && u[i + 1] == 0x81 && u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9)
+		return 3; /* U+2066..2069 */
+	if (c == 0xEF && i + 2 < n && u[i + 1] == 0xBB && u[i + 2] == 0xBF)
+		return 3; /* U+FEFF: a byte-order mark inside the text */
+	return 0;
+}
+
+size_t csvread_strip(char *s, size_t n, unsigned long *count)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, o, k;
+
+	/* Most lines have nothing to remove: find the first, copy from there. */
+	for (;; i++) {
+		while (i < n && !strip_start[u[i]])
+			i++;
+		if (i == n)
+			return n;
+		if ((k = strip_len(u, i, n)) != 0)
+			break;
+	}
+	o = i;
+	while (i < n) {
+		k = strip_start[u[i]] ? strip_len(u, i, n) : 0;
+		if (k) {
+			i += k;
+			if (count)
+				(*count)++;
+			continue;
+		}
+		s[o++] = s[i++];
+	}
+	return o;
+}
+
+/* The line as records see it: decoded, without invisible controls. */
+static void finish_line(struct csvread *r, const char **line, size_t *len)
+{
+	if (r->bytes_mode)
+		decode_line(r, line, len);
+	*len = csvread_strip((char *)*line, *len, &r->stripped);
+}
+
 /* Finds the next line (ending in \n, \r\n or a lone \r). Returns 1 with the
  * line, 0 at the end of input, -1 on error. */
 static int next_line(struct csvread *r, const char **line, size_t *len, struct diag *d)
@@ -424,6 +667,7 @@ static int next_line(struct csvread *r, const char **line, size_t *len, struct d
 			*line = s;
 			*len = (size_t)(end - s);
 			r->pos += *len;
+			finish_line(r, line, len);
 			return 1;
 		}
 		if (r->eof && r->inlen == 0) {
@@ -432,6 +676,7 @@ static int next_line(struct csvread *r, const char **line, size_t *len, struct d
 			*line = s;
 			*len = avail;
 			r->pos += avail;
+			finish_line(r, line, len);
 			return 1;
 		}
 		if (fill(r, d) < 0)
@@ -496,8 +741,8 @@ static void emit(struct csvread *r, struct csv_record *rec)
 	rec->rawlen = n;
 	rec->unterminated = 0;
 	rec->bad_encoding = 0;
-	if (r->cd == (iconv_t)-1)
-		rec->bad_encoding = !parse_utf8_valid(raw, n);
+	if (r->bytes_mode)
+		rec->bad_encoding = r->rec_bad;
 	else if (r->replaced)
 		rec->bad_encoding = has_replacement(raw, n);
 }
@@ -508,6 +753,7 @@ static void start_record(struct csvread *r)
 	buf_reset(&r->fieldbuf);
 	r->nfields = 0;
 	r->done_record = 0;
+	r->rec_bad = 0;
 	r->raw_first = r->line + 1;
 }
 

@@ -26,8 +26,12 @@ struct ingest_hooks {
 };
 
 /* Loads every file of the exchange format found in dir into s (a database
- * fresh from store_open(STORE_CREATE)), in one transaction. Returns 0, or -1
- * when a file cannot be read at all or lacks a required column (d names it). */
+ * fresh from store_open(STORE_CREATE)), in one transaction. Each file is
+ * taken for the table whose required columns its header holds (its name
+ * breaks a tie); several files of one table are all loaded, each counted
+ * under its own name. Returns 0, or -1 when a file cannot be read at all, is
+ * not a regular file inside dir, fits two tables equally or lacks a required
+ * column (d names it). */
 int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 	       struct ingest_totals *tot, struct diag *d);
 

@@ -1,0 +1,268 @@
+/* ingest_int.h - what the files of ingest share (not a public header):
+ * the context of a run, the file being loaded, the maps, the writer queue.
+ * ingest.c loads; ingest_check.c checks rows; ingest_units.c resolves units;
+ * ingest_facts.c sums events up; ingest_queue.c writes; ingest_inputs.c
+ * lists the input folder and decides each file's table. */
+#ifndef KP_INGEST_INT_H
+#define KP_INGEST_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "csvread.h"
+#include "diag.h"
+#include "field.h"
+#include "ingest.h"
+#include "schema.h"
+#include "store.h"
+
+/* ---- a set of strings with a small value (open addressing) ---- */
+
+struct strset {
+	char **keys;
+	uint32_t *lens;
+	uint32_t *hashes;
+	uint32_t *vals;
+	size_t cap, n;
+};
+
+/* ---- values ---- */
+
+enum { LV_COUNTY = 1, LV_STREET, LV_COMMUNITY, LV_GRID };
+
+/* One file being loaded. */
+enum tkind {
+	T_OTHER,
+	T_UNITS,
+	T_PEOPLE,
+	T_COMPANIES,
+	T_BRANCHES,
+	T_EVENTS,
+	T_WISHES,
+	T_CHECKS,
+	T_TARGETED
+};
+
+struct load {
+	struct store *s;
+	const struct schema_table *t;
+	enum tkind kind;
+	const char *file; /* base name in the input folder, e.g. 网格事件-1月.csv */
+	const char *path;
+	int fileidx;	      /* index of the file in ctx.inputs */
+	const char *encoding; /* as the reader names it */
+	int colmap[64];	      /* schema column -> file column, or -1 */
+	char *headers[64];    /* header text of each schema column as in the file */
+	size_t nfilecols;
+	int *extra_cols; /* file columns not in the schema */
+	size_t nextra;
+	char **extra_names;
+	struct field_val v[32];
+	long refv[32];	    /* id of a checked reference, per column (-1 unchecked) */
+	long unchecked[32]; /* references not checked: their file is absent */
+	int ev_cols[7];	    /* events: grid, reported_at, closed_at, level, source,
+			       reporter, satisfaction */
+	struct store_stmt *ins, *rej, *ext;
+	struct buf reason;
+	long reject_col;
+	const char *reject_colname;
+	const char *cache_name[8]; /* col_index memo, keyed by the literal's address */
+	int cache_idx[8];
+	int ncache;
+	long read, loaded, rejected;
+};
+
+/* ---- event facts: events summed up while loading (see store.c) ---- */
+
+#define NBUCKET SCHEMA_NHOURS /* the limits of schema_hours */
+
+/* h and a count each event once, in the first bucket whose bound it is
+ * within (index NBUCKET: beyond them all); the cumulative hN/aN columns are
+ * summed when written. */
+struct fact {
+	uint64_t key;
+	int32_t n, closed, h[NBUCKET + 1], a[NBUCKET + 1], s[5];
+	char first[20], last[20]; /* month facts: the earliest and latest reported_at */
+};
+
+struct rfact {
+	uint64_t key;
+	int32_t n, closed;
+};
+
+/* An open-addressing map from a packed key to an index in an array. */
+struct factmap {
+	uint64_t *keys; /* 0: empty (keys are never 0: they carry a year) */
+	uint32_t *idx;
+	size_t cap, n;
+	uint64_t last_key; /* the previous lookup: consecutive events often share it */
+	uint32_t last_idx;
+};
+
+/* splitmix64's finaliser: every key bit reaches the low bits used as slot. */
+static inline size_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 27;
+	x *= 0x94D049BB133111EBULL;
+	x ^= x >> 31;
+	return (size_t)x;
+}
+
+/* ---- where each row came from ----
+ * When a table comes in several files, a row's unique key (its id; for
+ * property_checks the four key columns) is hashed to 64 bits and mapped to
+ * the file and line that loaded it, so a duplicate, in the same file or in
+ * another file of the table, names the first place. Reset for each table;
+ * not kept for a table of one file (16 bytes a row). */
+
+struct seen {
+	uint64_t *keys; /* 0: empty */
+	uint64_t *vals; /* file index << 40 | line */
+	size_t cap, n;
+};
+
+/* A file of the input folder and the table it was taken for. */
+struct input {
+	char *name;	  /* base name */
+	char *path;	  /* folder/name */
+	int table;	  /* index in schema_tables, -1 when not read */
+	long header_line; /* the line its header was found on, 0 if not found */
+};
+
+struct ctx {
+	struct store *s;
+	const struct ingest_hooks *h;
+	struct strset units, people, companies;
+	int have_people, have_companies; /* their files were found */
+	struct buf msg;
+	/* Codes by id: units set values are (id << 3 | level), people's are id. */
+	char **unit_code, **person_code;
+	size_t nunit, nperson, unit_cap, person_cap;
+	/* Event facts. */
+	struct strset sources;
+	char **source_name;
+	size_t nsource, source_cap;
+	struct factmap fmap, rmap, mmap;
+	struct fact *facts, *mfacts;
+	size_t nmfacts, mfacts_cap;
+	long end_year; /* memo of the period end of end_year */
+	char end_text[24];
+	int64_t end_epoch;
+	struct rfact *rfacts;
+	size_t nfacts, facts_cap, nrfacts, rfacts_cap;
+	/* The files of the input folder and where the rows of the table being
+	 * loaded came from (see struct seen). */
+	struct input *inputs;
+	size_t ninputs;
+	struct seen seen;
+	int track; /* the table has several files: fill seen (memory per row) */
+};
+
+/* Units wait for the whole file: a parent may come further down. */
+struct pending_unit {
+	long line;
+	char *raw;
+	char *code, *name, *parent;
+	int level;
+	int has_hh, has_pop;
+	int64_t hh, pop;
+	int state; /* 0 unknown, 1 valid, 2 rejected, 3 being resolved */
+	char *why;
+};
+
+struct units_pending {
+	struct pending_unit *u;
+	size_t n, cap;
+	struct strset idx; /* code -> index in u */
+	long parent_col;   /* file column of parent (1-based), 0 if absent */
+};
+
+struct wq {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct buf b[2];
+	int full[2]; /* batch i waits for the writer */
+	int cur;     /* batch the reader fills */
+	int done;    /* the reader is finished */
+	int failed;  /* the writer met an error (err) */
+	int started;
+	struct diag err;
+	struct ctx *c;
+	struct load *l;
+	/* writer-side scratch */
+	struct field_val v[32];
+	long refv[32];
+	struct buf reason;
+};
+
+/* ---- the seam where a file of the input is read ----
+ * Every reader yields struct csv_record (fields as UTF-8, line, raw text);
+ * csvread reads .csv and .csv.gz. Another reader (a spreadsheet's sheets)
+ * plugs in here and in input_name. */
+
+struct source {
+	struct csvread *csv;
+};
+
+/* ingest_maps.c: string sets and the places of rows */
+void strset_free(struct strset *t);
+long strset_get(const struct strset *t, const char *k, size_t n);
+int strset_put(struct strset *t, const char *k, size_t n, uint32_t v);
+void seen_free(struct seen *m);
+uint64_t seen_key(const struct field_val *v, int nparts);
+uint64_t seen_get(const struct seen *m, uint64_t key);
+int seen_put(struct seen *m, uint64_t key, uint64_t val);
+uint64_t seen_place(int fileidx, long line);
+
+/* ingest_check.c: row checks */
+int ingest_fail_col(struct load *l, int ci, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *ingest_level_cn(int lv);
+void ingest_quote_value(struct buf *b, const char *s, size_t n);
+int ingest_col_index(const struct schema_table *t, const char *name);
+enum tkind ingest_table_kind(const char *name);
+int ingest_reject(struct load *l, const struct csv_record *r, struct diag *d);
+char *ingest_dupn(const char *s, size_t n);
+int ingest_header_matches(const struct schema_table *t, const struct csv_record *r);
+int ingest_map_header(struct ctx *c, struct load *l, const struct csv_record *r,
+		      struct buf *unknown, struct diag *d);
+int ingest_all_empty(const struct csv_record *r);
+int check_record(struct ctx *c, struct load *l, const struct csv_record *r);
+
+/* ingest_units.c: units resolved after their file */
+void units_free(struct units_pending *up);
+int units_add(struct ctx *c, struct units_pending *up, struct load *l, const struct csv_record *r);
+int units_finish(struct ctx *c, struct load *l, struct units_pending *up, struct diag *d);
+
+/* ingest_facts.c: event facts */
+void facts_map_free(struct factmap *m);
+int facts_add(struct ctx *c, const int *ec, const struct field_val *v, const long *refv);
+int facts_write(struct ctx *c, struct diag *d);
+
+/* ingest_queue.c: the writer thread */
+int wq_start(struct wq *q, struct ctx *c, struct load *l);
+int wq_finish(struct wq *q, struct diag *d);
+int wq_reject(struct wq *q, struct load *l, const struct csv_record *r);
+int wq_extras(struct wq *q, struct load *l, const struct csv_record *r);
+int wq_row(struct wq *q, struct load *l, const struct csv_record *r);
+
+/* ingest_inputs.c: the input folder and the reader seam */
+int source_open(struct source *src, const char *path, struct diag *d);
+int source_next(struct source *src, struct csv_record *rec, struct diag *d);
+void source_close(struct source *src);
+const char *source_encoding(const struct source *src);
+unsigned long long source_offset(const struct source *src);
+unsigned long source_other_lines(const struct source *src, const char **other);
+unsigned long source_stripped(const struct source *src);
+int ingest_list_inputs(struct ctx *c, const char *dir, struct diag *d);
+
+/* ingest.c: loading */
+void ingest_warn(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+long ingest_add_code(char ***arr, size_t *n, size_t *cap, const char *code, size_t len);
+
+#endif

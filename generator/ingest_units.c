@@ -1,0 +1,226 @@
+/* ingest_units.c - units wait for their whole file: a parent may come further
+ * down, or from an earlier units file; then each resolves up to a county. */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "ingest_int.h"
+#include "parse.h"
+
+static int level_num(const char *v, size_t n)
+{
+	if (n == 6 && memcmp(v, "county", 6) == 0)
+		return LV_COUNTY;
+	if (n == 6 && memcmp(v, "street", 6) == 0)
+		return LV_STREET;
+	if (n == 9 && memcmp(v, "community", 9) == 0)
+		return LV_COMMUNITY;
+	if (n == 4 && memcmp(v, "grid", 4) == 0)
+		return LV_GRID;
+	return 0;
+}
+
+static void unit_reject(struct pending_unit *u, struct buf *tmp)
+{
+	u->state = 2;
+	free(u->why);
+	u->why = ingest_dupn(tmp->data ? tmp->data : "", tmp->len);
+}
+
+/* Resolves unit i: valid when its parent chain reaches a county with the
+ * levels in order. Returns 1 valid, 0 rejected. */
+static int resolve_unit(struct units_pending *up, const struct strset *known, size_t i,
+			struct buf *tmp)
+{
+	struct pending_unit *u = &up->u[i];
+	long j, got;
+
+	if (u->state == 1 || u->state == 2)
+		return u->state == 1;
+	buf_reset(tmp);
+	if (u->state == 3) {
+		buf_puts(tmp, "上级编码形成循环");
+		unit_reject(u, tmp);
+		return 0;
+	}
+	if (u->level == LV_COUNTY) {
+		if (u->parent) {
+			buf_printf(tmp, "上级编码 \"%s\" 应为空：区县是最高层级", u->parent);
+			unit_reject(u, tmp);
+			return 0;
+		}
+		u->state = 1;
+		return 1;
+	}
+	if (!u->parent) {
+		buf_printf(tmp, "上级编码 为必填项：%s须填写上一级单元", ingest_level_cn(u->level));
+		unit_reject(u, tmp);
+		return 0;
+	}
+	j = strset_get(&up->idx, u->parent, strlen(u->parent));
+	got = j < 0 ? strset_get(known, u->parent, strlen(u->parent)) : -1;
+	if (got >= 0 && (got & 7) == u->level - 1) {
+		/* A parent loaded from an earlier file of the units table. */
+		u->state = 1;
+		return 1;
+	}
+	if (got >= 0) {
+		buf_printf(tmp, "上级编码 \"%s\" 层级不符：%s的上级应为%s，而它是%s", u->parent,
+			   ingest_level_cn(u->level), ingest_level_cn(u->level - 1),
+			   ingest_level_cn((int)(got & 7)));
+		unit_reject(u, tmp);
+		return 0;
+	}
+	if (j < 0) {
+		buf_printf(tmp, "上级编码 \"%s\" 引用了不存在的单元", u->parent);
+		unit_reject(u, tmp);
+		return 0;
+	}
+	if (up->u[j].level != u->level - 1) {
+		buf_printf(tmp, "上级编码 \"%s\" 层级不符：%s的上级应为%s，而它是%s", u->parent,
+			   ingest_level_cn(u->level), ingest_level_cn(u->level - 1),
+			   ingest_level_cn(up->u[j].level));
+		unit_reject(u, tmp);
+		return 0;
+	}
+	u->state = 3;
+	if (!resolve_unit(up, known, (size_t)j, tmp)) {
+		buf_reset(tmp);
+		buf_printf(tmp, "上级编码 \"%s\" 所指的单元本身被拒绝", u->parent);
+		unit_reject(u, tmp);
+		return 0;
+	}
+	u->state = 1;
+	return 1;
+}
+
+void units_free(struct units_pending *up)
+{
+	size_t i;
+
+	for (i = 0; i < up->n; i++) {
+		free(up->u[i].raw);
+		free(up->u[i].code);
+		free(up->u[i].name);
+		free(up->u[i].parent);
+		free(up->u[i].why);
+	}
+	free(up->u);
+	strset_free(&up->idx);
+}
+
+/* Keeps a checked unit row until the file is read. */
+int units_add(struct ctx *c, struct units_pending *up, struct load *l, const struct csv_record *r)
+{
+	struct pending_unit *u;
+	long j;
+	uint64_t at;
+	int ic = ingest_col_index(l->t, "code"), in = ingest_col_index(l->t, "name");
+	int il = ingest_col_index(l->t, "level"), ip = ingest_col_index(l->t, "parent");
+	int ih = ingest_col_index(l->t, "households"), ipop = ingest_col_index(l->t, "population");
+
+	j = strset_get(&up->idx, l->v[ic].s, l->v[ic].n);
+	if (j >= 0)
+		return ingest_fail_col(l, ic, "编号重复（首次出现在 %s 第 %ld 行）", l->file,
+				       up->u[j].line);
+	at = seen_get(&c->seen, seen_key(&l->v[ic], 1));
+	if (at && (size_t)(at >> 40) < c->ninputs)
+		return ingest_fail_col(l, ic, "编号重复（首次出现在 %s 第 %ld 行）",
+				       c->inputs[at >> 40].name, (long)(at & 0xFFFFFFFFFFULL));
+	if (up->n == up->cap) {
+		size_t cap = up->cap ? up->cap * 2 : 256;
+		struct pending_unit *p = realloc(up->u, cap * sizeof *p);
+		if (!p)
+			return -2;
+		up->u = p;
+		up->cap = cap;
+	}
+	u = &up->u[up->n];
+	memset(u, 0, sizeof *u);
+	u->line = r->line;
+	u->raw = ingest_dupn(r->raw, r->rawlen);
+	u->code = ingest_dupn(l->v[ic].s, l->v[ic].n);
+	u->name = ingest_dupn(l->v[in].s, l->v[in].n);
+	u->parent = l->v[ip].present ? ingest_dupn(l->v[ip].s, l->v[ip].n) : NULL;
+	u->level = level_num(l->v[il].s, l->v[il].n);
+	u->has_hh = l->v[ih].type == STORE_INT;
+	u->hh = l->v[ih].i;
+	u->has_pop = l->v[ipop].type == STORE_INT;
+	u->pop = l->v[ipop].i;
+	if (!u->raw || !u->code || !u->name || (l->v[ip].present && !u->parent) ||
+	    strset_put(&up->idx, u->code, strlen(u->code), (uint32_t)up->n) < 0) {
+		up->n++; /* freed with the rest */
+		return -2;
+	}
+	up->n++;
+	return 0;
+}
+
+static const char *level_en(int lv)
+{
+	static const char *names[] = {"", "county", "street", "community", "grid"};
+	return lv >= 1 && lv <= 4 ? names[lv] : "";
+}
+
+/* Inserts the resolved units and rejects the others, in file order. */
+int units_finish(struct ctx *c, struct load *l, struct units_pending *up, struct diag *d)
+{
+	struct buf tmp;
+	size_t i;
+	int rc = -1;
+
+	buf_init(&tmp, 0);
+	for (i = 0; i < up->n; i++) {
+		struct pending_unit *u = &up->u[i];
+		struct csv_record r;
+
+		memset(&r, 0, sizeof r);
+		r.line = u->line;
+		r.raw = u->raw;
+		r.rawlen = strlen(u->raw);
+		if (resolve_unit(up, &c->units, i, &tmp)) {
+			struct store_stmt *st = l->ins;
+			store_reset(st);
+			store_bind_text(st, 1, u->code, -1);
+			store_bind_text(st, 2, u->name, -1);
+			store_bind_text(st, 3, level_en(u->level), -1);
+			store_bind_text(st, 4, u->parent, -1);
+			if (u->has_hh)
+				store_bind_int(st, 5, u->hh);
+			if (u->has_pop)
+				store_bind_int(st, 6, u->pop);
+			if (store_step(st, d) != STORE_DONE)
+				goto done;
+			long id = ingest_add_code(&c->unit_code, &c->nunit, &c->unit_cap, u->code,
+						  strlen(u->code));
+			struct field_val key = {.s = u->code, .n = strlen(u->code)};
+			if (id < 0 || id >= (1L << 24) ||
+			    strset_put(&c->units, u->code, strlen(u->code),
+				       (uint32_t)(id << 3 | u->level)) < 0 ||
+			    (c->track && seen_put(&c->seen, seen_key(&key, 1),
+						  seen_place(l->fileidx, u->line)) < 0)) {
+				diag_set(d, "内存不足");
+				goto done;
+			}
+			l->loaded++;
+		} else {
+			buf_reset(&l->reason);
+			buf_puts(&l->reason, u->why ? u->why : "上级编码无效");
+			l->reject_col = up->parent_col;
+			l->reject_colname = l->headers[ingest_col_index(l->t, "parent")];
+			if (ingest_reject(l, &r, d) < 0)
+				goto done;
+		}
+	}
+	rc = 0;
+done:
+	buf_release(&tmp);
+	return rc;
+}
