@@ -561,11 +561,17 @@ static int do_diff(const struct opts *o, struct diag *d)
 		diag_set(d, "路径过长：“%s”", dir);
 		goto done;
 	}
-	for (int i = 0; i < 2; i++)
-		if (access(o->dbs[i], F_OK) != 0) { /* store_open's hint (ingest) is no help here */
+	for (int i = 0; i < 2; i++) { /* store_open's hint (run ingest) is no help here */
+		struct stat sb;
+		if (stat(o->dbs[i], &sb) != 0) {
 			diag_set(d, "数据库“%s”不存在", o->dbs[i]);
 			goto done;
 		}
+		if (!S_ISREG(sb.st_mode)) {
+			diag_set(d, "“%s”不是 kaoping 数据库", o->dbs[i]);
+			goto done;
+		}
+	}
 	if (store_open(&a, o->dbs[0], STORE_READONLY, d) < 0 ||
 	    store_open(&b, o->dbs[1], STORE_READONLY, d) < 0 || make_dir(dir, d) < 0)
 		goto done;
