@@ -18,7 +18,8 @@ struct obj {
 
 struct item {
 	char *entity, *assessment, *item, *reason;
-	int occ; /* the n-th item of that name for the entity in its assessment */
+	char *shown; /* NULL: a score item, compared by points; else a star or a list */
+	int occ;     /* the n-th item of that name for the entity in its assessment */
 	double points;
 };
 
@@ -117,8 +118,9 @@ static int add_item(const struct store_score_item *it, void *arg)
 	x->assessment = dup(it->assessment);
 	x->item = dup(it->item);
 	x->reason = dup(it->reason ? it->reason : "");
+	x->shown = dup(it->shown);
 	s->ni++;
-	if (!x->entity || !x->assessment || !x->item || !x->reason)
+	if (!x->entity || !x->assessment || !x->item || !x->reason || (it->shown && !x->shown))
 		goto oom;
 	return 0;
 oom:
@@ -148,6 +150,7 @@ static void free_side(struct side *s)
 		free(s->it[i].assessment);
 		free(s->it[i].item);
 		free(s->it[i].reason);
+		free(s->it[i].shown);
 	}
 	free(s->o);
 	free(s->it);
@@ -257,25 +260,43 @@ static void item_range(const struct side *s, const char *code, size_t *lo, size_
 
 static void put_points(struct buf *b, const struct item *x)
 {
-	if (x)
-		buf_printf(b, "%.2f 分", x->points);
-	else
+	if (!x)
 		buf_puts(b, "无");
+	else if (x->shown)
+		buf_puts(b, x->shown);
+	else
+		buf_printf(b, "%.2f 分", x->points);
 }
 
-/* The score items of code that changed, "名称 旧 → 新（依据）；..." into b. */
+/* Whether x and y (either may be NULL) show the same. */
+static int same_item(const struct item *x, const struct item *y)
+{
+	char px[64], py[64];
+
+	if (!x || !y)
+		return 0;
+	if (x->shown || y->shown)
+		return streq(x->shown, y->shown);
+	snprintf(px, sizeof px, "%.2f", x->points);
+	snprintf(py, sizeof py, "%.2f", y->points);
+	return strcmp(px, py) == 0;
+}
+
+/* The items of code that changed: score items "名称 旧 → 新（依据）；..." into
+ * score, the stars and lists "星级变化：名称 旧 → 新（依据）；..." into other. */
 static void changed_items(const struct side *os, const struct side *ns, const char *code,
-			  struct buf *b)
+			  struct buf *score, struct buf *other)
 {
 	size_t i, ihi, j, jhi;
-	int first = 1;
+	const char *group = NULL;
 
 	item_range(os, code, &i, &ihi);
 	item_range(ns, code, &j, &jhi);
 	while (i < ihi || j < jhi) {
 		const struct item *x = i < ihi ? &os->it[i] : NULL;
 		const struct item *y = j < jhi ? &ns->it[j] : NULL;
-		char px[64], py[64];
+		const struct item *z;
+		struct buf *b;
 		int c = !x ? 1 : !y ? -1 : item_cmp(x, y);
 		if (c < 0)
 			y = NULL, i++;
@@ -283,22 +304,29 @@ static void changed_items(const struct side *os, const struct side *ns, const ch
 			x = NULL, j++;
 		else
 			i++, j++;
-		if (x && y) {
-			snprintf(px, sizeof px, "%.2f", x->points);
-			snprintf(py, sizeof py, "%.2f", y->points);
-			if (strcmp(px, py) == 0)
-				continue;
-		}
-		if (!first)
+		if (same_item(x, y))
+			continue;
+		z = y ? y : x;
+		b = z->shown ? other : score;
+		if (z->shown && (!group || strcmp(group, z->assessment) != 0)) {
+			buf_printf(b, "%s%s%s：", b->len ? "；" : "", z->assessment,
+				   z->item[0] ? "变化" : "依据");
+			group = z->assessment;
+		} else if (b->len) {
 			buf_puts(b, "；");
-		first = 0;
-		buf_puts(b, (y ? y : x)->item);
-		buf_putc(b, ' ');
+		}
+		if (!z->item[0] &&
+		    z->reason[0]) { /* a list: the field shows the change, this why */
+			buf_puts(b, z->reason);
+			continue;
+		}
+		if (z->item[0])
+			buf_printf(b, "%s ", z->item);
 		put_points(b, x);
 		buf_puts(b, " → ");
 		put_points(b, y);
-		if ((y ? y : x)->reason[0])
-			buf_printf(b, "（%s）", (y ? y : x)->reason);
+		if (z->reason[0])
+			buf_printf(b, "（%s）", z->reason);
 	}
 }
 
@@ -363,13 +391,20 @@ static void put_change(const struct side *os, const struct side *ns, const struc
 		       struct buf *out, struct buf *csv)
 {
 	const struct obj *x = ch->n ? ch->n : ch->o;
-	struct buf items;
+	struct buf score, other, items;
 	int i, first = 1;
 
+	buf_init(&score, 0);
+	buf_init(&other, 0);
 	buf_init(&items, 0);
 	/* An object in one run only has no items to compare: explain lists them. */
 	if (ch->o && ch->n)
-		changed_items(os, ns, x->code, &items);
+		changed_items(os, ns, x->code, &score, &other);
+	/* The CSV's items column: the score items, then the stars or list. */
+	if (score.len)
+		buf_puts(&items, score.data);
+	if (other.len)
+		buf_printf(&items, "%s%s", score.len ? "；" : "", other.data);
 	buf_printf(out, "%s %s", x->kind, x->code);
 	if (strcmp(x->name, x->code) != 0)
 		buf_printf(out, " %s", x->name);
@@ -400,11 +435,15 @@ static void put_change(const struct side *os, const struct side *ns, const struc
 			csv_row(csv, x, f, ov, nv, &items);
 		}
 	}
-	if (items.len)
-		buf_printf(out, "；变化的评分项：%s", items.data);
+	if (score.len)
+		buf_printf(out, "；变化的评分项：%s", score.data);
+	if (other.len)
+		buf_printf(out, "；%s", other.data);
 	buf_puts(out, "\n");
-	if (items.failed)
+	if (score.failed || other.failed || items.failed)
 		out->failed = 1;
+	buf_release(&score);
+	buf_release(&other);
 	buf_release(&items);
 }
 

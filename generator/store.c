@@ -668,36 +668,54 @@ done:
 	return rc;
 }
 
+/* Score items, then the criteria shown without points (stars, lists), each
+ * with the reason the rule gave. */
+static const struct {
+	const char *table, *sql;
+} ITEM_QUERIES[] = {
+	{"score_items", "SELECT entity, assessment, item, points, reason, NULL"
+			" FROM score_items ORDER BY entity, assessment, seq"},
+	{"community_stars", "SELECT code, '星级', star || '星', earned, reason,"
+			    " CASE WHEN earned THEN '得星' ELSE '未得' END"
+			    " FROM community_stars ORDER BY code, star"},
+	{"redblack", "SELECT code, '榜单', '', 0, reason, list FROM redblack ORDER BY code"},
+};
+
 int store_each_score_item(struct store *s, int (*cb)(const struct store_score_item *it, void *arg),
 			  void *arg, struct diag *d)
 {
 	struct store_score_item it;
 	sqlite3_stmt *st = NULL;
+	size_t q;
 	int step, rc = -1;
 
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT entity, assessment, item, points, reason"
-			       " FROM score_items ORDER BY entity, assessment, seq",
-			       -1, &st, NULL) != SQLITE_OK) {
-		diag_set(d, "读取“%s”的评分项失败：%s", s->path, sqlite3_errmsg(s->db));
-		goto done;
-	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int stop;
-		it.entity = (const char *)sqlite3_column_text(st, 0);
-		it.assessment = (const char *)sqlite3_column_text(st, 1);
-		it.item = (const char *)sqlite3_column_text(st, 2);
-		it.points = sqlite3_column_double(st, 3);
-		it.reason = (const char *)sqlite3_column_text(st, 4);
-		stop = cb(&it, arg);
-		if (stop) {
-			rc = stop;
+	for (q = 0; q < sizeof ITEM_QUERIES / sizeof ITEM_QUERIES[0]; q++) {
+		if (!has_table(s, ITEM_QUERIES[q].table))
+			continue;
+		if (sqlite3_prepare_v2(s->db, ITEM_QUERIES[q].sql, -1, &st, NULL) != SQLITE_OK) {
+			diag_set(d, "读取“%s”的评分项失败：%s", s->path, sqlite3_errmsg(s->db));
 			goto done;
 		}
-	}
-	if (step != SQLITE_DONE) {
-		diag_set(d, "读取“%s”的评分项失败：%s", s->path, sqlite3_errmsg(s->db));
-		goto done;
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			int stop;
+			it.entity = (const char *)sqlite3_column_text(st, 0);
+			it.assessment = (const char *)sqlite3_column_text(st, 1);
+			it.item = (const char *)sqlite3_column_text(st, 2);
+			it.points = sqlite3_column_double(st, 3);
+			it.reason = (const char *)sqlite3_column_text(st, 4);
+			it.shown = (const char *)sqlite3_column_text(st, 5);
+			stop = cb(&it, arg);
+			if (stop) {
+				rc = stop;
+				goto done;
+			}
+		}
+		if (step != SQLITE_DONE) {
+			diag_set(d, "读取“%s”的评分项失败：%s", s->path, sqlite3_errmsg(s->db));
+			goto done;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
 	}
 	rc = 0;
 done:

@@ -95,9 +95,11 @@ struct store_result {
 	const char *const *value;
 };
 
-/* One score item (计分依据), borrowed for the callback only. */
+/* One score item (计分依据), borrowed for the callback only. shown is NULL
+ * for a score item (compare points); for a criterion that is not scored in
+ * points, a star (得星/未得) or a list (红榜 ...), it is the value shown. */
 struct store_score_item {
-	const char *entity, *assessment, *item, *reason;
+	const char *entity, *assessment, *item, *reason, *shown;
 	double points;
 };
 
@@ -106,7 +108,9 @@ struct store_score_item {
  * is an error naming the file. */
 int store_each_result(struct store *s, int (*cb)(const struct store_result *r, void *arg),
 		      void *arg, struct diag *d);
-/* Calls cb for every score item, by entity, assessment and order of award. */
+/* Calls cb for every score item, by entity, assessment and order of award,
+ * then for every star of a community (assessment 星级) and the reason of every
+ * company's list (assessment 榜单, item ""), with shown set. */
 int store_each_score_item(struct store *s, int (*cb)(const struct store_score_item *it, void *arg),
 			  void *arg, struct diag *d);
 /* A value of the run table (year, rules ...): malloc'd, or NULL; the caller frees. */
