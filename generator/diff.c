@@ -315,8 +315,8 @@ static void changed_items(const struct side *os, const struct side *ns, const ch
 		} else if (b->len) {
 			buf_puts(b, "；");
 		}
-		if (!z->item[0] &&
-		    z->reason[0]) { /* a list: the field shows the change, this why */
+		/* A list (no item name): its field shows the change, this says why. */
+		if (!z->item[0] && z->reason[0]) {
 			buf_puts(b, z->reason);
 			continue;
 		}
