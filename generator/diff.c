@@ -475,15 +475,25 @@ static int write_file(const char *path, const struct buf *b, struct diag *d)
 	return 0;
 }
 
-static void put_source(struct buf *out, const char *label, struct store *db)
+/* "原结果：PATH（2025 年度，公示稿）": the version (公示稿, 终稿) only when the
+ * two runs differ in it, as a draft and its final do. */
+static void put_source(struct buf *out, const char *label, struct store *db, struct store *other)
 {
 	char *year = store_run_value(db, "year");
+	char *version = store_run_value(db, "version");
+	char *other_version = store_run_value(other, "version");
 
 	buf_printf(out, "%s：%s", label, store_path(db));
-	if (year)
-		buf_printf(out, "（%s 年度）", year);
+	if (year || (version && !streq(version, other_version))) {
+		buf_printf(out, "（%s%s", year ? year : "", year ? " 年度" : "");
+		if (version && !streq(version, other_version))
+			buf_printf(out, "%s%s", year ? "，" : "", version);
+		buf_puts(out, "）");
+	}
 	buf_putc(out, '\n');
 	free(year);
+	free(version);
+	free(other_version);
 }
 
 int diff_run(struct store *old_db, struct store *new_db, const char *csv_path, struct buf *out,
@@ -522,8 +532,8 @@ int diff_run(struct store *old_db, struct store *new_db, const char *csv_path, s
 		}
 	}
 
-	put_source(out, "原结果", old_db);
-	put_source(out, "新结果", new_db);
+	put_source(out, "原结果", old_db, new_db);
+	put_source(out, "新结果", new_db, old_db);
 	buf_puts(&csv, "\xEF\xBB\xBF"
 		       "kind,code,name,field,old,new,items\n");
 	if (nch == 0) {
