@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "csvout.h"
 #include "diag.h"
+#include "diff.h"
 #include "html.h"
 #include "ingest.h"
 #include "model.h"
@@ -31,6 +32,8 @@ struct opts {
 	int strict;
 	int quiet;
 	const char *code; /* explain */
+	const char *dbs[2]; /* diff: OLD.db NEW.db */
+	int ndbs;
 };
 
 static int tty; /* stderr is a terminal: show progress */
@@ -129,6 +132,12 @@ static void usage(FILE *f, const char *cmd)
 	if (!cmd || strcmp(cmd, "explain") == 0)
 		fputs("用法：kaoping explain --db FILE CODE\n"
 		      "  逐项列出一个网格、社区、企业或人员的得分依据。\n", f);
+	if (!cmd || strcmp(cmd, "diff") == 0)
+		fputs("用法：kaoping diff OLD.db NEW.db [--output DIR]\n"
+		      "  比较两次考评结果（公示稿与终稿、原规则与新规则），列出得分、排名、档次、"
+		      "星级、榜单、奖励或经费有变化的对象及变化的评分项；明细写入 DIR/diff.csv"
+		      "（默认当前目录）。\n",
+		      f);
 	if (!cmd)
 		fputs("退出码：0 成功；1 错误（文件无法读取、规则或模板出错，--strict 时有被拒绝的行）；"
 		      "2 用法错误。\n", f);
@@ -206,6 +215,9 @@ static int parse_args(int argc, char **argv, struct opts *o, const char *cmd)
 			return -1;
 		} else if (strcmp(cmd, "explain") == 0 && !o->code) {
 			o->code = a;
+			continue;
+		} else if (strcmp(cmd, "diff") == 0 && o->ndbs < 2) {
+			o->dbs[o->ndbs++] = a;
 			continue;
 		} else {
 			fprintf(stderr, "kaoping: 多余的参数“%s”\n", a);
@@ -412,6 +424,48 @@ static void summary(const char *db, const char *out, const struct ingest_totals 
 	store_close(s);
 }
 
+/* diff: the report on stdout, the table as diff.csv in the output folder. */
+static int do_diff(const struct opts *o, struct diag *d)
+{
+	struct store *a = NULL, *b = NULL;
+	char csv[4200];
+	struct buf out;
+	const char *dir = o->output ? o->output : ".";
+	int rc = -1;
+
+	buf_init(&out, 0);
+	if (path_join(csv, sizeof csv, dir, "/", "diff.csv") < 0) {
+		diag_set(d, "路径过长：“%s”", dir);
+		goto done;
+	}
+	for (int i = 0; i < 2; i++) { /* store_open's hint (run ingest) is no help here */
+		struct stat sb;
+		if (stat(o->dbs[i], &sb) != 0) {
+			diag_set(d, "数据库“%s”不存在", o->dbs[i]);
+			goto done;
+		}
+		if (!S_ISREG(sb.st_mode)) {
+			diag_set(d, "“%s”不是 kaoping 数据库", o->dbs[i]);
+			goto done;
+		}
+	}
+	if (store_open(&a, o->dbs[0], STORE_READONLY, d) < 0 ||
+	    store_open(&b, o->dbs[1], STORE_READONLY, d) < 0 || make_dir(dir, d) < 0)
+		goto done;
+	if (diff_run(a, b, csv, &out, d) < 0)
+		goto done;
+	fwrite(out.data ? out.data : "", 1, out.len, stdout);
+	fflush(stdout); /* the report before the note on stderr */
+	if (!o->quiet)
+		fprintf(stderr, "明细表：%s\n", csv);
+	rc = 0;
+done:
+	store_close(a);
+	store_close(b);
+	buf_release(&out);
+	return rc;
+}
+
 static int do_explain(const struct opts *o, struct diag *d)
 {
 	struct store *s = NULL;
@@ -454,7 +508,7 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[1];
 	if (strcmp(cmd, "run") && strcmp(cmd, "ingest") && strcmp(cmd, "score") &&
-	    strcmp(cmd, "render") && strcmp(cmd, "explain")) {
+	    strcmp(cmd, "render") && strcmp(cmd, "explain") && strcmp(cmd, "diff")) {
 		fprintf(stderr, "kaoping: 未知命令“%s”\n", cmd);
 		usage(stderr, NULL);
 		return 2;
@@ -504,6 +558,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		if (do_render(&o, &d) < 0)
+			return fail(&d);
+	} else if (strcmp(cmd, "diff") == 0) {
+		if (o.ndbs != 2 || o.db) {
+			usage(stderr, cmd);
+			return 2;
+		}
+		if (do_diff(&o, &d) < 0)
 			return fail(&d);
 	} else {
 		if (!o.db || !o.code) {

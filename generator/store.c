@@ -582,3 +582,183 @@ void store_set_progress(struct store *s, int n, int (*cb)(void *), void *arg)
 	else
 		sqlite3_progress_handler(s->db, 0, NULL, NULL);
 }
+
+/* ---- Results read back (kaoping diff) ---- */
+
+/* The published results, one query per result table: kind, code, name, then
+ * the fields, named by their aliases and formatted as the documents show
+ * them, so that a difference found is one a reader would see. The last query
+ * takes the objects of any other assessment (a department's own rule) from
+ * scores: their kind is the assessment's name. The result tables are made
+ * together (SCHEMA_RESULTS), so the last query may name them all. */
+static const struct {
+	const char *table, *sql;
+} RESULT_QUERIES[] = {
+	{"grid_tiers", "SELECT '网格', code, name, printf('%.2f', score) AS 得分, rank AS 排名,"
+		       " tier AS 档次, funding AS 经费 FROM grid_tiers ORDER BY code"},
+	{"community_ranking",
+	 "SELECT '社区', code, name, printf('%.2f', score) AS 得分, rank AS 排名,"
+	 " stars || ' 星' || CASE WHEN coalesce(star_names, '') <> ''"
+	 " THEN '（' || star_names || '）' ELSE '' END AS 星级,"
+	 " CASE WHEN coalesce(award, '') <> '' THEN award ELSE '无' END AS 奖励,"
+	 " CASE WHEN vetoed THEN '否决' || CASE WHEN coalesce(veto_reason, '') <> ''"
+	 " THEN '（' || veto_reason || '）' ELSE '' END ELSE '未否决' END AS 一票否决"
+	 " FROM community_ranking ORDER BY code"},
+	{"redblack", "SELECT '物业企业', code, name, printf('%.2f', score) AS 得分, list AS 榜单"
+		     " FROM redblack ORDER BY code"},
+	{"points",
+	 "SELECT '人员', id, name || CASE WHEN coalesce(role, '') <> ''"
+	 " THEN '（' || role || '）' ELSE '' END, printf('%.2f', points) AS 积分,"
+	 " rank_in_role AS 角色内排名,"
+	 " CASE WHEN candidate THEN '是' ELSE '否' END AS 评优候选 FROM points ORDER BY id"},
+	{"report_units",
+	 "SELECT '报到单位', employer, employer,"
+	 " CASE WHEN score IS NULL THEN NULL ELSE printf('%.2f', score) END AS 得分,"
+	 " level AS 等次 FROM report_units ORDER BY employer"},
+	{"scores",
+	 "SELECT assessment, entity, name, printf('%.2f', score) AS 得分, result AS 结果"
+	 " FROM scores WHERE entity NOT IN (SELECT code FROM grid_tiers"
+	 " UNION ALL SELECT code FROM community_ranking UNION ALL SELECT code FROM redblack"
+	 " UNION ALL SELECT id FROM points UNION ALL SELECT employer FROM report_units)"
+	 " ORDER BY assessment, entity"},
+};
+
+static int has_table(struct store *s, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int yes = 0;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1,
+			       &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+		yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
+int store_each_result(struct store *s, int (*cb)(const struct store_result *r, void *arg),
+		      void *arg, struct diag *d)
+{
+	enum { MAXF = 16 };
+	const char *field[MAXF], *value[MAXF];
+	struct store_result r;
+	sqlite3_stmt *st = NULL;
+	size_t q;
+	int i, step, rc = -1;
+
+	if (!has_table(s, "scores") || !has_table(s, "score_items"))
+		return diag_set(d, "“%s”中没有考评结果（先运行 kaoping score 或 kaoping run）",
+				s->path);
+	for (q = 0; q < sizeof RESULT_QUERIES / sizeof RESULT_QUERIES[0]; q++) {
+		if (!has_table(s, RESULT_QUERIES[q].table))
+			continue; /* a database made before this result existed */
+		if (sqlite3_prepare_v2(s->db, RESULT_QUERIES[q].sql, -1, &st, NULL) != SQLITE_OK) {
+			diag_set(d, "读取“%s”的考评结果失败：%s", s->path, sqlite3_errmsg(s->db));
+			goto done;
+		}
+		r.kind_order = (int)q;
+		r.nfields = sqlite3_column_count(st) - 3;
+		if (r.nfields > MAXF)
+			r.nfields = MAXF;
+		for (i = 0; i < r.nfields; i++)
+			field[i] = sqlite3_column_name(st, i + 3);
+		r.field = field;
+		r.value = value;
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			int stop;
+			r.kind = (const char *)sqlite3_column_text(st, 0);
+			r.code = (const char *)sqlite3_column_text(st, 1);
+			r.name = (const char *)sqlite3_column_text(st, 2);
+			if (!r.kind || !r.code)
+				continue;
+			for (i = 0; i < r.nfields; i++)
+				value[i] = (const char *)sqlite3_column_text(st, i + 3);
+			stop = cb(&r, arg);
+			if (stop) {
+				rc = stop;
+				goto done;
+			}
+		}
+		if (step != SQLITE_DONE) {
+			diag_set(d, "读取“%s”的考评结果失败：%s", s->path, sqlite3_errmsg(s->db));
+			goto done;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Score items, then the criteria shown without points (stars, lists), each
+ * with the reason the rule gave. */
+static const struct {
+	const char *table, *sql;
+} ITEM_QUERIES[] = {
+	{"score_items", "SELECT entity, assessment, item, points, reason, NULL"
+			" FROM score_items ORDER BY entity, assessment, seq"},
+	{"community_stars", "SELECT code, '星级', star || '星', earned, reason,"
+			    " CASE WHEN earned THEN '得星' ELSE '未得' END"
+			    " FROM community_stars ORDER BY code, star"},
+	{"redblack", "SELECT code, '榜单', '', 0, reason, list FROM redblack ORDER BY code"},
+};
+
+int store_each_score_item(struct store *s, int (*cb)(const struct store_score_item *it, void *arg),
+			  void *arg, struct diag *d)
+{
+	struct store_score_item it;
+	sqlite3_stmt *st = NULL;
+	size_t q;
+	int step, rc = -1;
+
+	for (q = 0; q < sizeof ITEM_QUERIES / sizeof ITEM_QUERIES[0]; q++) {
+		if (!has_table(s, ITEM_QUERIES[q].table))
+			continue;
+		if (sqlite3_prepare_v2(s->db, ITEM_QUERIES[q].sql, -1, &st, NULL) != SQLITE_OK) {
+			diag_set(d, "读取“%s”的评分项失败：%s", s->path, sqlite3_errmsg(s->db));
+			goto done;
+		}
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			int stop;
+			it.entity = (const char *)sqlite3_column_text(st, 0);
+			it.assessment = (const char *)sqlite3_column_text(st, 1);
+			it.item = (const char *)sqlite3_column_text(st, 2);
+			it.points = sqlite3_column_double(st, 3);
+			it.reason = (const char *)sqlite3_column_text(st, 4);
+			it.shown = (const char *)sqlite3_column_text(st, 5);
+			stop = cb(&it, arg);
+			if (stop) {
+				rc = stop;
+				goto done;
+			}
+		}
+		if (step != SQLITE_DONE) {
+			diag_set(d, "读取“%s”的评分项失败：%s", s->path, sqlite3_errmsg(s->db));
+			goto done;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+char *store_run_value(struct store *s, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	char *v = NULL;
+
+	if (has_table(s, "run") &&
+	    sqlite3_prepare_v2(s->db, "SELECT value FROM run WHERE key = ?", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}

@@ -83,4 +83,40 @@ int store_export_csv(struct store *s, const char *sql, const char *path, struct 
  * called every n VM steps; a non-zero return interrupts the query. */
 void store_set_progress(struct store *s, int n, int (*cb)(void *), void *arg);
 
+/* ---- Results read back, for comparing two runs (kaoping diff) ---- */
+
+/* One object a run published (a grid, community, company, person, report
+ * unit, or an entity of another assessment): kind, code and name, and its
+ * result fields as a clerk reads them (score to 0.01, tier, stars ...).
+ * value[i] is NULL when the field is empty. Everything is borrowed and valid
+ * during the callback only. kind_order orders the kinds (grids first). */
+struct store_result {
+	int kind_order;
+	const char *kind, *code, *name;
+	int nfields;
+	const char *const *field;
+	const char *const *value;
+};
+
+/* One score item (计分依据), borrowed for the callback only. shown is NULL
+ * for a score item (compare points); for a criterion that is not scored in
+ * points, a star (得星/未得) or a list (红榜 ...), it is the value shown. */
+struct store_score_item {
+	const char *entity, *assessment, *item, *reason, *shown;
+	double points;
+};
+
+/* Calls cb for every published object, by kind then code; a non-zero return
+ * from cb stops and is returned. A database without results (never scored)
+ * is an error naming the file. */
+int store_each_result(struct store *s, int (*cb)(const struct store_result *r, void *arg),
+		      void *arg, struct diag *d);
+/* Calls cb for every score item, by entity, assessment and order of award,
+ * then for every star of a community (assessment 星级) and the reason of every
+ * company's list (assessment 榜单, item ""), with shown set. */
+int store_each_score_item(struct store *s, int (*cb)(const struct store_score_item *it, void *arg),
+			  void *arg, struct diag *d);
+/* A value of the run table (year, rules ...): malloc'd, or NULL; the caller frees. */
+char *store_run_value(struct store *s, const char *key);
+
 #endif
