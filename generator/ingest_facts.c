@@ -64,16 +64,14 @@ static long factmap_get(struct factmap *m, uint64_t key, uint32_t next_idx, int 
 	return (long)m->idx[i];
 }
 
-/* Seconds since 1970 of a normalised "YYYY-MM-DD HH:MM:SS". */
+/* Seconds since 1970 of a normalised "YYYY-MM-DD HH:MM:SS" (checked by the
+ * field checks before it gets here). */
 static int64_t epoch_of(const char *s)
 {
-	long y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	long m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-	long hh = (s[11] - '0') * 10 + (s[12] - '0'), mi = (s[14] - '0') * 10 + (s[15] - '0');
-	long ss = (s[17] - '0') * 10 + (s[18] - '0');
-	long days = parse_days_from_civil(y, (unsigned)m, (unsigned)d);
+	int64_t t = 0;
 
-	return (int64_t)days * 86400 + hh * 3600 + mi * 60 + ss;
+	parse_iso(s, &t, NULL);
+	return t;
 }
 
 static int level_index(const char *s, size_t n)

@@ -32,18 +32,9 @@ static int dig(const char *s, int n, long *out)
 /* Seconds since 1970 of "YYYY-MM-DD[ HH:MM[:SS]]"; -1 if not that form. */
 static long long iso_seconds(const char *s)
 {
-	long y, mo, d, h = 0, mi = 0, se = 0;
-	size_t n = s ? strlen(s) : 0;
+	int64_t t;
 
-	if (n < 10 || dig(s, 4, &y) || s[4] != '-' || dig(s + 5, 2, &mo) || s[7] != '-' ||
-	    dig(s + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
-		return -1;
-	if (n >= 16 && (dig(s + 11, 2, &h) || dig(s + 14, 2, &mi)))
-		return -1;
-	if (n >= 19 && dig(s + 17, 2, &se))
-		return -1;
-	return (long long)parse_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
-	       mi * 60 + se;
+	return parse_iso(s, &t, NULL) == 0 ? (long long)t : -1;
 }
 
 /* ---- passes ---------------------------------------------------------------------- */

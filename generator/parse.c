@@ -15,7 +15,8 @@ static long fold_fullwidth(const char *s, size_t n, char *out, size_t cap)
 
 	while (i < n) {
 		if (i + 2 < n && u[i] == 0xEF && (u[i + 1] == 0xBC || u[i + 1] == 0xBD)) {
-			unsigned cp = ((u[i] & 0x0F) << 12) | ((u[i + 1] & 0x3F) << 6) | (u[i + 2] & 0x3F);
+			unsigned cp = ((u[i] & 0x0F) << 12) | ((u[i + 1] & 0x3F) << 6) |
+				      (u[i + 2] & 0x3F);
 			if (cp >= 0xFF01 && cp <= 0xFF5E) {
 				if (o + 1 > cap)
 					return -1;
@@ -49,7 +50,8 @@ void parse_trim(const char **s, size_t *n)
 		if (len && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r' ||
 			    p[len - 1] == '\n')) {
 			len--;
-		} else if (len >= 3 && p[len - 3] == 0xE3 && p[len - 2] == 0x80 && p[len - 1] == 0x80) {
+		} else if (len >= 3 && p[len - 3] == 0xE3 && p[len - 2] == 0x80 &&
+			   p[len - 1] == 0x80) {
 			len -= 3;
 		} else {
 			break;
@@ -247,7 +249,8 @@ static long clean_number(const char *s0, size_t n0, char *buf, size_t cap, int a
 	for (; i < (size_t)len && t[i] != '.'; i++) {
 		if (t[i] == ',') {
 			/* The first group has 1-3 digits, the others exactly 3. */
-			if ((!seen_comma && (intdigits == 0 || intdigits > 3)) || (seen_comma && group != 3))
+			if ((!seen_comma && (intdigits == 0 || intdigits > 3)) ||
+			    (seen_comma && group != 3))
 				return -1;
 			seen_comma = 1;
 			group = 0;
@@ -341,10 +344,10 @@ int parse_real(const char *s, size_t n, double *out)
 int parse_bool(const char *s, size_t n, int *out)
 {
 	/* Also the words platforms write in such columns (已解决, 满意, √). */
-	static const char *yes[] = {"是", "y", "yes", "1", "true", "对", "t", "已解决", "解决",
-				    "满意", "有", "√", "✓", NULL};
-	static const char *no[] = {"否", "n", "no", "0", "false", "错", "f", "未解决", "不满意",
-				   "无", "×", "✗", NULL};
+	static const char *yes[] = {"是",     "y",    "yes",  "1",  "true", "对", "t",
+				    "已解决", "解决", "满意", "有", "√",    "✓",  NULL};
+	static const char *no[] = {"否",     "n",      "no", "0", "false", "错", "f",
+				   "未解决", "不满意", "无", "×", "✗",	   NULL};
 	char t[32];
 	size_t i;
 
@@ -494,4 +497,51 @@ long parse_days_from_civil(long y, unsigned m, unsigned d)
 	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + (long)doe - 719468;
+}
+
+/* Two digits (or four) at s; -1 if any is not a digit. */
+static long iso_num(const char *s, int n)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int parse_iso(const char *s, int64_t *secs, long *days)
+{
+	long y, mo, d, h = 0, mi = 0, se = 0, z;
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	y = iso_num(s, 4);
+	mo = iso_num(s + 5, 2);
+	d = iso_num(s + 8, 2);
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31)
+		return -1;
+	if (n >= 16) {
+		if (s[10] != ' ' && s[10] != 'T')
+			return -1;
+		h = iso_num(s + 11, 2);
+		mi = iso_num(s + 14, 2);
+		if (s[13] != ':' || h < 0 || h > 23 || mi < 0 || mi > 59)
+			return -1;
+		if (n >= 19) {
+			se = iso_num(s + 17, 2);
+			if (s[16] != ':' || se < 0 || se > 60)
+				return -1;
+		}
+	}
+	z = parse_days_from_civil(y, (unsigned)mo, (unsigned)d);
+	if (secs)
+		*secs = (int64_t)z * 86400 + h * 3600 + mi * 60 + se;
+	if (days)
+		*days = z;
+	return 0;
 }

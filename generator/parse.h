@@ -66,5 +66,10 @@ size_t parse_mask_personal(const char *s, size_t n, char *out, size_t cap);
 
 /* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */
 long parse_days_from_civil(long y, unsigned m, unsigned d);
+/* The one reader of the normalised form the store holds: "YYYY-MM-DD", with
+ * an optional " HH:MM" or " HH:MM:SS". *secs gets the seconds since
+ * 1970-01-01 00:00 (no time zone: the data's local time), *days (may be NULL)
+ * the whole days. Returns 0, or -1 if s is NULL or not of that form. */
+int parse_iso(const char *s, int64_t *secs, long *days);
 
 #endif

@@ -58,21 +58,9 @@ void report_civil_from_days(long z, long *y, unsigned *m, unsigned *d)
 /* "YYYY-MM-DD" -> days since 1970, or LONG_MIN-ish sentinel -1e9 if malformed. */
 long report_iso_days(const char *s)
 {
-	char *end;
-	long y, mo, d;
+	long z;
 
-	if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
-		return -1000000000L;
-	y = strtol(s, &end, 10);
-	if (end != s + 4)
-		return -1000000000L;
-	mo = strtol(s + 5, &end, 10);
-	if (end != s + 7)
-		return -1000000000L;
-	d = strtol(s + 8, &end, 10);
-	if (end != s + 10 || mo < 1 || mo > 12 || d < 1 || d > 31)
-		return -1000000000L;
-	return parse_days_from_civil(y, (unsigned)mo, (unsigned)d);
+	return parse_iso(s, NULL, &z) == 0 ? z : -1000000000L;
 }
 
 /* "2026-01-01" -> "2026年1月1日" (a malformed date is copied as it is). */

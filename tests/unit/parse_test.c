@@ -65,6 +65,24 @@ int main(void)
 	char exp = 0;
 
 	/* dates */
+	/* parse_iso: the one reader of the store's normalised dates (hand-computed:
+	 * 2024-04-29 is day 19842 since 1970-01-01; 16:03:53 is 57833 s). */
+	{
+		int64_t t = 0;
+		long z = 0;
+
+		CHECK(parse_iso("1970-01-01", &t, &z) == 0 && t == 0 && z == 0);
+		CHECK(parse_iso("2024-04-29", &t, &z) == 0 && z == 19842 && t == 19842LL * 86400);
+		CHECK(parse_iso("2024-04-29 16:03:53", &t, NULL) == 0 &&
+		      t == 19842LL * 86400 + 57833);
+		CHECK(parse_iso("2024-04-29 16:03", &t, NULL) == 0 && t == 19842LL * 86400 + 57780);
+		CHECK(parse_iso("1969-12-31", &t, &z) == 0 && z == -1 && t == -86400);
+		CHECK(parse_iso("2024-13-01", &t, &z) < 0);
+		CHECK(parse_iso("2024-04-29 25:00", &t, &z) < 0);
+		CHECK(parse_iso("2024/04/29", &t, &z) < 0);
+		CHECK(parse_iso("2024-4-29", &t, &z) < 0);
+		CHECK(parse_iso(NULL, &t, &z) < 0);
+	}
 	CHECK_STR(date("2024-04-29", 0), "2024-04-29");
 	CHECK_STR(date("2024/4/29", 0), "2024-04-29");
 	CHECK_STR(date("2024.4.9", 0), "2024-04-09");
