@@ -16,16 +16,13 @@
 #include "field.h"
 #include "ingest.h"
 #include "schema.h"
+#include "strmap.h"
 #include "store.h"
 
-/* ---- a set of strings with a small value (open addressing) ---- */
+/* ---- a set of strings with a small value: a strmap owning copies of its keys ---- */
 
 struct strset {
-	char **keys;
-	uint32_t *lens;
-	uint32_t *hashes;
-	uint32_t *vals;
-	size_t cap, n;
+	struct strmap map;
 };
 
 /* ---- values ---- */

@@ -15,102 +15,40 @@
 #include "ingest_int.h"
 #include "parse.h"
 
-static uint32_t hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 void strset_free(struct strset *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->cap; i++)
-		free(t->keys[i]);
-	free(t->keys);
-	free(t->lens);
-	free(t->hashes);
-	free(t->vals);
-	memset(t, 0, sizeof *t);
-}
-
-/* Returns the slot of key (an empty slot if absent). */
-static size_t set_slot(const struct strset *t, const char *k, size_t n, uint32_t h)
-{
-	size_t i = h & (t->cap - 1);
-
-	while (t->keys[i] &&
-	       !(t->hashes[i] == h && t->lens[i] == n && memcmp(t->keys[i], k, n) == 0))
-		i = (i + 1) & (t->cap - 1);
-	return i;
+	for (i = 0; i < t->map.cap; i++)
+		free((char *)t->map.t[i].k);
+	strmap_release(&t->map);
 }
 
 /* The value of key, or -1 if absent. */
 long strset_get(const struct strset *t, const char *k, size_t n)
 {
-	size_t i;
-
-	if (!t->cap)
-		return -1;
-	i = set_slot(t, k, n, hash(k, n));
-	return t->keys[i] ? (long)t->vals[i] : -1;
+	return strmap_get(&t->map, k, n);
 }
 
+/* Inserts a copy of k or replaces its value. 0 ok, -1 out of memory. */
 int strset_put(struct strset *t, const char *k, size_t n, uint32_t v)
 {
-	uint32_t h = hash(k, n);
-	size_t i;
+	struct strmap_ent *e = strmap_slot(&t->map, k, n, strmap_hash(k, n));
+	char *copy;
 
-	if (n > UINT32_MAX)
+	if (e && e->k) {
+		e->v = v;
+		return 0;
+	}
+	copy = malloc(n + 1);
+	if (!copy)
 		return -1;
-	if ((t->n + 1) * 2 > t->cap) {
-		struct strset g = {0};
-		size_t j;
-		g.cap = t->cap ? t->cap * 2 : 1024;
-		g.keys = calloc(g.cap, sizeof *g.keys);
-		g.lens = calloc(g.cap, sizeof *g.lens);
-		g.hashes = calloc(g.cap, sizeof *g.hashes);
-		g.vals = calloc(g.cap, sizeof *g.vals);
-		if (!g.keys || !g.lens || !g.hashes || !g.vals) {
-			free(g.keys);
-			free(g.lens);
-			free(g.hashes);
-			free(g.vals);
-			return -1;
-		}
-		for (j = 0; j < t->cap; j++)
-			if (t->keys[j]) {
-				size_t s = set_slot(&g, t->keys[j], t->lens[j], t->hashes[j]);
-				g.keys[s] = t->keys[j];
-				g.lens[s] = t->lens[j];
-				g.hashes[s] = t->hashes[j];
-				g.vals[s] = t->vals[j];
-			}
-		g.n = t->n;
-		free(t->keys);
-		free(t->lens);
-		free(t->hashes);
-		free(t->vals);
-		*t = g;
+	memcpy(copy, k, n);
+	copy[n] = '\0';
+	if (strmap_put(&t->map, copy, n, v) < 0) {
+		free(copy);
+		return -1;
 	}
-	i = set_slot(t, k, n, h);
-	if (!t->keys[i]) {
-		t->keys[i] = malloc(n + 1);
-		if (!t->keys[i])
-			return -1;
-		memcpy(t->keys[i], k, n);
-		t->keys[i][n] = '\0';
-		t->lens[i] = (uint32_t)n;
-		t->hashes[i] = h;
-		t->n++;
-	}
-	t->vals[i] = v;
 	return 0;
 }
 

@@ -107,53 +107,23 @@ int model_table_exists(struct store *s, const char *name)
 	return store_scalar_int(s, sql, 0) > 0;
 }
 
-static uint64_t fnv(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return h;
-}
-
 int model_hash_build(struct model_ctx *c)
 {
-	size_t cap = 16, i;
 	long k;
 
-	while (cap < (size_t)c->m->nunits * 2 + 2)
-		cap *= 2;
-	c->hash = malloc(cap * sizeof *c->hash);
-	if (!c->hash)
+	if (strmap_reserve(&c->units, (size_t)c->m->nunits) < 0)
 		return -1;
-	c->hcap = cap;
-	for (i = 0; i < cap; i++)
-		c->hash[i] = -1;
 	for (k = 0; k < c->m->nunits; k++) {
 		const char *code = c->m->units[k].code;
-		i = fnv(code, strlen(code)) & (cap - 1);
-		while (c->hash[i] >= 0)
-			i = (i + 1) & (cap - 1);
-		c->hash[i] = k;
+		if (strmap_put(&c->units, code, strlen(code), k) < 0)
+			return -1;
 	}
 	return 0;
 }
 
 long model_hash_find(const struct model_ctx *c, const char *s, size_t n)
 {
-	size_t i;
-
-	if (!c->hash || !s)
-		return -1;
-	i = fnv(s, n) & (c->hcap - 1);
-	while (c->hash[i] >= 0) {
-		const char *code = c->m->units[c->hash[i]].code;
-		if (strncmp(code, s, n) == 0 && code[n] == '\0')
-			return c->hash[i];
-		i = (i + 1) & (c->hcap - 1);
-	}
-	return -1;
+	return s ? strmap_get(&c->units, s, n) : -1;
 }
 
 long model_find_unit(const struct model *m, const char *code)
@@ -394,7 +364,7 @@ int model_build(struct store *s, int year, struct model **out, struct diag *d)
 	}
 	rc = 0;
 done:
-	free(c.hash);
+	strmap_release(&c.units);
 	if (rc < 0) {
 		model_free(m);
 		return -1;

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "strmap.h"
 
 struct store;
 struct store_stmt;
@@ -16,8 +17,7 @@ struct model_ctx {
 	struct model *m;
 	struct diag *d;
 	int oom;
-	long *hash; /* unit code -> index, open addressing, -1 empty */
-	size_t hcap;
+	struct strmap units; /* unit code -> index in m->units */
 };
 
 /* A masked copy of s: the one place where data text is masked for
