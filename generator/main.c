@@ -346,27 +346,42 @@ static int do_score(const struct opts *o, struct diag *d)
 	return rc;
 }
 
-/* The result tables as CSV under out/csv. */
+/* The result tables as CSV under out/csv; every text from the data passes
+ * through kp_mask (codes keep their form unless they are personal numbers). */
 static int export_csv(struct store *s, const char *out, struct diag *d)
 {
 	static const struct {
 		const char *file, *sql;
 	} q[] = {
-		{"ingest_report.csv", "SELECT file, rows_read, rows_loaded, rows_rejected, status,"
-				      " encoding, unknown_columns FROM ingest_files ORDER BY seq"},
-		{"rejects.csv", "SELECT file, line, col AS column, reason, kp_mask(raw) AS raw"
-				" FROM rejects r LEFT JOIN ingest_files f USING(file) ORDER BY f.seq, r.line"},
-		{"grid_tiers.csv", "SELECT code, name, printf('%.2f', score) AS score, tier, funding,"
-				   " rank, community, street FROM grid_tiers ORDER BY rank, code"},
+		{"ingest_report.csv",
+		 "SELECT file, rows_read, rows_loaded, rows_rejected, status,"
+		 " encoding, kp_mask(unknown_columns) AS unknown_columns FROM ingest_files"
+		 " ORDER BY seq"},
+		{"rejects.csv",
+		 "SELECT file, line, col AS column, kp_mask(reason) AS reason, kp_mask(raw) AS raw"
+		 " FROM rejects r LEFT JOIN ingest_files f USING(file) ORDER BY f.seq, r.line"},
+		{"grid_tiers.csv",
+		 "SELECT code, kp_mask(name) AS name, printf('%.2f', score) AS score, tier,"
+		 " funding,"
+		 " rank, kp_mask(community) AS community, kp_mask(street) AS street FROM grid_tiers"
+		 " ORDER BY rank, code"},
 		{"community_ranking.csv",
-		 "SELECT code, name, street, printf('%.2f', score) AS score, rank, rank_change, stars,"
-		 " vetoed, star_names, award, veto_reason FROM community_ranking ORDER BY rank, code"},
-		{"redblack.csv", "SELECT code, name, printf('%.2f', score) AS score,"
-				 " printf('%.2f', complaint_rate) AS complaint_rate, list, reason,"
-				 " listed_on, valid_until FROM redblack ORDER BY score DESC, code"},
-		{"points.csv", "SELECT id, name, role, unit, printf('%.2f', points) AS points,"
-			       " rank_in_role, candidate FROM points ORDER BY role, rank_in_role, id"},
-		{"report_units.csv", "SELECT employer, projects, completed, printf('%.2f', rating) AS"
+		 "SELECT code, kp_mask(name) AS name, kp_mask(street) AS street,"
+		 " printf('%.2f', score) AS score, rank,"
+		 " rank_change, stars, vetoed, kp_mask(star_names) AS star_names, kp_mask(award) AS"
+		 " award, kp_mask(veto_reason) AS veto_reason FROM community_ranking ORDER BY "
+		 "rank, code"},
+		{"redblack.csv",
+		 "SELECT code, kp_mask(name) AS name, printf('%.2f', score) AS score,"
+		 " printf('%.2f', complaint_rate) AS complaint_rate, list,"
+		 " kp_mask(reason) AS reason,"
+		 " listed_on, valid_until FROM redblack ORDER BY score DESC, code"},
+		{"points.csv",
+		 "SELECT kp_mask(id) AS id, kp_mask(name) AS name, kp_mask(role) AS role,"
+		 " unit, printf('%.2f', points) AS points,"
+		 " rank_in_role, candidate FROM points ORDER BY role, rank_in_role, id"},
+		{"report_units.csv", "SELECT kp_mask(employer) AS employer, projects, completed,"
+				     " printf('%.2f', rating) AS"
 				     " rating, level FROM report_units ORDER BY employer"},
 	};
 	char dir[4096], path[4200];

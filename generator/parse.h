@@ -36,11 +36,30 @@ int parse_credit_code(const char *s, size_t n, char *expected);
 /* Whether s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int parse_utf8_valid(const char *s, size_t n);
 
-/* Masks personal numbers in text for publication: mobile numbers (11 digits,
- * 13x-19x) become 138****5678; resident ID numbers (18 characters with a valid
- * birth date and check character) keep their first 4 and last 4:
- * 1101**********1234. Other digit runs (unit codes) are left alone. Writes at most
- * cap-1 bytes and a NUL to out; returns the length written. */
+/* Masks personal numbers in text for publication. Digits may be ASCII or
+ * full-width and written in groups joined by spaces, U+3000, hyphens, dashes or
+ * a closing parenthesis; a number is taken whole or not at all, never out of a
+ * longer run of digits. Masked (separators inside the number dropped):
+ * - mobile numbers: 11 digits 13x-19x, as 13812345678, 138-1234-5678,
+ *   138 1234 5678, 1381234 5678, 138 12345678, 1381 2345 678, after +86, (+86),
+ *   86 or 0086 (kept) -> 138****5678;
+ * - resident ID numbers: 18 characters (17 digits and a digit or X/x) in one
+ *   run, 6-8-4 or 4-4-4-4-2, with a province code (GB/T 2260) and a birth date,
+ *   whatever the check character, unless the check fails as an ID but holds
+ *   for an all-digit unified social credit code -> 1101**********1234;
+ *   first-generation 15-digit numbers born 1940-1999 -> 1101*******1234 (years
+ *   1900-1939 are the shape of the 15-digit grid codes and are left);
+ * - landlines: area code 010, 02x or 03xx-09xx (kept as written, with its
+ *   parentheses) and a local number of 7-8 digits not starting with 0, also in
+ *   one run of 10-12 digits -> 0371-****5678, 010****5678;
+ * - bank cards: 16-19 digits in one run or in groups of four, starting 3, 4, 5,
+ *   6 or 9, with a valid Luhn digit (62, UnionPay, also without) ->
+ *   6222***********0123.
+ * Left alone: 12-digit area and 15-digit grid codes, credit codes with letters,
+ * dates, times, timestamps, years, counts, amounts, document numbers, ids with a
+ * letter prefix (E2024000123), 400/800 and five-digit service numbers.
+ * The output is never longer than the input. Writes at most cap-1 bytes and a
+ * NUL to out; returns the length written. */
 size_t parse_mask_personal(const char *s, size_t n, char *out, size_t cap);
 
 /* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */

@@ -2,7 +2,7 @@
  * (37 mm top and 28 mm left margins, a 156 x 225 mm text block, 22 lines of 28
  * characters), with embedded subset CJK fonts, CJK line breaking (UAX #14 plus
  * 避头尾), tables that repeat their header, figures, bookmarks, page numbers
- * and a watermark. Only pdf.c includes <hpdf.h>; output bytes depend only on
+ * and a watermark. Only pdf*.c include <hpdf.h>; output bytes depend only on
  * the input (no dates, no random IDs). */
 #ifndef KP_PDF_H
 #define KP_PDF_H

@@ -163,11 +163,82 @@ int main(void)
 	/* 11010519491231002X is the standard's example (check character X). */
 	CHECK_STR(mask("11010519491231002X"), "1101**********002X");
 	CHECK_STR(mask("身份证11010519491231002x号"), "身份证1101**********002x号");
-	CHECK_STR(mask("110105194912310021"), "110105194912310021"); /* wrong check: a code */
+	/* mobile numbers as people write them */
+	CHECK_STR(mask("138-1234-5670"), "138****5670");
+	CHECK_STR(mask("138 1234 5671"), "138****5671");
+	CHECK_STR(mask("联系人张三，电话：138 - 1234 - 5672。"), "联系人张三，电话：138****5672。");
+	CHECK_STR(mask("1381234 5673"), "138****5673");
+	CHECK_STR(mask("138 12345674"), "138****5674");
+	CHECK_STR(mask("1381 2345 675"), "138****5675");
+	CHECK_STR(mask("138－1234－5676"), "138****5676");		/* full-width hyphens */
+	CHECK_STR(mask("１３８１２３４５６７７"), "138****5677");		/* full-width digits */
+	CHECK_STR(mask("电话１３８　１２３４　５６７８"), "电话138****5678"); /* U+3000 */
+	CHECK_STR(mask("+86 138 1234 5678"), "+86 138****5678");
+	CHECK_STR(mask("+86-13812345678"), "+86-138****5678");
+	CHECK_STR(mask("(+86)13812345678"), "(+86)138****5678");
+	CHECK_STR(mask("+8613812345678"), "+86138****5678");
+	CHECK_STR(mask("008613812345678"), "0086138****5678");
+	CHECK_STR(mask("13812345678/13912345678"), "138****5678/139****5678");
+	CHECK_STR(mask("王五13812345678张六"), "王五138****5678张六");
+	CHECK_STR(mask("19912345678"), "199****5678");
+	/* ID numbers whatever their check character */
+	CHECK_STR(mask("110105194912310021"), "1101**********0021"); /* mistyped check */
+	CHECK_STR(mask("110105194912310023X"), "110105194912310023X"); /* 19 characters */
+	CHECK_STR(mask("110105 19491231 002X"), "1101**********002X");
+	CHECK_STR(mask("1101 0519 4912 3100 2X"), "1101**********002X");
+	CHECK_STR(mask("１１０１０５１９４９１２３１００２Ｘ"), "1101**********002X");
+	CHECK_STR(mask("37132119900613481X"), "3713**********481X"); /* X where 3 was due */
+	CHECK_STR(mask("110105491231002"), "1101*******1002");	  /* 15 digits, 1949 */
+	CHECK_STR(mask("110105 491231 002"), "1101*******1002");
+	/* landlines: the area code stays */
+	CHECK_STR(mask("0371-12345678"), "0371-****5678");
+	CHECK_STR(mask("(0371)12345678"), "(0371)****5678");
+	CHECK_STR(mask("（0371）12345678"), "（0371）****5678");
+	CHECK_STR(mask("010-1234567"), "010-***4567");
+	CHECK_STR(mask("021 6234 5678"), "021 ****5678");
+	CHECK_STR(mask("0539-138-1234-5678"), "0539-138****5678"); /* a mobile after */
+	CHECK_STR(mask("0371-12345678-801"), "0371-****5678-801"); /* the extension stays */
+	CHECK_STR(mask("037112345678"), "0371****5678");
+	CHECK_STR(mask("01012345678"), "010****5678");
+	CHECK_STR(mask("05391234567"), "0539***4567");
+	/* bank cards */
+	CHECK_STR(mask("6222021234567890123"), "6222***********0123"); /* UnionPay, no Luhn */
+	CHECK_STR(mask("卡号6222 0212 3456 7890 123。"), "卡号6222***********0123。");
+	CHECK_STR(mask("4111111111111111"), "4111********1111"); /* Luhn */
+	CHECK_STR(mask("4111-1111-1111-1111"), "4111********1111");
+
+	/* look-alikes that are not personal stay as they are */
 	CHECK_STR(mask("2024-04-29"), "2024-04-29");
+	CHECK_STR(mask("20240429"), "20240429");
+	CHECK_STR(mask("2024年4月29日 16:03"), "2024年4月29日 16:03");
 	CHECK_STR(mask("E2024000123"), "E2024000123");
-	CHECK_STR(mask("371321001001001"), "371321001001001");
+	CHECK_STR(mask("TS20240001"), "TS20240001");
+	CHECK_STR(mask("371321001001"), "371321001001");       /* community code */
+	CHECK_STR(mask("371321001001001"), "371321001001001"); /* grid code */
+	CHECK_STR(mask("https://x.gov.cn/unit/371321001001003.html"),
+		  "https://x.gov.cn/unit/371321001001003.html");
+	CHECK_STR(mask("110105391231002"), "110105391231002"); /* a grid code's shape: year 39 */
+	CHECK_STR(mask("91371321KFPC1AKU9M"), "91371321KFPC1AKU9M"); /* credit code */
+	/* an all-digit credit code with a date where an ID has one: its own check */
+	CHECK_STR(mask("113719199001011012"), "113719199001011012");
 	CHECK_STR(mask("10012345678"), "10012345678"); /* not a mobile prefix */
+	CHECK_STR(mask("12345热线"), "12345热线");
+	CHECK_STR(mask("400-123-4567"), "400-123-4567"); /* a company service line */
+	CHECK_STR(mask("138-1234-567"), "138-1234-567"); /* ten digits */
+	CHECK_STR(mask("138123456789"), "138123456789"); /* twelve digits */
+	CHECK_STR(mask("临政发〔2024〕13号"), "临政发〔2024〕13号");
+	CHECK_STR(mask("金额1,380,000,000元，13户"), "金额1,380,000,000元，13户");
+	CHECK_STR(mask("20240429160353123"), "20240429160353123"); /* a timestamp */
+	CHECK_STR(mask("2021 2022 2023 2024"), "2021 2022 2023 2024");
+	CHECK_STR(mask("4111111111111112"), "4111111111111112"); /* no Luhn, not 62 */
+	CHECK_STR(mask("0000123456789"), "0000123456789");
+	CHECK_STR(mask("3X 5"), "3X 5");
+	/* a short buffer gets a prefix of the masked text, never a raw number */
+	{
+		char small[8];
+		parse_mask_personal("13812345678", 11, small, sizeof small);
+		CHECK_STR(small, "138****");
+	}
 
 	/* spreadsheet formulas neutralised, numbers left alone */
 	CHECK_STR(csvf("=1+1"), "\"'=1+1\"");

@@ -1,0 +1,301 @@
+/* pdf_font.c - the faces of the PDF renderer: the font files and where they
+ * are found, the cmap coverage read from the TrueType tables (not by
+ * libharu), the face chosen for each character and its advance width. */
+#include "pdf_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- fonts ----------------------------------------------------------------- */
+
+/* The faces, in fallback order after the style's own face. AR PL SungtiL GB
+ * (宋体) and KaitiM GB (楷体) cover GB2312; AR PL UMing (same foundry and
+ * style) and Hanazono Mincho A cover the rarer characters of names. Both
+ * render correctly with libharu 2.3.0: UMing's only nested composite glyphs
+ * are accented Latin letters, which the GB faces have; Hanazono has none. */
+const struct fontfile pdf_fontfiles[NFACE] = {
+	{"gbsn00lp.ttf",
+	 {"/usr/share/fonts/truetype/arphic-gbsn00lp", "/usr/share/fonts/truetype/arphic"},
+	 -1,
+	 "fonts-arphic-gbsn00lp"},
+	{"gkai00mp.ttf",
+	 {"/usr/share/fonts/truetype/arphic-gkai00mp", "/usr/share/fonts/truetype/arphic"},
+	 -1,
+	 "fonts-arphic-gkai00mp"},
+	{"uming.ttc", {"/usr/share/fonts/truetype/arphic", NULL}, 0, "fonts-arphic-uming"},
+	{"HanaMinA.ttf", {"/usr/share/fonts/truetype/hanazono", NULL}, -1, "fonts-hanazono"},
+};
+
+static unsigned be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static unsigned long be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 |
+	       p[3];
+}
+
+static int read_at(FILE *f, unsigned long off, void *p, size_t n)
+{
+	if (fseek(f, (long)off, SEEK_SET) != 0)
+		return -1;
+	return fread(p, 1, n, f) == n ? 0 : -1;
+}
+
+/* Fills bits (8192 bytes) from the format 4 Unicode cmap of font `index` of a
+ * TrueType file or collection: bit c is set when U+c has a glyph. */
+static int read_cover(const char *path, int index, unsigned char *bits)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char h[12], *dir = NULL, *cm = NULL;
+	unsigned long base = 0, cmoff = 0, cmlen = 0, sub = 0, best = 0;
+	unsigned i, nt, ns;
+	int rc = -1;
+
+	if (!f)
+		return -1;
+	if (read_at(f, 0, h, 12))
+		goto done;
+	if (memcmp(h, "ttcf", 4) == 0) {
+		unsigned char o[4];
+		if (index < 0)
+			index = 0;
+		if ((unsigned long)index >= be32(h + 8) ||
+		    read_at(f, 12 + 4 * (unsigned long)index, o, 4))
+			goto done;
+		base = be32(o);
+		if (read_at(f, base, h, 12))
+			goto done;
+	}
+	nt = be16(h + 4);
+	dir = malloc((size_t)nt * 16 + 1);
+	if (!dir || read_at(f, base + 12, dir, (size_t)nt * 16))
+		goto done;
+	for (i = 0; i < nt; i++) {
+		if (memcmp(dir + 16 * i, "cmap", 4) == 0) {
+			cmoff = be32(dir + 16 * i + 8);
+			cmlen = be32(dir + 16 * i + 12);
+		}
+	}
+	if (cmlen < 4 || cmlen > (64UL << 20))
+		goto done;
+	cm = malloc(cmlen);
+	if (!cm || read_at(f, cmoff, cm, cmlen))
+		goto done;
+	ns = be16(cm + 2);
+	for (i = 0; i < ns && 4 + 8 * (unsigned long)i + 8 <= cmlen; i++) {
+		const unsigned char *e = cm + 4 + 8 * i;
+		unsigned pl = be16(e), en = be16(e + 2);
+		unsigned long so = be32(e + 4);
+		int score = (pl == 3 && en == 1) ? 2 : (pl == 0) ? 1 : 0;
+		if (!score || so + 14 > cmlen || be16(cm + so) != 4)
+			continue;
+		if ((unsigned long)score > best) {
+			best = (unsigned long)score;
+			sub = so;
+		}
+	}
+	if (!best)
+		goto done;
+	{
+		const unsigned char *t = cm + sub;
+		unsigned long tlen = cmlen - sub, seg2 = be16(t + 6), k;
+		const unsigned char *ends = t + 14, *starts, *deltas, *ros;
+
+		if (14 + 4 * seg2 + 2 > tlen)
+			goto done;
+		starts = ends + seg2 + 2;
+		deltas = starts + seg2;
+		ros = deltas + seg2;
+		memset(bits, 0, 8192);
+		for (k = 0; k < seg2; k += 2) {
+			unsigned long c, st = be16(starts + k), en = be16(ends + k);
+			unsigned delta = be16(deltas + k), ro = be16(ros + k);
+			for (c = st; c <= en && c < 0xFFFF; c++) {
+				unsigned g;
+				if (ro == 0) {
+					g = (unsigned)(c + delta) & 0xFFFF;
+				} else {
+					unsigned long a =
+						(unsigned long)(ros + k - t) + ro + 2 * (c - st);
+					if (a + 2 > tlen)
+						break;
+					g = be16(t + a);
+					if (g)
+						g = (g + delta) & 0xFFFF;
+				}
+				if (g)
+					bits[c >> 3] |= (unsigned char)(1u << (c & 7));
+			}
+		}
+	}
+	rc = 0;
+done:
+	free(dir);
+	free(cm);
+	fclose(f);
+	return rc;
+}
+
+static int file_exists(const char *p)
+{
+	FILE *f = fopen(p, "rb");
+
+	if (!f)
+		return 0;
+	fclose(f);
+	return 1;
+}
+
+void pdf_find_font(struct face *fc, const struct fontfile *ff, const char *hint)
+{
+	int i, n;
+
+	fc->path[0] = '\0';
+	if (hint && *hint) {
+		n = snprintf(fc->path, sizeof fc->path, "%s/%s", hint, ff->name);
+		if (n > 0 && (size_t)n < sizeof fc->path && file_exists(fc->path))
+			return;
+	}
+	for (i = 0; i < 2 && ff->dir[i]; i++) {
+		n = snprintf(fc->path, sizeof fc->path, "%s/%s", ff->dir[i], ff->name);
+		if (n > 0 && (size_t)n < sizeof fc->path && file_exists(fc->path))
+			return;
+	}
+	fc->path[0] = '\0';
+}
+
+int pdf_cover_has(struct rend *r, int f, unsigned long c)
+{
+	struct face *fc = &r->face[f];
+
+	if (!fc->path[0] || c > 0xFFFF)
+		return 0;
+	if (!fc->cover_tried) {
+		fc->cover_tried = 1;
+		fc->cover = malloc(8192);
+		if (fc->cover && read_cover(fc->path, pdf_fontfiles[f].index, fc->cover)) {
+			free(fc->cover);
+			fc->cover = NULL;
+		}
+	}
+	return fc->cover && (fc->cover[c >> 3] >> (c & 7) & 1);
+}
+
+int pdf_load_face(struct rend *r, int f)
+{
+	struct face *fc = &r->face[f];
+	const char *name;
+	char what[PATH_MAX + 32];
+
+	if (fc->font)
+		return 0;
+	if (r->failed)
+		return -1;
+	snprintf(what, sizeof what, "loading the font '%s'", fc->path);
+	if (pdf_fontfiles[f].index >= 0)
+		name = HPDF_LoadTTFontFromFile2(r->pdf, fc->path, (HPDF_UINT)pdf_fontfiles[f].index,
+						HPDF_TRUE);
+	else
+		name = HPDF_LoadTTFontFromFile(r->pdf, fc->path, HPDF_TRUE);
+	if (pdf_ckh(r, name, what))
+		return -1;
+	fc->font = HPDF_GetFont(r->pdf, name, "UTF-8");
+	return pdf_ckh(r, fc->font, what);
+}
+
+/* The face that draws c in a style whose own face is `role` (then the others
+ * in pdf_fontfiles order); *c may become the replacement character when no face
+ * has it. Never fails. */
+int pdf_pick(struct rend *r, int role, unsigned long *c)
+{
+	int f0 = r->role[role], f, tries;
+	unsigned long ch = *c;
+
+	if (ch < 0x20 || (ch >= 0x7F && ch < 0xA0))
+		ch = ' ';
+	for (tries = 0; tries < 2; tries++) {
+		if (pdf_cover_has(r, f0, ch)) {
+			*c = ch;
+			return f0;
+		}
+		for (f = 0; f < NFACE; f++) {
+			if (f != f0 && pdf_cover_has(r, f, ch)) {
+				*c = ch;
+				return f;
+			}
+		}
+		ch = r->repl;
+	}
+	*c = '?';
+	return f0;
+}
+
+/* Advance of c in face f, in 1/1000 em, from the cache or libharu. */
+int pdf_advance(struct rend *r, int f, unsigned long c)
+{
+	struct face *fc = &r->face[f];
+	short *blk;
+	char u[4];
+	HPDF_TextWidth tw;
+	int v;
+
+	if (c > 0xFFFF)
+		return 1000;
+	blk = fc->w[c >> 8];
+	if (!blk) {
+		blk = malloc(256 * sizeof *blk);
+		if (!blk) {
+			pdf_fail_own(r, "out of memory", "allocating the width cache");
+			return 1000;
+		}
+		memset(blk, 0xFF, 256 * sizeof *blk); /* -1 */
+		fc->w[c >> 8] = blk;
+	}
+	if (blk[c & 0xFF] >= 0)
+		return blk[c & 0xFF];
+	if (pdf_load_face(r, f))
+		return 1000;
+	tw = HPDF_Font_TextWidth(fc->font, (const HPDF_BYTE *)u, (HPDF_UINT)pdf_u8enc(c, u));
+	if (pdf_ck(r, HPDF_OK, "measuring text"))
+		return 1000;
+	v = tw.width > 30000 ? 30000 : (int)tw.width;
+	blk[c & 0xFF] = (short)v;
+	return v;
+}
+
+struct advctx {
+	struct rend *r;
+	int role;
+};
+
+static double adv_cb(unsigned long c, void *ctx)
+{
+	struct advctx *a = ctx;
+	int f = pdf_pick(a->r, a->role, &c);
+
+	return pdf_advance(a->r, f, c) / 1000.0;
+}
+
+int pdf_break_text(struct rend *r, const char *s, const struct tstyle *st, double width,
+		   double indent, struct pdf_line **lines, size_t *n)
+{
+	struct advctx a = {r, st->role};
+
+	if (r->failed)
+		return -1;
+	if (pdf_break_lines(s, width / st->size, indent / st->size, adv_cb, &a, lines, n, r->dg)) {
+		r->failed = 1;
+		return -1;
+	}
+	if (r->failed) {
+		free(*lines);
+		*lines = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
