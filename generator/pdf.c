@@ -693,7 +693,7 @@ static int save(struct rend *r, const char *path)
 	n = snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	if (n < 0 || (size_t)n >= sizeof tmp)
 		return diag_set(r->dg, "output path too long: '%s'", path);
-	if (pdf_ck(r, HPDF_SaveToStream(r->pdf), "writing the PDF"))
+	if (pdf_fix_tounicode(r) || pdf_ck(r, HPDF_SaveToStream(r->pdf), "writing the PDF"))
 		return -1;
 	size = HPDF_GetStreamSize(r->pdf);
 	if (pdf_ck(r, HPDF_OK, "writing the PDF"))

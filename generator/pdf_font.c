@@ -299,3 +299,71 @@ int pdf_break_text(struct rend *r, const char *s, const struct tstyle *st, doubl
 	}
 	return 0;
 }
+
+/* ---- the text mapping ------------------------------------------------------ */
+
+/* libharu 2.3.0 writes, as the ToUnicode stream of a UTF-8 CID font, a CMap
+ * with a "begincidrange" section (a CID map, not a Unicode map), which
+ * poppler rejects with a warning on every use, leaving copied text to
+ * guesswork in other viewers. With the UTF-8 encoder each character code is
+ * the UTF-16 code of a BMP character (the renderer draws nothing beyond the
+ * BMP), so the correct map is the identity: one bfrange per high byte, as a
+ * bfrange may only vary in its last byte. Surrogate codes are never drawn
+ * and are left out. The stream's content is replaced in libharu's object
+ * (its filter, object number and place in the file stay), before saving. */
+static int write_tounicode(HPDF_Stream s)
+{
+	static const char head[] = "/CIDInit /ProcSet findresource begin\n"
+				   "12 dict begin\n"
+				   "begincmap\n"
+				   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+				   "/Supplement 0 >> def\n"
+				   "/CMapName /Adobe-Identity-UCS def\n"
+				   "/CMapType 2 def\n"
+				   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+	static const char tail[] = "endcmap\n"
+				   "CMapName currentdict /CMap defineresource pop\n"
+				   "end\nend\n";
+	char line[64];
+	unsigned hi, inblk = 0, left = 256 - 8;
+
+	if (HPDF_Stream_WriteStr(s, head) != HPDF_OK)
+		return -1;
+	for (hi = 0; hi < 256; hi++) {
+		if (hi >= 0xD8 && hi <= 0xDF)
+			continue;
+		if (inblk == 0) {
+			/* at most 100 entries a section (PDF 32000-1 9.10.3) */
+			unsigned k = left < 100 ? left : 100;
+			snprintf(line, sizeof line, "%u beginbfrange\n", k);
+			if (HPDF_Stream_WriteStr(s, line) != HPDF_OK)
+				return -1;
+			inblk = k;
+		}
+		snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+		if (HPDF_Stream_WriteStr(s, line) != HPDF_OK)
+			return -1;
+		left--;
+		if (--inblk == 0 && HPDF_Stream_WriteStr(s, "endbfrange\n") != HPDF_OK)
+			return -1;
+	}
+	return HPDF_Stream_WriteStr(s, tail) == HPDF_OK ? 0 : -1;
+}
+
+int pdf_fix_tounicode(struct rend *r)
+{
+	int f;
+
+	for (f = 0; f < NFACE; f++) {
+		HPDF_Dict tu;
+		if (!r->face[f].font)
+			continue;
+		tu = HPDF_Dict_GetItem(r->face[f].font, "ToUnicode", HPDF_OCLASS_DICT);
+		if (!tu || !tu->stream)
+			continue; /* nothing written by libharu: nothing to correct */
+		HPDF_MemStream_FreeData(tu->stream);
+		if (write_tounicode(tu->stream))
+			return pdf_fail_own(r, "out of memory", "writing the text mapping");
+	}
+	return 0;
+}

@@ -117,6 +117,7 @@ int pdf_break_text(struct rend *r, const char *s, const struct tstyle *st, doubl
 		   double indent, struct pdf_line **lines, size_t *n);
 void pdf_find_font(struct face *fc, const struct fontfile *ff, const char *hint);
 int pdf_cover_has(struct rend *r, int f, unsigned long c);
+int pdf_fix_tounicode(struct rend *r);
 
 /* pdf.c */
 int pdf_ckh(struct rend *r, const void *h, const char *what);

@@ -344,8 +344,7 @@ static int is_open(unsigned long c)
 
 /* Breaks s at width em and checks the 避头尾 rules, the widths and that the
  * lines together hold all the text. */
-static void check_breaks(const char *name, const char *s, double width, double indent,
-			 int strict)
+static void check_breaks(const char *name, const char *s, double width, double indent, int strict)
 {
 	struct pdf_line *ln = NULL;
 	size_t n = 0, i;
@@ -364,8 +363,8 @@ static void check_breaks(const char *name, const char *s, double width, double i
 		unsigned long l = first_cp(s, ln[i].start, ln[i].end, 1);
 		double avail = i == 0 ? width - indent : width;
 		if (i > 0 && is_close(f) && strict) {
-			snprintf(why, sizeof why, "line %zu starts with closing U+%04lX: %.*s", i + 1,
-				 f, (int)(ln[i].end - ln[i].start), s + ln[i].start);
+			snprintf(why, sizeof why, "line %zu starts with closing U+%04lX: %.*s",
+				 i + 1, f, (int)(ln[i].end - ln[i].start), s + ln[i].start);
 			ok = 0;
 		} else if (i + 1 < n && is_open(l) && strict) {
 			snprintf(why, sizeof why, "line %zu ends with opening U+%04lX", i + 1, l);
@@ -448,11 +447,13 @@ static void test_breaking(void)
 		snprintf(name, sizeof name, "break: seed text at %.1f em, indent 2", w);
 		check_breaks(name, SEED, w, 2, 1);
 	}
-	check_breaks("break: Latin words and spaces", "The quick brown fox jumps over the lazy "
-		     "dog, again and again (and again).", 12, 0, 1);
+	check_breaks("break: Latin words and spaces",
+		     "The quick brown fox jumps over the lazy "
+		     "dog, again and again (and again).",
+		     12, 0, 1);
 	/* no good break exists: only check that all the text is kept */
-	check_breaks("break: run of closers longer than a line", "一，，，，，，，，，，，，，，，二", 5, 0,
-		     0);
+	check_breaks("break: run of closers longer than a line",
+		     "一，，，，，，，，，，，，，，，二", 5, 0, 0);
 	check_breaks("break: width 0", "中文，abc", 0, 0, 0);
 	{
 		const char *s = "中文，abc";
@@ -470,8 +471,9 @@ static void test_breaking(void)
 		free(ln);
 	}
 	{
-		int ok = pdf_break_lines("", 10, 0, NULL, NULL, &ln, &n, &dg) == 0 && n == 0 && !ln &&
-			 pdf_break_lines(NULL, 10, 0, NULL, NULL, &ln, &n, &dg) == 0 && n == 0;
+		int ok = pdf_break_lines("", 10, 0, NULL, NULL, &ln, &n, &dg) == 0 && n == 0 &&
+			 !ln && pdf_break_lines(NULL, 10, 0, NULL, NULL, &ln, &n, &dg) == 0 &&
+			 n == 0;
 		check(ok, "break: empty and NULL text give no lines", "n=%zu", n);
 	}
 	/* widths: 28 CJK characters fill a 28 em line exactly */
@@ -542,8 +544,8 @@ static void test_text(void)
 			size_t k = 0;
 			while (exp[k] && exp[k] == txt[k])
 				k++;
-			snprintf(why, sizeof why, "differs at byte %zu: want '%.40s' got '%.40s'", k,
-				 exp + k, txt + k);
+			snprintf(why, sizeof why, "differs at byte %zu: want '%.40s' got '%.40s'",
+				 k, exp + k, txt + k);
 		}
 		check(strcmp(exp, txt) == 0, "pdftotext: extracted text equals the laid-out text",
 		      "%s", why);
@@ -625,8 +627,8 @@ static void test_table(void)
 	      "%d pages, %d with the header; %s", pages, with_header, why);
 	free(txt);
 	txt = pdftotext(pdf);
-	check(txt && strstr(txt, "— 1 —") && strstr(txt, "— 5 —"),
-	      "page numbers: — 1 — ... — 5 —", "%s", "not found");
+	check(txt && strstr(txt, "— 1 —") && strstr(txt, "— 5 —"), "page numbers: — 1 — ... — 5 —",
+	      "%s", "not found");
 	check(txt && strstr(txt, "300") && strstr(txt, "60.63") && strstr(txt, "喆园社区4"),
 	      "table: last row, numbers and rare characters extracted", "%s", "missing");
 	free(txt);
@@ -665,7 +667,7 @@ static void test_hostile(void)
 	doc_note(d, "");
 	doc_pagebreak(d);
 	doc_pagebreak(d);
-	t = doc_table(d, NULL, 0); /* no columns */
+	t = doc_table(d, NULL, 0);   /* no columns */
 	t = doc_table(d, "空表", 2); /* no rows */
 	doc_table_col(t, 0, "甲", 1, DOC_LEFT);
 	doc_table_col(t, 1, NULL, 1, DOC_RIGHT);
@@ -699,7 +701,8 @@ static void test_hostile(void)
 		check(0, "render: NULL strings, bad UTF-8, empty tables, huge cells", "%s", dg.msg);
 	} else {
 		check(1, "render: NULL strings, bad UTF-8, empty tables, huge cells", "%s", "");
-		check(qpdf_clean(pdf, why, sizeof why), "qpdf --check: hostile document", "%s", why);
+		check(qpdf_clean(pdf, why, sizeof why), "qpdf --check: hostile document", "%s",
+		      why);
 		txt = pdftotext(pdf);
 		check(txt && strstr(txt, "图1 测试图") && strstr(txt, "结束") &&
 			      strstr(txt, "supercalifrag"),
@@ -837,10 +840,12 @@ static void test_many(void)
 			cards++;
 		for (p = out; (p = strstr(p, "一、得分概况")); p++)
 			heads++;
-		check(cards == N && heads == N, "render_many: one bookmark per card with its heading",
+		check(cards == N && heads == N,
+		      "render_many: one bookmark per card with its heading",
 		      "%d card and %d heading bookmarks", cards, heads);
 	} else {
-		check(0, "render_many: one bookmark per card with its heading", "%s", "qpdf failed");
+		check(0, "render_many: one bookmark per card with its heading", "%s",
+		      "qpdf failed");
 	}
 	free(out);
 	for (i = 0; i < N; i++)
@@ -858,9 +863,10 @@ static void test_orphan_header(void)
 	for (fill = 8; fill <= 24; fill++) {
 		struct doc *d = doc_new("表头测试");
 		struct doc_block *t;
-		const char *row[2] = {"首行标记，这一格很长很长很长很长很长很长很长很长很长很长很长很长很长"
-				      "很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长",
-				      "1"};
+		const char *row[2] = {
+			"首行标记，这一格很长很长很长很长很长很长很长很长很长很长很长很长很长"
+			"很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长",
+			"1"};
 		struct diag dg;
 		char *txt, *p, *q;
 		int k;
@@ -884,8 +890,8 @@ static void test_orphan_header(void)
 			if (q)
 				*q = '\0';
 			if (strstr(p, "表头甲") && !strstr(p, "首行标记")) {
-				snprintf(why, sizeof why, "with %d filler lines the header ends a page alone",
-					 fill);
+				snprintf(why, sizeof why,
+					 "with %d filler lines the header ends a page alone", fill);
 				bad++;
 			}
 			if (!q)
@@ -895,6 +901,55 @@ static void test_orphan_header(void)
 		doc_free(d);
 	}
 	check(bad == 0, "table: header kept with a wrapping first row", "%s", why);
+}
+
+/* The text mapping: poppler reads our ToUnicode CMap without a word (libharu
+ * 2.3.0's own drew "Invalid 'begincidrange' operator" warnings) and the text
+ * of CJK, Latin, digits and full- and half-width punctuation comes back
+ * exactly, line by line. */
+static void test_tounicode(void)
+{
+	static const char *const lines[] = {
+		"考评得分98.5分，排名第1（共60个社区）。",
+		"Kaoping v2.0: A-Z a-z 0-9 ~!@#$%^&*()_+=[]{}|;'<>,.?/",
+		"“优秀”、《通报》；“良好”！？——…·￥％＋－＝",
+	};
+	char pdf[700], cmd[1500], why[400] = "", *err, *txt;
+	struct doc *d = doc_new("文本映射");
+	struct pdf_opts o = {NULL, 0};
+	struct diag dg;
+	size_t i;
+
+	diag_init(&dg);
+	for (i = 0; i < sizeof lines / sizeof *lines; i++)
+		doc_note(d, lines[i]);
+	path_of(pdf, sizeof pdf, "tounicode.pdf");
+	if (pdf_render(d, pdf, &o, &dg)) {
+		check(0, "render: text mapping document", "%s", dg.msg);
+		doc_free(d);
+		return;
+	}
+	snprintf(cmd, sizeof cmd, "pdftotext -raw -enc UTF-8 '%s' /dev/null 2>&1", pdf);
+	err = run(cmd, NULL);
+	check(err && *err == '\0', "pdftotext: no warning about the ToUnicode CMap",
+	      "stderr: %.200s", err ? err : "(cannot run)");
+	free(err);
+	snprintf(cmd, sizeof cmd, "pdftotext -raw -enc UTF-8 '%s' - 2>/dev/null", pdf);
+	txt = run(cmd, NULL);
+	for (i = 0; txt && i < sizeof lines / sizeof *lines; i++) {
+		char want[300];
+		snprintf(want, sizeof want, "\n%s\n", lines[i]);
+		if (!strstr(txt, want)) {
+			snprintf(why, sizeof why, "line %zu not found whole: '%s' in '%.300s'",
+				 i + 1, lines[i], txt);
+			break;
+		}
+	}
+	check(txt && !*why, "pdftotext -raw: CJK, Latin, digits and punctuation exact", "%s",
+	      txt ? why : "cannot run pdftotext");
+	free(txt);
+	check(qpdf_clean(pdf, why, sizeof why), "qpdf --check: corrected text mapping", "%s", why);
+	doc_free(d);
 }
 
 int main(int argc, char **argv)
@@ -908,6 +963,7 @@ int main(int argc, char **argv)
 	}
 	test_breaking();
 	test_text();
+	test_tounicode();
 	test_table();
 	test_orphan_header();
 	test_hostile();
