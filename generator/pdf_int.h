@@ -13,16 +13,17 @@
 
 /* ---- page geometry (GB/T 9704-2012), in points ---------------------------- */
 
-#define MM	  (72.0 / 25.4)
-#define LEFT_X	  (28 * MM)
-#define BLOCK_W	  (156 * MM)
-#define BLOCK_H	  (225 * MM)
-#define PAGE_H_A4 (297 * MM)
-#define TOP_Y	  (PAGE_H_A4 - 37 * MM)
-#define BOTTOM_Y  (TOP_Y - BLOCK_H)
-#define BODY_SIZE (BLOCK_W / 28) /* 28 characters a line: 15.8 pt, about 三号 */
-#define BODY_LEAD (BLOCK_H / 22) /* 22 lines a page: 29 pt */
-#define EPS	  0.01
+#define MM	   (72.0 / 25.4)
+#define LEFT_X	   (28 * MM)
+#define BLOCK_W	   (156 * MM)
+#define BLOCK_H	   (225 * MM)
+#define PAGE_H_A4  (297 * MM)
+#define TOP_Y	   (PAGE_H_A4 - 37 * MM)
+#define BOTTOM_Y   (TOP_Y - BLOCK_H)
+#define BODY_SIZE  (BLOCK_W / 28) /* 28 characters a line: 15.8 pt, about 三号 */
+#define BODY_PITCH (BLOCK_W / 28) /* one character of a body line */
+#define BODY_LEAD  (BLOCK_H / 22) /* 22 lines a page: 29 pt */
+#define EPS	   0.01
 
 #define TBL_SIZE    10.5 /* 五号 */
 #define TBL_LEAD    14.0
@@ -66,6 +67,9 @@ static const struct tstyle ST_NOTE = {FACE_SONG, 12, 20, 0};
 static const struct tstyle ST_CAPTION = {FACE_SONG, 12, 20, 1};
 static const struct tstyle ST_CELL = {FACE_SONG, TBL_SIZE, TBL_LEAD, 0};
 static const struct tstyle ST_HEAD = {FACE_SONG, TBL_SIZE, TBL_LEAD, 1};
+static const struct tstyle ST_BRIEFNAME = {FACE_SONG, 36, 54, 1};
+static const struct tstyle ST_ORGAN = {FACE_SONG, 30, 42, 1};
+static const struct tstyle ST_COLOPHON = {FACE_SONG, 14, 26, 0};
 static const struct tstyle ST_PAGENO = {FACE_SONG, PAGENO_SIZE, PAGENO_SIZE, 0};
 
 enum { AL_JUSTIFY, AL_LEFT, AL_CENTER, AL_RIGHT };

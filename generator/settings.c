@@ -476,3 +476,64 @@ void settings_date_text(struct set_date dt, char *out, size_t cap)
 	else
 		snprintf(out, cap, "%d年%d月%d日", dt.y, dt.m, dt.d);
 }
+
+/* Sets *field to the expanded pattern; "" and NULL leave it NULL. */
+static int put(char **field, const char *pattern, const char *place, int year, int seq)
+{
+	char out[1024];
+
+	if (!pattern || !*pattern) {
+		doc_set(field, NULL);
+		return 0;
+	}
+	settings_expand(pattern, place, year, seq, out, sizeof out);
+	doc_set(field, out);
+	return *field ? 0 : -1;
+}
+
+int doc_apply_settings(struct doc *d, const struct settings *s, enum doc_genre g, const char *place,
+		       struct set_date date, struct diag *dg)
+{
+	struct set_date dt = s->date.y ? s->date : date;
+	struct set_date pr = s->printed.y ? s->printed : dt;
+	char when[64], printed[64], issue[300];
+	const char *signer = s->signer && *s->signer ? s->signer : s->organ;
+	int y = dt.y, rc = 0;
+
+	settings_date_text(dt, when, sizeof when);
+	settings_date_text(pr, printed, sizeof printed);
+	d->genre = g;
+	rc |= put(&d->date, when, place, y, 0);
+	rc |= put(&d->printer, s->printer, place, y, 0);
+	rc |= put(&d->printed, printed, place, y, 0);
+	if (g == DOC_GENRE_NOTICE) {
+		rc |= put(&d->organ, s->organ, place, y, 0);
+		rc |= put(&d->docno, s->docno, place, y, s->docno_seq);
+		rc |= put(&d->to, s->to, place, y, 0);
+		rc |= put(&d->signer, signer, place, y, 0);
+		rc |= put(&d->cc, s->cc, place, y, 0);
+		if (!s->cc || !*s->cc) { /* no 版记 without a distribution */
+			doc_set(&d->printer, NULL);
+			doc_set(&d->printed, NULL);
+		}
+	} else if (g == DOC_GENRE_BRIEFING) {
+		const char *ed = s->brief_editor && *s->brief_editor ? s->brief_editor : s->organ;
+		size_t k, n = strlen(s->brief_issue);
+		for (k = 0; k < n && s->brief_issue[k] >= '0' && s->brief_issue[k] <= '9'; k++)
+			;
+		if (n && k == n)
+			snprintf(issue, sizeof issue, "第%s期", s->brief_issue);
+		else
+			snprintf(issue, sizeof issue, "%s", s->brief_issue);
+		rc |= put(&d->brief_name, s->brief_name, place, y, 0);
+		rc |= put(&d->issue, issue, place, y, 0);
+		rc |= put(&d->organ, ed, place, y, 0);
+		rc |= put(&d->report_to, s->report_to, place, y, 0);
+		rc |= put(&d->cc, s->cc, place, y, 0);
+	}
+	if (!s->watermark) {
+		doc_set(&d->watermark, NULL);
+		doc_set(&d->watermark_png, NULL);
+	}
+	return rc ? diag_set(dg, "out of memory") : 0;
+}

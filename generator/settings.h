@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "doc.h"
 
 /* Font roles (GB/T 9704 practice): title 小标宋, body 仿宋, 一、 黑体, （一） 楷体. */
 enum { SET_FONT_TITLE, SET_FONT_BODY, SET_FONT_H1, SET_FONT_H2, SET_NFONT };
@@ -80,5 +81,16 @@ void settings_date_text(struct set_date dt, char *out, size_t cap);
 /* Parses one date value (2026-01-08, 2026/1/8, 2026.1.8, 2026年1月8日).
  * Returns 0, or -1 when it is not a valid date. Exposed for tests. */
 int settings_parse_date(const char *s, size_t n, struct set_date *out);
+
+/* Fills the 公文 elements of d from s for a document of genre g (doc.h):
+ * NOTICE gets 发文机关标志 (发文机关), 文号, 主送, 落款 (落款 or 发文机关),
+ * 成文日期, and a 版记 of 抄送 and 印发机关/印发日期 when 抄送 is set;
+ * BRIEFING gets the 报头 (简报名称, 期号, 编发单位 or 发文机关, 成文日期)
+ * and a 版记 of 报送 and 印发机关/印发日期. place fills {地区}; date is the
+ * 成文日期 derived from the data, used when the settings leave it unset.
+ * The watermark is cleared when 内部资料水印 is off. Returns 0, or -1 with
+ * dg filled (out of memory). */
+int doc_apply_settings(struct doc *d, const struct settings *s, enum doc_genre g, const char *place,
+		       struct set_date date, struct diag *dg);
 
 #endif

@@ -4,6 +4,7 @@
  * embedded fonts, rare characters, byte-identical output, hostile input.
  * Usage: pdf_test [tmpdir]  (default $TMPDIR, then /tmp). Prints one line per
  * check, "ok - name" or "not ok - name: why"; exits 1 if any failed. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "diag.h"
 #include "doc.h"
 #include "pdf.h"
+#include "settings.h"
 
 static int failures, checks;
 static char tmp[512];
@@ -952,6 +954,155 @@ static void test_tounicode(void)
 	doc_free(d);
 }
 
+/* A 通报 and a 简报 with the 公文 elements filled from the default settings:
+ * the text in reading order, and the places GB/T 9704 gives them, measured
+ * with pdftotext -bbox (points from the top of an A4 page of 841.89). */
+static struct doc *gongwen_doc(enum doc_genre g)
+{
+	struct settings s;
+	struct diag dg;
+	struct doc *d = doc_new(g == DOC_GENRE_BRIEFING ? "全县社区考评情况"
+							: "关于2025年度社区考评情况的通报");
+	struct doc_block *t;
+	static const char *const rows[][3] = {{"1", "x县宁馨物业服务有限公司", "96.5"},
+					      {"2", "x县安居物业管理有限责任公司", "95.0"}};
+	size_t i;
+
+	diag_init(&dg);
+	settings_defaults(&s, &dg);
+	doc_set(&s.cc, g == DOC_GENRE_NOTICE ? "县委办公室，县政府办公室" : "");
+	doc_apply_settings(d, &s, g, "x县", (struct set_date){2026, 1, 8}, &dg);
+	settings_free(&s);
+	doc_set(&d->watermark, NULL);
+	doc_heading(d, 1, "一、总体情况", 1);
+	doc_para(d, SEED);
+	t = doc_table(d, "2025年度物业企业考评得分", 3);
+	doc_table_col(t, 0, "排名", 1, DOC_CENTER);
+	doc_table_col(t, 1, "企业名称", 5, DOC_LEFT);
+	doc_table_col(t, 2, "考评得分", 1.5, DOC_RIGHT);
+	for (i = 0; i < 2; i++)
+		doc_table_row(t, rows[i]);
+	if (g == DOC_GENRE_NOTICE)
+		doc_attach(t);
+	doc_heading(d, 2, "（一）下一步工作", 1);
+	doc_para(d, "各街道党工委要对照考评结果，认真查找短板弱项，逐项抓好整改落实。");
+	return d;
+}
+
+/* y (top) and x of the first word starting with w in -bbox output. */
+static int bbox_of(const char *html, const char *w, double *x, double *y, double *x2)
+{
+	char key[200];
+	const char *p;
+
+	snprintf(key, sizeof key, ">%s", w);
+	p = strstr(html, key);
+	if (!p)
+		return -1;
+	while (p > html && strncmp(p, "<word", 5) != 0)
+		p--;
+	return sscanf(p, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\"", x, y, x2) == 3 ? 0 : -1;
+}
+
+static void test_gongwen(void)
+{
+	char pdf[700], cmd[1500], why[400] = "", *txt, *bb;
+	struct pdf_opts o = {NULL, 1};
+	struct diag dg;
+	struct doc *d = gongwen_doc(DOC_GENRE_NOTICE), *b = gongwen_doc(DOC_GENRE_BRIEFING);
+	double x, y, x2, tx, ty, tx2;
+	const double mm = 72.0 / 25.4;
+
+	diag_init(&dg);
+	path_of(pdf, sizeof pdf, "notice.pdf");
+	check(pdf_render(d, pdf, &o, &dg) == 0, "render: 通报 with 公文 elements", "%s", dg.msg);
+	txt = pdftotext(pdf);
+	squeeze(txt ? txt : (txt = calloc(1, 1)));
+	{
+		const char *order[] = {"中共x县委组织部",
+				       "x县组通〔2026〕1号",
+				       "关于2025年度社区考评情况的通报",
+				       "各街道党工委，各社区党组织：",
+				       "一、总体情况",
+				       "（一）下一步工作",
+				       "附件：2025年度物业企业考评得分",
+				       "中共x县委组织部",
+				       "2026年1月8日",
+				       "附件",
+				       "2025年度物业企业考评得分",
+				       "x县宁馨物业服务有限公司",
+				       "抄送：县委办公室，县政府办公室。",
+				       "中共x县委组织部办公室",
+				       "2026年1月8日印发"};
+		const char *p = txt;
+		size_t i;
+		for (i = 0; i < sizeof order / sizeof *order; i++) {
+			const char *q = strstr(p, order[i]);
+			if (!q) {
+				snprintf(why, sizeof why, "'%s' missing or out of order", order[i]);
+				break;
+			}
+			p = q + strlen(order[i]);
+		}
+		check(!*why,
+		      "通报: 发文机关标志, 文号, 标题, 主送, 正文, 附件说明, 落款, 日期, 附件, "
+		      "版记 in order",
+		      "%s", why);
+	}
+	free(txt);
+	snprintf(cmd, sizeof cmd, "pdftotext -bbox '%s' - 2>/dev/null", pdf);
+	bb = run(cmd, NULL);
+	if (bb && bbox_of(bb, "中共x县委组织部", &x, &y, &x2) == 0) {
+		/* 发文机关标志: top 35 mm below the text block's top (37 mm) */
+		check(y > (37 + 35 - 3) * mm && y < (37 + 35 + 3) * mm &&
+			      fabs((x + x2) / 2 - (28 + 78) * mm) < 2,
+		      "通报: 发文机关标志 centred, 35 mm into the text block",
+		      "top %.1f mm, centre %.1f mm", y / mm, (x + x2) / 2 / mm);
+	} else
+		check(0, "通报: 发文机关标志 centred, 35 mm into the text block", "%s",
+		      "not found");
+	if (bb && bbox_of(bb, "各街道党工委", &x, &y, &x2) == 0)
+		check(fabs(x - 28 * mm) < 1, "通报: 主送 flush left", "x %.1f mm", x / mm);
+	else
+		check(0, "通报: 主送 flush left", "%s", "not found");
+	if (bb && bbox_of(bb, "2026年1月8日", &tx, &ty, &tx2) == 0 &&
+	    bbox_of(bb, "中共x县委组织部</word>", &x, &y, &x2) == 0) {
+		/* the 落款 (second occurrence) is found by the date's line */
+		const char *p = strstr(bb, ">中共x县委组织部");
+		p = p ? strstr(p + 1, ">中共x县委组织部") : NULL;
+		if (p) {
+			const char *q = p;
+			while (q > bb && strncmp(q, "<word", 5) != 0)
+				q--;
+			sscanf(q, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\"", &x, &y, &x2);
+		}
+		check(fabs((28 + 156) * mm - tx2 - 4 * 156 * mm / 28) < 3 && ty > y &&
+			      fabs((x + x2) / 2 - (tx + tx2) / 2) < 2,
+		      "通报: 成文日期 four characters in from the right, 落款 centred over it",
+		      "date right edge %.1f mm (want %.1f), organ centre %.1f, date centre %.1f",
+		      tx2 / mm, 28 + 156 - 4 * 156.0 / 28, (x + x2) / 2 / mm, (tx + tx2) / 2 / mm);
+	} else
+		check(0, "通报: 成文日期 four characters in from the right, 落款 centred over it",
+		      "%s", "not found");
+	free(bb);
+	check(qpdf_clean(pdf, why, sizeof why), "qpdf --check: 通报", "%s", why);
+
+	path_of(pdf, sizeof pdf, "briefing.pdf");
+	check(pdf_render(b, pdf, &o, &dg) == 0, "render: 简报 with 报头", "%s", dg.msg);
+	txt = pdftotext(pdf);
+	squeeze(txt ? txt : (txt = calloc(1, 1)));
+	check(strstr(txt, "基层治理考评简报第1期中共x县委组织部2026年1月8日全县社区考评情况") !=
+			      NULL &&
+		      strstr(txt, "报送：x县委、x县政府领导同志。中共x县委组织部办公室") != NULL &&
+		      strstr(txt, "2026年1月8日印发") != NULL &&
+		      strstr(strstr(txt, "全县社区考评情况"), "2026年1月8日") ==
+			      strstr(txt, "2026年1月8日印发"),
+	      "简报: 报头 (name, 期号, 编发单位, date), no 落款, 版记 (报送, 印发)", "%.300s", txt);
+	free(txt);
+	doc_free(d);
+	doc_free(b);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : getenv("TMPDIR");
@@ -964,6 +1115,7 @@ int main(int argc, char **argv)
 	test_breaking();
 	test_text();
 	test_tounicode();
+	test_gongwen();
 	test_table();
 	test_orphan_header();
 	test_hostile();
