@@ -173,7 +173,7 @@ static double text_width(struct rend *r, const struct tstyle *st, const char *s,
 		int f;
 		a += pdf_u8dec((const unsigned char *)s + a, b - a, &c);
 		f = pdf_pick(r, st->role, &c);
-		w += pdf_advance(r, f, c);
+		w += pdf_advance(r, f, c) + st->tc * 1000.0 / st->size;
 	}
 	return w * st->size / 1000.0;
 }
@@ -205,7 +205,7 @@ int pdf_draw_text(struct rend *r, const struct tstyle *st, const char *s, size_t
 		a += pdf_u8dec((const unsigned char *)s + a, b - a, &c);
 		r->sc_face[n] = (unsigned char)pdf_pick(r, st->role, &c);
 		r->sc_cp[n] = c;
-		r->sc_w[n] = pdf_advance(r, r->sc_face[n], c) * st->size / 1000.0;
+		r->sc_w[n] = pdf_advance(r, r->sc_face[n], c) * st->size / 1000.0 + st->tc;
 		natural += r->sc_w[n];
 		n++;
 	}
@@ -227,12 +227,12 @@ int pdf_draw_text(struct rend *r, const struct tstyle *st, const char *s, size_t
 			e = 0; /* too loose (a long unbreakable word follows): left aligned */
 	}
 	if (pdf_ck(r, HPDF_Page_BeginText(r->page), "beginning text") ||
-	    set_bold(r, st->bold, st->size))
+	    set_bold(r, st->bold == 1 || (st->bold == 2 && !r->own[st->role]), st->size))
 		return -1;
 	for (i = 0; i < n; i = j) {
 		/* a run: one face, and internal gaps all stretching or all not */
 		int kind = -1;
-		double tc, runw = 0;
+		double tc, ex, runw = 0;
 		for (j = i + 1; j < n && r->sc_face[j] == r->sc_face[i]; j++) {
 			int g = e != 0 &&
 				(allgaps || stretchy(r->sc_cp[j - 1], r->sc_w[j - 1] / st->size,
@@ -242,12 +242,13 @@ int pdf_draw_text(struct rend *r, const struct tstyle *st, const char *s, size_t
 			else if (g != kind)
 				break;
 		}
-		tc = kind > 0 ? e : 0;
+		ex = kind > 0 ? e : 0; /* the justification's share of each gap */
+		tc = ex + st->tc;
 		buf_reset(&r->tb);
 		for (size_t k = i; k < j; k++) {
 			char u[4];
 			buf_append(&r->tb, u, pdf_u8enc(r->sc_cp[k], u));
-			runw += r->sc_w[k] + (k + 1 < j ? tc : 0);
+			runw += r->sc_w[k] + (k + 1 < j ? ex : 0);
 		}
 		buf_putc(&r->tb, '\0');
 		if (r->tb.failed)
@@ -315,7 +316,7 @@ static int draw_watermark(struct rend *r)
 	if (r->watermark_png)
 		return draw_watermark_png(r);
 	{
-		struct tstyle st = {FACE_SONG, 54, 54, 0};
+		struct tstyle st = ST_WATERMARK;
 		const char *s = r->watermark;
 		size_t n = strlen(s);
 		double w = text_width(r, &st, s, 0, n), c = 0.70710678, sn = 0.70710678;
@@ -882,24 +883,21 @@ static int rend_open(struct rend *r, const struct pdf_opts *o, struct diag *dg)
 	r->page_numbers = o ? o->page_numbers : 1;
 	buf_init(&r->tb, 0);
 	forget_state(r);
-	for (f = 0; f < NFACE; f++)
+	for (f = 0; f < NDEBFACE; f++)
 		pdf_find_font(&r->face[f], &pdf_fontfiles[f], o ? o->font_dir_hint : NULL);
-	/* the body face: the first found of SungtiL GB, UMing, Hanazono */
-	r->role[FACE_SONG] = r->face[FACE_SONG].path[0]	  ? FACE_SONG
-			     : r->face[FACE_MING].path[0] ? FACE_MING
-			     : r->face[FACE_HANA].path[0] ? FACE_HANA
-							  : -1;
-	if (r->role[FACE_SONG] < 0) {
+	if (o && o->font_dir && *o->font_dir)
+		pdf_find_dept_fonts(r, o->font_dir, o->font_file);
+	pdf_assign_roles(r);
+	if (r->role[ROLE_SONG] < 0) {
 		r->failed = 1;
 		return diag_set(dg, "no CJK font found: want '%s' (Debian package %s)",
 				pdf_fontfiles[FACE_SONG].name, pdf_fontfiles[FACE_SONG].pkg);
 	}
-	r->role[FACE_KAI] = r->face[FACE_KAI].path[0] ? FACE_KAI : r->role[FACE_SONG];
-	if (!pdf_cover_has(r, r->role[FACE_SONG], 0x4E00) &&
-	    !pdf_cover_has(r, r->role[FACE_SONG], 'A')) {
+	if (!pdf_cover_has(r, r->role[ROLE_SONG], 0x4E00) &&
+	    !pdf_cover_has(r, r->role[ROLE_SONG], 'A')) {
 		r->failed = 1;
 		return diag_set(dg, "cannot read the character map of the font '%s'",
-				r->face[r->role[FACE_SONG]].path);
+				r->face[r->role[ROLE_SONG]].path);
 	}
 	r->repl = 0xFFFD;
 	for (f = 0; f < NFACE; f++)
@@ -918,7 +916,7 @@ static int rend_open(struct rend *r, const struct pdf_opts *o, struct diag *dg)
 	r->enc = HPDF_GetEncoder(r->pdf, "UTF-8");
 	if (pdf_ckh(r, r->enc, "enabling UTF-8"))
 		return -1;
-	return pdf_load_face(r, r->role[FACE_SONG]);
+	return pdf_load_face(r, r->role[ROLE_SONG]);
 }
 
 static void rend_close(struct rend *r)
@@ -1021,6 +1019,14 @@ static int render(const struct doc *const *docs, size_t n, int many, const char 
 	    pdf_ck(&r, HPDF_SetInfoAttr(r.pdf, HPDF_INFO_CREATOR, "kaoping"),
 		   "setting the creator"))
 		goto done;
+	/* which fonts were used, for whoever checks the document */
+	{
+		char fonts[4 * PATH_MAX + 200];
+		pdf_roles_text(&r, fonts, sizeof fonts);
+		if (pdf_ck(&r, HPDF_SetInfoAttr(r.pdf, HPDF_INFO_KEYWORDS, clean(&r, fonts, 2000)),
+			   "recording the fonts"))
+			goto done;
+	}
 	for (i = 0; i < n; i++)
 		if (render_doc(&r, docs[i], many))
 			goto done;

@@ -514,7 +514,7 @@ static void test_text(void)
 {
 	char pdf[700], why[400] = "", *txt, *exp;
 	struct doc *d = text_doc();
-	struct pdf_opts o = {NULL, 0};
+	struct pdf_opts o = {.page_numbers = 0};
 	struct diag dg;
 	size_t i;
 	int nf = 0, emb;
@@ -604,7 +604,7 @@ static void test_table(void)
 {
 	char pdf[700], pdf2[700], why[400] = "", *txt;
 	struct doc *d = table_doc(300, 1);
-	struct pdf_opts o = {NULL, 1};
+	struct pdf_opts o = {.page_numbers = 1};
 	struct diag dg;
 	int pages = 0, with_header = 0;
 	char *p, *q;
@@ -655,7 +655,7 @@ static void test_hostile(void)
 	char pdf[700], png[700], why[400] = "", *big = NULL, *txt;
 	struct doc *d = doc_new(NULL);
 	struct doc_block *t;
-	struct pdf_opts o = {NULL, 2};
+	struct pdf_opts o = {.page_numbers = 2};
 	struct diag dg;
 	size_t i;
 	const char *cells[3];
@@ -763,7 +763,7 @@ static void test_hostile(void)
 	{
 		char dir[700], font[760];
 		FILE *f;
-		struct pdf_opts bad = {dir, 1};
+		struct pdf_opts bad = {.font_dir_hint = dir, .page_numbers = 1};
 		path_of(dir, sizeof dir, "badfonts");
 		snprintf(font, sizeof font, "mkdir -p '%s'", dir);
 		if (system(font) == 0) {
@@ -796,7 +796,7 @@ static void test_many(void)
 	enum { N = 500 };
 	struct doc *docs[N];
 	char pdf[700], why[400] = "", cmd[1200], *out;
-	struct pdf_opts o = {NULL, 1};
+	struct pdf_opts o = {.page_numbers = 1};
 	struct diag dg;
 	struct timespec a, b;
 	double secs;
@@ -918,7 +918,7 @@ static void test_tounicode(void)
 	};
 	char pdf[700], cmd[1500], why[400] = "", *err, *txt;
 	struct doc *d = doc_new("文本映射");
-	struct pdf_opts o = {NULL, 0};
+	struct pdf_opts o = {.page_numbers = 0};
 	struct diag dg;
 	size_t i;
 
@@ -1007,7 +1007,7 @@ static int bbox_of(const char *html, const char *w, double *x, double *y, double
 static void test_gongwen(void)
 {
 	char pdf[700], cmd[1500], why[400] = "", *txt, *bb;
-	struct pdf_opts o = {NULL, 1};
+	struct pdf_opts o = {.page_numbers = 1};
 	struct diag dg;
 	struct doc *d = gongwen_doc(DOC_GENRE_NOTICE), *b = gongwen_doc(DOC_GENRE_BRIEFING);
 	double x, y, x2, tx, ty, tx2;
@@ -1103,6 +1103,81 @@ static void test_gongwen(void)
 	doc_free(b);
 }
 
+/* The department's fonts folder: a face found by its usual file name
+ * (simhei.ttf: here a copy of SungtiL GB), one found by the family name in
+ * its name table (foo.ttf: KaitiM GB, "Kaiti"), the body at 16 pt with 28
+ * characters a line by letter spacing, and the fonts recorded in the PDF. */
+static void test_dept_fonts(void)
+{
+	char dir[512], cmd[4096], pdf[700], why[300] = "", used[4000], *out;
+	struct pdf_opts o = {.page_numbers = 0};
+	struct diag dg;
+	struct doc *d = doc_new("字体");
+	int st = -1;
+
+	path_of(dir, sizeof dir, "deptfonts");
+	snprintf(cmd, sizeof cmd,
+		 "rm -rf '%s' && mkdir -p '%s' && "
+		 "cp /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf '%s/SIMHEI.TTF' && "
+		 "cp /usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf '%s/foo.ttf'",
+		 dir, dir, dir, dir);
+	if (system(cmd) != 0) {
+		check(0, "fonts folder: set up", "%s", "cannot copy the Debian fonts");
+		doc_free(d);
+		return;
+	}
+	o.font_dir = dir;
+	pdf_fonts_used(&o, used, sizeof used);
+	check(strstr(used, "一级标题 ") && strstr(used, "/SIMHEI.TTF；") &&
+		      strstr(used, "二级标题 ") && strstr(used, "/foo.ttf；") &&
+		      strstr(used, "正文 /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf；"),
+	      "fonts folder: 黑体 by file name, 楷体 by name table, 仿宋 absent falls back", "%s",
+	      used);
+	diag_init(&dg);
+	doc_heading(d, 1, "一、总体情况", 0);
+	doc_heading(d, 2, "（一）网格设置", 0);
+	doc_para(d,
+		 "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"
+		 "一二三四五六七八九十一二三四五六七八九十");
+	path_of(pdf, sizeof pdf, "deptfonts.pdf");
+	check(pdf_render(d, pdf, &o, &dg) == 0, "fonts folder: render", "%s", dg.msg);
+	snprintf(cmd, sizeof cmd, "pdfinfo '%s' 2>/dev/null | grep Keywords", pdf);
+	out = run(cmd, &st);
+	check(out && strstr(out, "SIMHEI.TTF") && strstr(out, "foo.ttf"),
+	      "fonts folder: the PDF's Keywords name the fonts used", "%.300s", out ? out : "");
+	free(out);
+	/* 16 pt glyphs (bbox height), 28 characters on a full line */
+	snprintf(cmd, sizeof cmd, "pdftotext -bbox '%s' - 2>/dev/null", pdf);
+	out = run(cmd, &st);
+	if (out) {
+		/* the first line holds 26 (2 indented): the second starts at 七 */
+		const char *q = strstr(out, ">七八九十一二三四五六");
+		double x1, y1, x2, y2;
+		if (q) {
+			while (q > out && strncmp(q, "<word", 5) != 0)
+				q--;
+			if (sscanf(q, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"",
+				   &x1, &y1, &x2, &y2) == 4) {
+				const char *t = strchr(q, '>') + 1, *e = strstr(t, "</word>");
+				size_t nchars = (size_t)(e - t) / 3;
+				snprintf(why, sizeof why,
+					 "%zu characters, %.2f pt wide, %.2f pt high", nchars,
+					 x2 - x1, y2 - y1);
+				check(nchars == 28 && fabs(x2 - x1 - 156 * 72 / 25.4) < 1 &&
+					      fabs(y2 - y1 - 16) < 0.6,
+				      "body: 16 pt, 28 characters a line by letter spacing", "%s",
+				      why);
+			} else
+				check(0, "body: 16 pt, 28 characters a line by letter spacing",
+				      "%s", "no bbox");
+		} else
+			check(0, "body: 16 pt, 28 characters a line by letter spacing", "%.200s",
+			      out);
+	}
+	free(out);
+	doc_free(d);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : getenv("TMPDIR");
@@ -1116,6 +1191,7 @@ int main(int argc, char **argv)
 	test_text();
 	test_tounicode();
 	test_gongwen();
+	test_dept_fonts();
 	test_table();
 	test_orphan_header();
 	test_hostile();
