@@ -164,7 +164,7 @@ static int grow_scratch(struct rend *r, size_t n)
 }
 
 /* Natural width in points of bytes [a, b) of s. */
-static double text_width(struct rend *r, const struct tstyle *st, const char *s, size_t a, size_t b)
+double pdf_text_width(struct rend *r, const struct tstyle *st, const char *s, size_t a, size_t b)
 {
 	double w = 0;
 
@@ -319,7 +319,7 @@ static int draw_watermark(struct rend *r)
 		struct tstyle st = ST_WATERMARK;
 		const char *s = r->watermark;
 		size_t n = strlen(s);
-		double w = text_width(r, &st, s, 0, n), c = 0.70710678, sn = 0.70710678;
+		double w = pdf_text_width(r, &st, s, 0, n), c = 0.70710678, sn = 0.70710678;
 		double cx = 210 * MM / 2, cy = PAGE_H_A4 / 2;
 		/* origin such that the middle of the text (at 0.38 em above the baseline)
 		 * is at the centre of the page */
@@ -346,7 +346,7 @@ static int draw_pageno(struct rend *r)
 	double w, x, top = BOTTOM_Y - 7 * MM;
 
 	snprintf(s, sizeof s, "\xE2\x80\x94 %d \xE2\x80\x94", r->pageno);
-	w = text_width(r, &ST_PAGENO, s, 0, strlen(s));
+	w = pdf_text_width(r, &ST_PAGENO, s, 0, strlen(s));
 	if (r->page_numbers == 2)
 		x = LEFT_X + (BLOCK_W - w) / 2;
 	else if (r->pageno % 2)
@@ -615,7 +615,7 @@ static int line_at(struct rend *r, const struct tstyle *st, const char *s, doubl
 static int red_centred(struct rend *r, const struct tstyle *st0, const char *s)
 {
 	struct tstyle st = *st0;
-	double w = text_width(r, &st, s, 0, strlen(s));
+	double w = pdf_text_width(r, &st, s, 0, strlen(s));
 
 	if (w > BLOCK_W) {
 		st.size *= BLOCK_W / w;
@@ -633,7 +633,7 @@ static int brief_head(struct rend *r, const struct doc *d)
 	if (nonempty(d->brief_name) && red_centred(r, &ST_BRIEFNAME, d->brief_name))
 		return -1;
 	if (nonempty(d->issue)) {
-		double w = text_width(r, &ST_BODY, d->issue, 0, strlen(d->issue));
+		double w = pdf_text_width(r, &ST_BODY, d->issue, 0, strlen(d->issue));
 		if (line_at(r, &ST_BODY, d->issue, LEFT_X + (BLOCK_W - w) / 2))
 			return -1;
 	}
@@ -642,7 +642,7 @@ static int brief_head(struct rend *r, const struct doc *d)
 		if (nonempty(d->organ) && line_at(r, &ST_BODY, d->organ, LEFT_X))
 			return -1;
 		if (nonempty(d->date)) {
-			double w = text_width(r, &ST_BODY, d->date, 0, strlen(d->date));
+			double w = pdf_text_width(r, &ST_BODY, d->date, 0, strlen(d->date));
 			r->y = y;
 			if (line_at(r, &ST_BODY, d->date, LEFT_X + BLOCK_W - w))
 				return -1;
@@ -666,7 +666,7 @@ static int notice_head(struct rend *r, const struct doc *d)
 		r->y -= 2 * BODY_LEAD;
 	}
 	if (nonempty(d->docno)) {
-		double w = text_width(r, &ST_BODY, d->docno, 0, strlen(d->docno));
+		double w = pdf_text_width(r, &ST_BODY, d->docno, 0, strlen(d->docno));
 		if (line_at(r, &ST_BODY, d->docno, LEFT_X + (BLOCK_W - w) / 2))
 			return -1;
 	}
@@ -718,9 +718,9 @@ static int signature(struct rend *r, const struct doc *d)
 	if (!has_s && !has_d)
 		return 0;
 	if (has_d)
-		wd = text_width(r, &ST_BODY, d->date, 0, strlen(d->date));
+		wd = pdf_text_width(r, &ST_BODY, d->date, 0, strlen(d->date));
 	if (has_s)
-		ws = text_width(r, &ST_BODY, d->signer, 0, strlen(d->signer));
+		ws = pdf_text_width(r, &ST_BODY, d->signer, 0, strlen(d->signer));
 	xd = LEFT_X + BLOCK_W - 4 * BODY_PITCH - wd;
 	cx = has_d ? xd + wd / 2 : LEFT_X + BLOCK_W - 4 * BODY_PITCH - ws / 2;
 	xs = cx - ws / 2;
@@ -801,7 +801,7 @@ static int colophon(struct rend *r, const struct doc *d)
 		    line_at(r, &ST_COLOPHON, d->printer, LEFT_X + ST_COLOPHON.size))
 			return -1;
 		if (nonempty(d->printed)) {
-			double w = text_width(r, &ST_COLOPHON, b, 0, strlen(b));
+			double w = pdf_text_width(r, &ST_COLOPHON, b, 0, strlen(b));
 			r->y = top;
 			if (line_at(r, &ST_COLOPHON, b, LEFT_X + BLOCK_W - ST_COLOPHON.size - w))
 				return -1;

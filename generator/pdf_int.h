@@ -164,6 +164,7 @@ int pdf_ck(struct rend *r, HPDF_STATUS st, const char *what);
 int pdf_draw_text(struct rend *r, const struct tstyle *st, const char *s, size_t a, size_t b,
 		  double x, double y, double ca, double sa, double target);
 double pdf_baseline(double top, const struct tstyle *st);
+double pdf_text_width(struct rend *r, const struct tstyle *st, const char *s, size_t a, size_t b);
 int pdf_set_lw(struct rend *r, double lw);
 int pdf_new_page(struct rend *r);
 int pdf_text_block(struct rend *r, const char *s, const struct tstyle *st, double indent,

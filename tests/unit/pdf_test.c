@@ -1178,6 +1178,66 @@ static void test_dept_fonts(void)
 	doc_free(d);
 }
 
+/* Names in table cells stay whole: long company names in a column made
+ * narrow by its relative width, once with room elsewhere to widen it, once
+ * with eight full columns where the cells shrink a size; and header words
+ * ("考评得分", "业主满意度", "排名") never break. Checked on pdftotext -raw,
+ * where a row is one line and a wrapped cell goes to the next. */
+static void test_whole_names(void)
+{
+	static const char *const names[] = {"x县宁馨物业服务有限公司",
+					    "x县安居物业管理有限责任公司",
+					    "x县城东街道幸福里物业服务中心", "x县鑫源物业有限公司"};
+	static const char *const heads[] = {"排名",	"企业名称", "考评得分", "业主满意度",
+					    "所在街道", "投诉件数", "整改情况", "等级"};
+	int variant;
+
+	for (variant = 0; variant < 2; variant++) {
+		char pdf[700], cmd[1500], why[1000] = "", *txt;
+		struct doc *d = doc_new("物业企业考评结果");
+		size_t nc = variant == 0 ? 5 : 8, i, j;
+		struct doc_block *t = doc_table(d, "表1 物业企业考评得分", nc);
+		struct pdf_opts o = {.page_numbers = 0};
+		struct diag dg;
+
+		for (j = 0; j < nc; j++)
+			doc_table_col(t, j, heads[j],
+				      j == 1		       ? 1.2
+				      : variant == 0 && j == 4 ? 6
+							       : 1,
+				      DOC_LEFT);
+		for (i = 0; i < 4; i++) {
+			const char *row[8] = {"1",	  names[i], "96.5",   "4.8",
+					      "城东街道", "12",	    "已整改", "红榜"};
+			doc_table_row(t, row);
+		}
+		diag_init(&dg);
+		snprintf(pdf, sizeof pdf, "%s/names%d.pdf", tmp, variant);
+		if (pdf_render(d, pdf, &o, &dg)) {
+			check(0, "table: names whole", "%s", dg.msg);
+			doc_free(d);
+			continue;
+		}
+		snprintf(cmd, sizeof cmd, "pdftotext -raw -enc UTF-8 '%s' - 2>/dev/null", pdf);
+		txt = run(cmd, NULL);
+		for (i = 0; txt && i < 4 && !*why; i++)
+			if (!strstr(txt, names[i]))
+				snprintf(why, sizeof why, "'%s' not whole in: %.400s", names[i],
+					 txt);
+		for (j = 0; txt && j < nc && !*why; j++)
+			if (!strstr(txt, heads[j]))
+				snprintf(why, sizeof why, "header '%s' broken in: %.400s", heads[j],
+					 txt);
+		check(txt && !*why,
+		      variant == 0 ? "table: long company names whole in a narrow column (widened)"
+				   : "table: names and header words whole in eight columns "
+				     "(smaller cells)",
+		      "%s", txt ? why : "cannot run pdftotext");
+		free(txt);
+		doc_free(d);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : getenv("TMPDIR");
@@ -1192,6 +1252,7 @@ int main(int argc, char **argv)
 	test_tounicode();
 	test_gongwen();
 	test_dept_fonts();
+	test_whole_names();
 	test_table();
 	test_orphan_header();
 	test_hostile();
