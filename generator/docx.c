@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,74 @@ static int col_widths(const struct doc_col *cols, size_t nc, long *out)
 	return 0;
 }
 
+/* Width of s in half-width units: CJK and full-width 2, others 1. */
+static long half_units(const char *s)
+{
+	size_t i, n = s ? strlen(s) : 0;
+	long u = 0;
+
+	for (i = 0; i < n;) {
+		unsigned long c;
+		i += u8dec((const unsigned char *)s + i, n - i, &c);
+		u += c >= 0x2E80 || (c >= 0x2010 && c <= 0x2027) || (c >= 0xFF00 && c <= 0xFFEF)
+			     ? 2
+			     : 1;
+	}
+	return u;
+}
+
+/* As the PDF (pdf_table.c fit_columns), from estimated widths at 五号 (a
+ * CJK character 210 twips): each column wants its widest cell on one line
+ * (prose over 16 characters only 6) and its title whole or halved when over
+ * five characters; when all fits, the rest goes first to prose columns,
+ * then in the given proportions; else titles first and the rest by what
+ * each lacks. Word then wraps no name that fits. */
+static void fit_widths(const struct doc_block *t, long *out)
+{
+	size_t nc = t->ncols, i, j;
+	double want[64], base[64], prose[64], sw = 0, sb = 0, so = 0, lack = 0;
+	const double pad = 130, ch = 210;
+	long total = 0;
+
+	if (nc > 64)
+		return;
+	for (j = 0; j < nc; j++) {
+		double hw = (double)half_units(t->cols[j].title) * ch / 2, m = 0;
+		for (i = 0; i < t->nrows; i++) {
+			double cw = (double)half_units(t->cells[i * nc + j]) * ch / 2;
+			if (cw > m)
+				m = cw;
+		}
+		if (hw > 5.5 * ch)
+			hw = ceil(hw / 2 / ch - 0.05) * ch;
+		prose[j] = 0;
+		if (m > 16 * ch) {
+			prose[j] = m - 6 * ch;
+			lack += prose[j];
+			m = 6 * ch;
+		}
+		base[j] = hw + pad;
+		want[j] = (m > hw ? m : hw) + pad;
+		sw += want[j];
+		sb += base[j];
+		so += (double)out[j];
+	}
+	if (sw <= TEXT_W) {
+		double extra = TEXT_W - sw, give = extra < lack ? extra : lack;
+		for (j = 0; j < nc; j++)
+			out[j] = (long)(want[j] + (lack > 0 ? give * prose[j] / lack : 0) +
+					(extra - give) * (double)out[j] / so);
+	} else if (sb <= TEXT_W) {
+		for (j = 0; j < nc; j++)
+			out[j] = (long)(base[j] + (TEXT_W - sb) * (want[j] - base[j]) / (sw - sb));
+	} else {
+		return;
+	}
+	for (j = 0; j < nc; j++)
+		total += out[j];
+	out[nc - 1] += TEXT_W - total;
+}
+
 static void cell(struct buf *b, long width, const char *style, const char *jc, const char *text)
 {
 	buf_printf(b,
@@ -308,6 +377,7 @@ static int table(struct dx *x, const struct doc_block *t)
 		free(w);
 		return diag_set(x->dg, "内存不足");
 	}
+	fit_widths(t, w);
 	if (t->text && *t->text)
 		para(x, "Caption", t->text, P_KEEP_NEXT, 0);
 	else if (x->pending_break)

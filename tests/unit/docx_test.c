@@ -597,10 +597,14 @@ int main(int argc, char **argv)
 	CHECK(r->sects == 1 && r->pgnum_start1 == 1);
 	CHECK(xml && strstr(xml, "r:embed=\"rIdImg1\"") != NULL);
 	free(xml);
-	/* column widths 3:1:1 of 8845, minimum respected */
+	/* column widths: 3:1:1 of 8845 gives 5307, 1769, 1769; then each
+	 * column gets what its widest cell or title wants at 210 twips a CJK
+	 * character plus 130 (西城街道<和平>&社区: 19 half widths = 1995 + 130;
+	 * 得分, 名次: 420 + 130) and the 5620 left over in 3:1:1: 2125 + 3372,
+	 * 550 + 1124, 550 + 1124 */
 	xml = member(a, "word/document.xml", &len);
-	CHECK(xml && strstr(xml, "<w:gridCol w:w=\"5307\"/><w:gridCol w:w=\"1769\"/>"
-				 "<w:gridCol w:w=\"1769\"/>") != NULL);
+	CHECK(xml && strstr(xml, "<w:gridCol w:w=\"5497\"/><w:gridCol w:w=\"1674\"/>"
+				 "<w:gridCol w:w=\"1674\"/>") != NULL);
 	free(xml);
 
 	/* footers: "— 1 —" with a PAGE field, odd right, even left */

@@ -199,6 +199,44 @@ static void test_find(void)
 	CHECK(strstr(dg.msg, "无法读取设置文件") != NULL);
 }
 
+/* doc_apply_settings: what report.c gets for a 通报 and a 简报. */
+static void test_apply(void)
+{
+	struct settings s;
+	struct diag dg;
+	struct doc *n = doc_new("通报"), *b = doc_new("简报");
+
+	diag_init(&dg);
+	CHECK(settings_defaults(&s, &dg) == 0);
+	doc_set(&n->watermark, "内部资料");
+	CHECK(doc_apply_settings(n, &s, DOC_GENRE_NOTICE, "宁安县", (struct set_date){2026, 1, 1},
+				 &dg) == 0);
+	CHECK(n->genre == DOC_GENRE_NOTICE);
+	CHECK_STR(n->organ, "中共宁安县委组织部");
+	CHECK_STR(n->docno, "宁安县组通〔2026〕1号");
+	CHECK_STR(n->to, "各街道党工委，各社区党组织");
+	CHECK_STR(n->signer, "中共宁安县委组织部");
+	CHECK_STR(n->date, "2026年1月1日");
+	CHECK(n->cc == NULL && n->printer == NULL); /* no 抄送: no 版记 */
+	CHECK_STR(n->watermark, "内部资料");
+	s.date = (struct set_date){2026, 1, 8};
+	s.watermark = 0;
+	doc_set(&s.brief_issue, "2026年第1期（总第35期）");
+	CHECK(doc_apply_settings(b, &s, DOC_GENRE_BRIEFING, "宁安县", (struct set_date){2026, 1, 1},
+				 &dg) == 0);
+	CHECK_STR(b->brief_name, "基层治理考评简报");
+	CHECK_STR(b->issue, "2026年第1期（总第35期）");
+	CHECK_STR(b->organ, "中共宁安县委组织部");
+	CHECK_STR(b->date, "2026年1月8日"); /* the settings' 成文日期 wins */
+	CHECK_STR(b->report_to, "宁安县委、宁安县政府领导同志");
+	CHECK_STR(b->printer, "中共宁安县委组织部办公室");
+	CHECK_STR(b->printed, "2026年1月8日");
+	CHECK(b->watermark == NULL && b->signer == NULL && b->to == NULL);
+	settings_free(&s);
+	doc_free(n);
+	doc_free(b);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/tmp";
@@ -219,5 +257,6 @@ int main(int argc, char **argv)
 	test_values();
 	test_errors();
 	test_find();
+	test_apply();
 	return test_done();
 }
