@@ -59,6 +59,17 @@ void doc_free(struct doc *d)
 	free(d->watermark);
 	free(d->watermark_png);
 	free(d->author);
+	free(d->organ);
+	free(d->docno);
+	free(d->brief_name);
+	free(d->issue);
+	free(d->to);
+	free(d->signer);
+	free(d->annex_note);
+	free(d->cc);
+	free(d->report_to);
+	free(d->printer);
+	free(d->printed);
 	free(d);
 }
 
@@ -148,8 +159,14 @@ int doc_table_row(struct doc_block *t, const char *const *cells)
 	return 0;
 }
 
-struct doc_block *doc_figure(struct doc *d, const char *caption, const char *png,
-			     const char *svg, const char *alt, double aspect)
+void doc_attach(struct doc_block *t)
+{
+	if (t && t->kind == DOC_TABLE)
+		t->attach = 1;
+}
+
+struct doc_block *doc_figure(struct doc *d, const char *caption, const char *png, const char *svg,
+			     const char *alt, double aspect)
 {
 	struct doc_block *b = add(d, DOC_FIGURE, caption);
 

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,74 @@ static int col_widths(const struct doc_col *cols, size_t nc, long *out)
 	return 0;
 }
 
+/* Width of s in half-width units: CJK and full-width 2, others 1. */
+static long half_units(const char *s)
+{
+	size_t i, n = s ? strlen(s) : 0;
+	long u = 0;
+
+	for (i = 0; i < n;) {
+		unsigned long c;
+		i += u8dec((const unsigned char *)s + i, n - i, &c);
+		u += c >= 0x2E80 || (c >= 0x2010 && c <= 0x2027) || (c >= 0xFF00 && c <= 0xFFEF)
+			     ? 2
+			     : 1;
+	}
+	return u;
+}
+
+/* As the PDF (pdf_table.c fit_columns), from estimated widths at 五号 (a
+ * CJK character 210 twips): each column wants its widest cell on one line
+ * (prose over 16 characters only 6) and its title whole or halved when over
+ * five characters; when all fits, the rest goes first to prose columns,
+ * then in the given proportions; else titles first and the rest by what
+ * each lacks. Word then wraps no name that fits. */
+static void fit_widths(const struct doc_block *t, long *out)
+{
+	size_t nc = t->ncols, i, j;
+	double want[64], base[64], prose[64], sw = 0, sb = 0, so = 0, lack = 0;
+	const double pad = 130, ch = 210;
+	long total = 0;
+
+	if (nc > 64)
+		return;
+	for (j = 0; j < nc; j++) {
+		double hw = (double)half_units(t->cols[j].title) * ch / 2, m = 0;
+		for (i = 0; i < t->nrows; i++) {
+			double cw = (double)half_units(t->cells[i * nc + j]) * ch / 2;
+			if (cw > m)
+				m = cw;
+		}
+		if (hw > 5.5 * ch)
+			hw = ceil(hw / 2 / ch - 0.05) * ch;
+		prose[j] = 0;
+		if (m > 16 * ch) {
+			prose[j] = m - 6 * ch;
+			lack += prose[j];
+			m = 6 * ch;
+		}
+		base[j] = hw + pad;
+		want[j] = (m > hw ? m : hw) + pad;
+		sw += want[j];
+		sb += base[j];
+		so += (double)out[j];
+	}
+	if (sw <= TEXT_W) {
+		double extra = TEXT_W - sw, give = extra < lack ? extra : lack;
+		for (j = 0; j < nc; j++)
+			out[j] = (long)(want[j] + (lack > 0 ? give * prose[j] / lack : 0) +
+					(extra - give) * (double)out[j] / so);
+	} else if (sb <= TEXT_W) {
+		for (j = 0; j < nc; j++)
+			out[j] = (long)(base[j] + (TEXT_W - sb) * (want[j] - base[j]) / (sw - sb));
+	} else {
+		return;
+	}
+	for (j = 0; j < nc; j++)
+		total += out[j];
+	out[nc - 1] += TEXT_W - total;
+}
+
 static void cell(struct buf *b, long width, const char *style, const char *jc, const char *text)
 {
 	buf_printf(b,
@@ -308,6 +377,7 @@ static int table(struct dx *x, const struct doc_block *t)
 		free(w);
 		return diag_set(x->dg, "内存不足");
 	}
+	fit_widths(t, w);
 	if (t->text && *t->text)
 		para(x, "Caption", t->text, P_KEEP_NEXT, 0);
 	else if (x->pending_break)
@@ -482,20 +552,221 @@ static void sect_pr(struct dx *x, size_t sect)
 	buf_puts(b, "</w:sectPr>");
 }
 
-/* One document: the title block as in the PDF (title, subtitle, date, half a
- * line of space), then its blocks. */
+/* ---- 公文 elements (GB/T 9704-2012), in the PDF's order ------------------- */
+
+#define RED   "E60012" /* C0 M80 Y80 K0 of the 发文机关标志, as screens show it */
+#define PITCH 315      /* one body character: 16 pt - 0.25 pt letter spacing */
+
+static int nonempty(const char *s)
+{
+	return s && *s;
+}
+
+/* Estimated width in twips of body text: CJK one character, others half. */
+static long est_width(const char *s)
+{
+	size_t i, n = strlen(s);
+	long w = 0;
+
+	for (i = 0; i < n;) {
+		unsigned long c;
+		i += u8dec((const unsigned char *)s + i, n - i, &c);
+		w += c >= 0x2E80 || (c >= 0x2010 && c <= 0x2027) ? PITCH : PITCH / 2;
+	}
+	return w;
+}
+
+/* A paragraph of the named style with extra paragraph properties. */
+static void para_x(struct dx *x, const char *style, const char *text, const char *ppr)
+{
+	struct buf *b = &x->body;
+
+	buf_printf(b, "<w:p><w:pPr><w:pStyle w:val=\"%s\"/>", style);
+	if (x->pending_break) {
+		buf_puts(b, "<w:pageBreakBefore/>");
+		x->pending_break = 0;
+	}
+	buf_printf(b, "%s</w:pPr>", ppr ? ppr : "");
+	runs(b, text);
+	buf_puts(b, "</w:p>");
+}
+
+/* Two texts on one line: a left, b at the right edge (a right tab stop). */
+static void left_right(struct dx *x, const char *style, const char *a, const char *bt,
+		       const char *ppr, long right)
+{
+	struct buf *b = &x->body;
+
+	buf_printf(b,
+		   "<w:p><w:pPr><w:pStyle w:val=\"%s\"/><w:tabs><w:tab w:val=\"right\" "
+		   "w:pos=\"%ld\"/></w:tabs>%s</w:pPr>",
+		   style, (long)TEXT_W - right, ppr ? ppr : "");
+	runs(b, a ? a : "");
+	if (nonempty(bt)) {
+		buf_puts(b, "<w:r><w:tab/></w:r>");
+		runs(b, bt);
+	}
+	buf_puts(b, "</w:p>");
+}
+
+static size_t count_annex(const struct doc *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nblocks; i++)
+		n += d->blocks[i].kind == DOC_TABLE && d->blocks[i].attach;
+	return n;
+}
+
+static void gw_head(struct dx *x, const struct doc *d)
+{
+	char ppr[256];
+
+	if (d->genre == DOC_GENRE_BRIEFING) {
+		if (nonempty(d->brief_name))
+			para_x(x, "BriefName", d->brief_name, NULL);
+		if (nonempty(d->issue))
+			para_x(x, "DocNo", d->issue, NULL);
+		snprintf(ppr, sizeof ppr,
+			 "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"12\" w:space=\"4\" "
+			 "w:color=\"%s\"/></w:pBdr><w:spacing w:after=\"%d\"/>",
+			 RED, LINE_PITCH);
+		left_right(x, "Recipient", d->organ, d->date, ppr, 0);
+	} else if (d->genre == DOC_GENRE_NOTICE) {
+		/* 发文机关标志 35 mm (1984 twips) below the top of the text block */
+		if (nonempty(d->organ))
+			para_x(x, "RedHead", d->organ,
+			       "<w:spacing w:before=\"1984\" w:after=\"1158\"/>");
+		snprintf(ppr, sizeof ppr,
+			 "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"11\" "
+			 "w:color=\"%s\"/></w:pBdr><w:spacing w:after=\"%d\"/>",
+			 RED, LINE_PITCH * 2);
+		para_x(x, "DocNo", nonempty(d->docno) ? d->docno : "", ppr);
+	}
+}
+
+/* 附件说明, 落款 and 成文日期 (the date four characters in from the right,
+ * the organ centred over it), 附注. */
+static void gw_tail(struct dx *x, const struct doc *d)
+{
+	size_t i, n = count_annex(d), k = 0;
+	char line[1200], ppr[200];
+
+	for (i = 0; i < d->nblocks; i++) {
+		const struct doc_block *bl = &d->blocks[i];
+		if (bl->kind != DOC_TABLE || !bl->attach)
+			continue;
+		k++;
+		if (n == 1)
+			snprintf(line, sizeof line, "附件：%s", bl->text ? bl->text : "");
+		else
+			snprintf(line, sizeof line, "%s%zu. %s", k == 1 ? "附件：" : "", k,
+				 bl->text ? bl->text : "");
+		snprintf(ppr, sizeof ppr,
+			 "<w:ind w:firstLineChars=\"0\" w:firstLine=\"%d\"/><w:jc "
+			 "w:val=\"left\"/>%s",
+			 (k == 1 ? 2 : 5) * PITCH, k == 1 ? "<w:spacing w:before=\"579\"/>" : "");
+		para_x(x, "Normal", line, ppr);
+	}
+	if (d->genre == DOC_GENRE_NOTICE && (nonempty(d->signer) || nonempty(d->date))) {
+		long wd = nonempty(d->date) ? est_width(d->date) : 0;
+		long ws = nonempty(d->signer) ? est_width(d->signer) : 0;
+		long rd = 4 * PITCH, rs = rd + wd / 2 - ws / 2;
+		if (!nonempty(d->date))
+			rs = 4 * PITCH;
+		if (rs < 2 * PITCH)
+			rs = 2 * PITCH;
+		if (nonempty(d->signer)) {
+			snprintf(
+				ppr, sizeof ppr,
+				"<w:keepNext/><w:spacing w:before=\"%d\"/><w:ind w:right=\"%ld\" "
+				"w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"right\"/>",
+				LINE_PITCH, rs);
+			para_x(x, "Recipient", d->signer, ppr);
+		}
+		if (nonempty(d->date)) {
+			snprintf(ppr, sizeof ppr,
+				 "<w:ind w:right=\"%ld\" w:firstLineChars=\"0\" "
+				 "w:firstLine=\"0\"/><w:jc w:val=\"right\"/>",
+				 rd);
+			para_x(x, "Recipient", d->date, ppr);
+		}
+		if (nonempty(d->annex_note)) {
+			snprintf(line, sizeof line, "（%s）", d->annex_note);
+			para_x(x, "Normal", line, NULL);
+		}
+	}
+}
+
+/* The attachments on pages of their own, then the 版记. */
+static int gw_annexes(struct dx *x, const struct doc *d)
+{
+	size_t i, n = count_annex(d), k = 0;
+	char label[32], a[1200];
+	int na = 0, j;
+	char l[2][1200];
+
+	for (i = 0; i < d->nblocks; i++) {
+		const struct doc_block *bl = &d->blocks[i];
+		if (bl->kind != DOC_TABLE || !bl->attach)
+			continue;
+		k++;
+		if (n == 1)
+			snprintf(label, sizeof label, "附件");
+		else
+			snprintf(label, sizeof label, "附件%zu", k);
+		x->pending_break = 1;
+		para_x(x, "AnnexLabel", label, NULL);
+		if (table(x, bl))
+			return -1;
+	}
+	if (nonempty(d->report_to))
+		snprintf(l[na++], sizeof l[0], "报送：%s。", d->report_to);
+	if (nonempty(d->cc))
+		snprintf(l[na++], sizeof l[0], "抄送：%s。", d->cc);
+	if (na == 0 && !nonempty(d->printer) && !nonempty(d->printed))
+		return 0;
+	for (j = 0; j < na; j++)
+		para_x(x, "Colophon", l[j],
+		       j == 0 ? "<w:pBdr><w:top w:val=\"single\" w:sz=\"8\" w:space=\"1\" "
+				"w:color=\"000000\"/><w:bottom w:val=\"single\" w:sz=\"4\" "
+				"w:space=\"1\" w:color=\"000000\"/></w:pBdr>"
+			      : "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"1\" "
+				"w:color=\"000000\"/></w:pBdr>");
+	snprintf(a, sizeof a, "%s印发", nonempty(d->printed) ? d->printed : "");
+	left_right(x, "Colophon", d->printer, nonempty(d->printed) ? a : NULL,
+		   na ? "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"1\" "
+			"w:color=\"000000\"/></w:pBdr>"
+		      : "<w:pBdr><w:top w:val=\"single\" w:sz=\"8\" w:space=\"1\" "
+			"w:color=\"000000\"/><w:bottom w:val=\"single\" w:sz=\"8\" "
+			"w:space=\"1\" w:color=\"000000\"/></w:pBdr>",
+		   280);
+	return 0;
+}
+
+/* One document: the 公文 head (if any), the title block as in the PDF
+ * (title, subtitle, date for a plain document, then space), 主送, blocks
+ * (attachments left for the end), the 公文 tail. */
 static int body_doc(struct dx *x, const struct doc *d)
 {
 	size_t i;
+	int plain = d->genre == DOC_GENRE_PLAIN;
 
 	x->pending_break = 0;
+	gw_head(x, d);
 	if (d->title && *d->title) {
-		int has_sub = d->subtitle && *d->subtitle, has_date = d->date && *d->date;
-		para(x, "Title", d->title, 0, has_sub || has_date ? 0 : LINE_PITCH / 2);
+		int has_sub = d->subtitle && *d->subtitle, has_date = plain && d->date && *d->date;
+		int after = plain ? LINE_PITCH / 2 : LINE_PITCH;
+		para(x, "Title", d->title, 0, has_sub || has_date ? 0 : after);
 		if (has_sub)
-			para(x, "Subtitle", d->subtitle, 0, has_date ? 0 : LINE_PITCH / 2);
+			para(x, "Subtitle", d->subtitle, 0, has_date ? 0 : after);
 		if (has_date)
-			para(x, "Date", d->date, 0, LINE_PITCH / 2);
+			para(x, "Date", d->date, 0, after);
+	}
+	if (nonempty(d->to)) {
+		char to[1200];
+		snprintf(to, sizeof to, "%s：", d->to);
+		para_x(x, "Recipient", to, NULL);
 	}
 	for (i = 0; i < d->nblocks; i++) {
 		const struct doc_block *bl = &d->blocks[i];
@@ -510,7 +781,7 @@ static int body_doc(struct dx *x, const struct doc *d)
 		case DOC_PARA: para(x, "Normal", bl->text, 0, 0); break;
 		case DOC_NOTE: para(x, "Note", bl->text, 0, 0); break;
 		case DOC_TABLE:
-			if (table(x, bl))
+			if (!bl->attach && table(x, bl))
 				return -1;
 			break;
 		case DOC_FIGURE:
@@ -520,7 +791,8 @@ static int body_doc(struct dx *x, const struct doc *d)
 		case DOC_PAGEBREAK: x->pending_break = 1; break;
 		}
 	}
-	return 0;
+	gw_tail(x, d);
+	return gw_annexes(x, d);
 }
 
 /* ---- the other parts ------------------------------------------------------- */
@@ -676,6 +948,22 @@ static const struct style {
 	 FONTS("方正小标宋简体") LS0 SZ(44)},
 	{"Subtitle", "Subtitle", "Normal", "Normal",
 	 "<w:keepNext/>" NOINDENT "<w:jc w:val=\"center\"/>", FONTS("楷体_GB2312")},
+	/* 公文 head and tail: 发文机关标志 and 简报名称 in red 小标宋, 文号
+	 * centred, 主送 and 落款 without indent, 附件 label in 黑体, 版记 四号 */
+	{"RedHead", "发文机关标志", "Normal", "Normal",
+	 "<w:keepNext/><w:spacing w:line=\"840\" w:lineRule=\"exact\"/>" NOINDENT
+	 "<w:jc w:val=\"center\"/>",
+	 FONTS("方正小标宋简体") "<w:color w:val=\"E60012\"/>" LS0 SZ(60)},
+	{"BriefName", "简报名称", "RedHead", "Normal",
+	 "<w:spacing w:line=\"1080\" w:lineRule=\"exact\"/>", SZ(72)},
+	{"DocNo", "发文字号", "Normal", "Normal",
+	 "<w:keepNext/>" NOINDENT "<w:jc w:val=\"center\"/>", ""},
+	{"Recipient", "主送机关", "Normal", "Normal", NOINDENT "<w:jc w:val=\"left\"/>", ""},
+	{"AnnexLabel", "附件标识", "Normal", "Normal", "<w:keepNext/>" NOINDENT, FONTS("黑体")},
+	{"Colophon", "版记", "Normal", "Normal",
+	 NOGRID_P "<w:spacing w:line=\"520\" w:lineRule=\"exact\"/><w:ind w:left=\"280\" "
+		  "w:right=\"280\" w:firstLineChars=\"0\" w:firstLine=\"0\"/>",
+	 NOGRID_R LS0 SZ(28)},
 	{"Date", "Date", "Normal", "Normal", "<w:keepNext/>" NOINDENT "<w:jc w:val=\"center\"/>",
 	 ""},
 	/* headings keep the body's size and indent: 一、 黑体, （一） 楷体,

@@ -28,6 +28,7 @@
 
 struct opts {
 	const char *input, *output, *rules, *templates, *db;
+	const char *settings; /* --settings FILE (settings.h); NULL: searched */
 	int year;
 	int strict;
 	int quiet;
@@ -117,7 +118,7 @@ static void usage(FILE *f, const char *cmd)
 {
 	if (!cmd || strcmp(cmd, "run") == 0)
 		fputs("用法：kaoping run [--input DIR] [--output DIR] [--rules DIR] [--templates DIR]"
-		      " [--year YYYY] [--strict]\n"
+		      " [--year YYYY] [--settings FILE] [--strict]\n"
 		      "  读取 CSV 导出、计分、生成报告：数据库在 OUTPUT/kaoping.db。\n"
 		      "  不带参数时读取自带样例（samples/county），写入 output/。\n", f);
 	if (!cmd || strcmp(cmd, "ingest") == 0)
@@ -194,6 +195,7 @@ static int parse_args(int argc, char **argv, struct opts *o, const char *cmd)
 		else if (strcmp(a, "--rules") == 0) slot = &o->rules;
 		else if (strcmp(a, "--templates") == 0) slot = &o->templates;
 		else if (strcmp(a, "--db") == 0) slot = &o->db;
+		else if (strcmp(a, "--settings") == 0) slot = &o->settings;
 		else if (strcmp(a, "--year") == 0) {
 			char *end;
 			long y;

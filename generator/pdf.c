@@ -164,7 +164,7 @@ static int grow_scratch(struct rend *r, size_t n)
 }
 
 /* Natural width in points of bytes [a, b) of s. */
-static double text_width(struct rend *r, const struct tstyle *st, const char *s, size_t a, size_t b)
+double pdf_text_width(struct rend *r, const struct tstyle *st, const char *s, size_t a, size_t b)
 {
 	double w = 0;
 
@@ -173,7 +173,7 @@ static double text_width(struct rend *r, const struct tstyle *st, const char *s,
 		int f;
 		a += pdf_u8dec((const unsigned char *)s + a, b - a, &c);
 		f = pdf_pick(r, st->role, &c);
-		w += pdf_advance(r, f, c);
+		w += pdf_advance(r, f, c) + st->tc * 1000.0 / st->size;
 	}
 	return w * st->size / 1000.0;
 }
@@ -205,7 +205,7 @@ int pdf_draw_text(struct rend *r, const struct tstyle *st, const char *s, size_t
 		a += pdf_u8dec((const unsigned char *)s + a, b - a, &c);
 		r->sc_face[n] = (unsigned char)pdf_pick(r, st->role, &c);
 		r->sc_cp[n] = c;
-		r->sc_w[n] = pdf_advance(r, r->sc_face[n], c) * st->size / 1000.0;
+		r->sc_w[n] = pdf_advance(r, r->sc_face[n], c) * st->size / 1000.0 + st->tc;
 		natural += r->sc_w[n];
 		n++;
 	}
@@ -227,12 +227,12 @@ int pdf_draw_text(struct rend *r, const struct tstyle *st, const char *s, size_t
 			e = 0; /* too loose (a long unbreakable word follows): left aligned */
 	}
 	if (pdf_ck(r, HPDF_Page_BeginText(r->page), "beginning text") ||
-	    set_bold(r, st->bold, st->size))
+	    set_bold(r, st->bold == 1 || (st->bold == 2 && !r->own[st->role]), st->size))
 		return -1;
 	for (i = 0; i < n; i = j) {
 		/* a run: one face, and internal gaps all stretching or all not */
 		int kind = -1;
-		double tc, runw = 0;
+		double tc, ex, runw = 0;
 		for (j = i + 1; j < n && r->sc_face[j] == r->sc_face[i]; j++) {
 			int g = e != 0 &&
 				(allgaps || stretchy(r->sc_cp[j - 1], r->sc_w[j - 1] / st->size,
@@ -242,12 +242,13 @@ int pdf_draw_text(struct rend *r, const struct tstyle *st, const char *s, size_t
 			else if (g != kind)
 				break;
 		}
-		tc = kind > 0 ? e : 0;
+		ex = kind > 0 ? e : 0; /* the justification's share of each gap */
+		tc = ex + st->tc;
 		buf_reset(&r->tb);
 		for (size_t k = i; k < j; k++) {
 			char u[4];
 			buf_append(&r->tb, u, pdf_u8enc(r->sc_cp[k], u));
-			runw += r->sc_w[k] + (k + 1 < j ? tc : 0);
+			runw += r->sc_w[k] + (k + 1 < j ? ex : 0);
 		}
 		buf_putc(&r->tb, '\0');
 		if (r->tb.failed)
@@ -315,10 +316,10 @@ static int draw_watermark(struct rend *r)
 	if (r->watermark_png)
 		return draw_watermark_png(r);
 	{
-		struct tstyle st = {FACE_SONG, 54, 54, 0};
+		struct tstyle st = ST_WATERMARK;
 		const char *s = r->watermark;
 		size_t n = strlen(s);
-		double w = text_width(r, &st, s, 0, n), c = 0.70710678, sn = 0.70710678;
+		double w = pdf_text_width(r, &st, s, 0, n), c = 0.70710678, sn = 0.70710678;
 		double cx = 210 * MM / 2, cy = PAGE_H_A4 / 2;
 		/* origin such that the middle of the text (at 0.38 em above the baseline)
 		 * is at the centre of the page */
@@ -345,7 +346,7 @@ static int draw_pageno(struct rend *r)
 	double w, x, top = BOTTOM_Y - 7 * MM;
 
 	snprintf(s, sizeof s, "\xE2\x80\x94 %d \xE2\x80\x94", r->pageno);
-	w = text_width(r, &ST_PAGENO, s, 0, strlen(s));
+	w = pdf_text_width(r, &ST_PAGENO, s, 0, strlen(s));
 	if (r->page_numbers == 2)
 		x = LEFT_X + (BLOCK_W - w) / 2;
 	else if (r->pageno % 2)
@@ -565,12 +566,256 @@ static int figure(struct rend *r, const struct doc_block *b)
 	return 0;
 }
 
+/* ---- 公文 elements (GB/T 9704-2012) ----------------------------------------- */
+
+static int nonempty(const char *s)
+{
+	return s && *s;
+}
+
+/* Red (C0 M80 Y80 K0, GB/T 9704 发文机关标志) or black for what follows. */
+static int set_red(struct rend *r, int red)
+{
+	if (red)
+		return pdf_ck(r, HPDF_Page_SetCMYKFill(r->page, 0, 0.8f, 0.8f, 0),
+			      "setting the colour");
+	return pdf_ck(r, HPDF_Page_SetGrayFill(r->page, 0), "setting the colour");
+}
+
+/* A horizontal rule across the text block at y, lw points thick. */
+static int rule(struct rend *r, double y, double lw, int red)
+{
+	if (pdf_ck(r, HPDF_Page_GSave(r->page), "saving the graphics state") ||
+	    (red &&
+	     pdf_ck(r, HPDF_Page_SetCMYKStroke(r->page, 0, 0.8f, 0.8f, 0), "setting the colour")) ||
+	    pdf_ck(r, HPDF_Page_SetLineWidth(r->page, (HPDF_REAL)lw), "drawing a rule") ||
+	    pdf_ck(r, HPDF_Page_MoveTo(r->page, (HPDF_REAL)LEFT_X, (HPDF_REAL)y),
+		   "drawing a rule") ||
+	    pdf_ck(r, HPDF_Page_LineTo(r->page, (HPDF_REAL)(LEFT_X + BLOCK_W), (HPDF_REAL)y),
+		   "drawing a rule") ||
+	    pdf_ck(r, HPDF_Page_Stroke(r->page), "drawing a rule") ||
+	    pdf_ck(r, HPDF_Page_GRestore(r->page), "restoring the graphics state"))
+		return -1;
+	forget_state(r);
+	return 0;
+}
+
+/* One line of text s at x (left edge) on the line whose box starts at r->y;
+ * the cursor moves down one lead. */
+static int line_at(struct rend *r, const struct tstyle *st, const char *s, double x)
+{
+	if (pdf_draw_text(r, st, s, 0, strlen(s), x, pdf_baseline(r->y, st), 1, 0, 0))
+		return -1;
+	r->y -= st->lead;
+	r->fresh = 0;
+	return 0;
+}
+
+/* A single line centred in red, shrunk to the text block if too wide. */
+static int red_centred(struct rend *r, const struct tstyle *st0, const char *s)
+{
+	struct tstyle st = *st0;
+	double w = pdf_text_width(r, &st, s, 0, strlen(s));
+
+	if (w > BLOCK_W) {
+		st.size *= BLOCK_W / w;
+		w = BLOCK_W;
+	}
+	if (set_red(r, 1) || line_at(r, &st, s, LEFT_X + (BLOCK_W - w) / 2) || set_red(r, 0))
+		return -1;
+	return 0;
+}
+
+/* 简报 报头: the name in red, the 期号, 编发单位 left and date right on one
+ * line, a red rule. */
+static int brief_head(struct rend *r, const struct doc *d)
+{
+	if (nonempty(d->brief_name) && red_centred(r, &ST_BRIEFNAME, d->brief_name))
+		return -1;
+	if (nonempty(d->issue)) {
+		double w = pdf_text_width(r, &ST_BODY, d->issue, 0, strlen(d->issue));
+		if (line_at(r, &ST_BODY, d->issue, LEFT_X + (BLOCK_W - w) / 2))
+			return -1;
+	}
+	if (nonempty(d->organ) || nonempty(d->date)) {
+		double y = r->y;
+		if (nonempty(d->organ) && line_at(r, &ST_BODY, d->organ, LEFT_X))
+			return -1;
+		if (nonempty(d->date)) {
+			double w = pdf_text_width(r, &ST_BODY, d->date, 0, strlen(d->date));
+			r->y = y;
+			if (line_at(r, &ST_BODY, d->date, LEFT_X + BLOCK_W - w))
+				return -1;
+		}
+	}
+	if (rule(r, r->y - 2, 1.5, 1))
+		return -1;
+	r->y -= BODY_LEAD;
+	return 0;
+}
+
+/* 通报, 公示: 发文机关标志 35 mm below the top of the text block, the 文号 two
+ * lines below it, the red rule 4 mm under the 文号, the title two lines
+ * below the rule (GB/T 9704 7.2). */
+static int notice_head(struct rend *r, const struct doc *d)
+{
+	if (nonempty(d->organ)) {
+		r->y = TOP_Y - 35 * MM + (ST_ORGAN.lead - ST_ORGAN.size) / 2;
+		if (red_centred(r, &ST_ORGAN, d->organ))
+			return -1;
+		r->y -= 2 * BODY_LEAD;
+	}
+	if (nonempty(d->docno)) {
+		double w = pdf_text_width(r, &ST_BODY, d->docno, 0, strlen(d->docno));
+		if (line_at(r, &ST_BODY, d->docno, LEFT_X + (BLOCK_W - w) / 2))
+			return -1;
+	}
+	if (nonempty(d->organ) || nonempty(d->docno)) {
+		/* the baseline of the 文号 is ~0.15 lead above the line's foot */
+		double y = r->y + BODY_LEAD / 2 - 0.35 * BODY_SIZE - 4 * MM;
+		if (rule(r, y, 1.0, 1))
+			return -1;
+		r->y = y - 2 * BODY_LEAD + BODY_LEAD / 2;
+	}
+	return 0;
+}
+
+/* 附件说明: "附件：1. caption" after the body, two characters in; further
+ * items aligned under the first. */
+static int annex_list(struct rend *r, const struct doc *d)
+{
+	size_t i, n = 0, k = 0;
+	char line[1200];
+
+	for (i = 0; i < d->nblocks; i++)
+		n += d->blocks[i].kind == DOC_TABLE && d->blocks[i].attach;
+	if (n == 0)
+		return 0;
+	r->y -= BODY_LEAD; /* 正文下空一行 */
+	for (i = 0; i < d->nblocks; i++) {
+		const struct doc_block *b = &d->blocks[i];
+		if (b->kind != DOC_TABLE || !b->attach)
+			continue;
+		k++;
+		if (n == 1)
+			snprintf(line, sizeof line, "附件：%s", b->text ? b->text : "");
+		else
+			snprintf(line, sizeof line, "%s%zu. %s", k == 1 ? "附件：" : "", k,
+				 b->text ? b->text : "");
+		if (pdf_text_block(r, line, &ST_BODY, (k == 1 ? 2 : 5) * BODY_PITCH, AL_LEFT))
+			return -1;
+	}
+	return 0;
+}
+
+/* 落款 and 成文日期 (with a seal, GB/T 9704 7.3.5.1): the date right, four
+ * characters in; the organ centred over the date. One blank line above. */
+static int signature(struct rend *r, const struct doc *d)
+{
+	double wd = 0, ws = 0, xd, xs, cx;
+	int has_s = nonempty(d->signer), has_d = nonempty(d->date);
+
+	if (!has_s && !has_d)
+		return 0;
+	if (has_d)
+		wd = pdf_text_width(r, &ST_BODY, d->date, 0, strlen(d->date));
+	if (has_s)
+		ws = pdf_text_width(r, &ST_BODY, d->signer, 0, strlen(d->signer));
+	xd = LEFT_X + BLOCK_W - 4 * BODY_PITCH - wd;
+	cx = has_d ? xd + wd / 2 : LEFT_X + BLOCK_W - 4 * BODY_PITCH - ws / 2;
+	xs = cx - ws / 2;
+	if (xs + ws > LEFT_X + BLOCK_W - 2 * BODY_PITCH)
+		xs = LEFT_X + BLOCK_W - 2 * BODY_PITCH - ws;
+	if (pdf_need(r, 3 * BODY_LEAD))
+		return -1;
+	if (!r->fresh)
+		r->y -= BODY_LEAD;
+	if ((has_s && line_at(r, &ST_BODY, d->signer, xs)) ||
+	    (has_d && line_at(r, &ST_BODY, d->date, xd)))
+		return -1;
+	if (nonempty(d->annex_note)) {
+		char note[1200];
+		snprintf(note, sizeof note, "（%s）", d->annex_note);
+		if (pdf_text_block(r, note, &ST_BODY, 2 * BODY_PITCH, AL_JUSTIFY))
+			return -1;
+	}
+	return 0;
+}
+
+/* The attachments, each from a new page: "附件N" top left in the 一级标题
+ * face, then the table with its caption as title. */
+static int annexes(struct rend *r, const struct doc *d)
+{
+	size_t i, n = 0, k = 0;
+	char label[32];
+
+	for (i = 0; i < d->nblocks; i++)
+		n += d->blocks[i].kind == DOC_TABLE && d->blocks[i].attach;
+	for (i = 0; i < d->nblocks; i++) {
+		const struct doc_block *b = &d->blocks[i];
+		if (b->kind != DOC_TABLE || !b->attach)
+			continue;
+		k++;
+		if (n == 1)
+			snprintf(label, sizeof label, "附件");
+		else
+			snprintf(label, sizeof label, "附件%zu", k);
+		if (pdf_new_page(r) || line_at(r, &ST_H[0], label, LEFT_X) || pdf_table(r, b))
+			return -1;
+	}
+	return 0;
+}
+
+/* 版记: 抄送 or 报送, then 印发机关 and 印发日期, between rules (the first and
+ * last thicker), 四号, one character in from each side; at the foot of the
+ * last page when it fits there, else on a page of its own. */
+static int colophon(struct rend *r, const struct doc *d)
+{
+	char l[2][1200], b[1200];
+	int na = 0, i, has_b = nonempty(d->printer) || nonempty(d->printed);
+	double h, y;
+
+	if (nonempty(d->report_to))
+		snprintf(l[na++], sizeof l[0], "报送：%s。", d->report_to);
+	if (nonempty(d->cc))
+		snprintf(l[na++], sizeof l[0], "抄送：%s。", d->cc);
+	if (!na && !has_b)
+		return 0;
+	h = (double)(na + has_b) * ST_COLOPHON.lead;
+	if (r->y - BOTTOM_Y < h + BODY_LEAD && pdf_new_page(r))
+		return -1;
+	y = BOTTOM_Y + h;
+	if (rule(r, y, 1.0, 0))
+		return -1;
+	r->y = y;
+	for (i = 0; i < na; i++) {
+		if (line_at(r, &ST_COLOPHON, l[i], LEFT_X + ST_COLOPHON.size))
+			return -1;
+		if ((i + 1 < na || has_b) && rule(r, r->y, 0.7, 0))
+			return -1;
+	}
+	if (has_b) {
+		double top = r->y;
+		snprintf(b, sizeof b, "%s印发", nonempty(d->printed) ? d->printed : "");
+		if (nonempty(d->printer) &&
+		    line_at(r, &ST_COLOPHON, d->printer, LEFT_X + ST_COLOPHON.size))
+			return -1;
+		if (nonempty(d->printed)) {
+			double w = pdf_text_width(r, &ST_COLOPHON, b, 0, strlen(b));
+			r->y = top;
+			if (line_at(r, &ST_COLOPHON, b, LEFT_X + BLOCK_W - ST_COLOPHON.size - w))
+				return -1;
+		}
+	}
+	return rule(r, r->y, 1.0, 0);
+}
+
 /* ---- documents ------------------------------------------------------------- */
 
 static int render_doc(struct rend *r, const struct doc *d, int many)
 {
 	size_t i;
-	int k;
+	int k, plain = d->genre == DOC_GENRE_PLAIN;
 
 	r->watermark = d->watermark;
 	r->watermark_png =
@@ -586,15 +831,26 @@ static int render_doc(struct rend *r, const struct doc *d, int many)
 			return -1;
 		r->ol_root = r->ol[0];
 	}
+	if (d->genre == DOC_GENRE_BRIEFING && brief_head(r, d))
+		return -1;
+	if (d->genre == DOC_GENRE_NOTICE && notice_head(r, d))
+		return -1;
 	if (d->title && *d->title) {
 		if (pdf_text_block(r, d->title, &ST_TITLE, 0, AL_CENTER))
 			return -1;
 		if (d->subtitle && *d->subtitle &&
 		    pdf_text_block(r, d->subtitle, &ST_SUBTITLE, 0, AL_CENTER))
 			return -1;
-		if (d->date && *d->date && pdf_text_block(r, d->date, &ST_BODY, 0, AL_CENTER))
+		if (plain && d->date && *d->date &&
+		    pdf_text_block(r, d->date, &ST_BODY, 0, AL_CENTER))
 			return -1;
-		r->y -= BODY_LEAD / 2;
+		r->y -= plain ? BODY_LEAD / 2 : BODY_LEAD; /* 标题下空一行 */
+	}
+	if (nonempty(d->to)) {
+		char to[1200];
+		snprintf(to, sizeof to, "%s：", d->to);
+		if (pdf_text_block(r, to, &ST_BODY, 0, AL_JUSTIFY))
+			return -1;
 	}
 	for (i = 0; i < d->nblocks && !r->failed; i++) {
 		const struct doc_block *b = &d->blocks[i];
@@ -602,16 +858,19 @@ static int render_doc(struct rend *r, const struct doc *d, int many)
 		switch (b->kind) {
 		case DOC_HEADING: rc = heading(r, b); break;
 		case DOC_PARA:
-			rc = pdf_text_block(r, b->text, &ST_BODY, 2 * BODY_SIZE, AL_JUSTIFY);
+			rc = pdf_text_block(r, b->text, &ST_BODY, 2 * BODY_PITCH, AL_JUSTIFY);
 			break;
 		case DOC_NOTE: rc = pdf_text_block(r, b->text, &ST_NOTE, 0, AL_JUSTIFY); break;
-		case DOC_TABLE: rc = pdf_table(r, b); break;
+		case DOC_TABLE: rc = b->attach ? 0 : pdf_table(r, b); break;
 		case DOC_FIGURE: rc = figure(r, b); break;
 		case DOC_PAGEBREAK: rc = r->fresh ? 0 : pdf_new_page(r); break;
 		}
 		if (rc)
 			return -1;
 	}
+	if (annex_list(r, d) || (d->genre == DOC_GENRE_NOTICE && signature(r, d)) ||
+	    annexes(r, d) || colophon(r, d))
+		return -1;
 	return r->failed ? -1 : 0;
 }
 
@@ -624,24 +883,21 @@ static int rend_open(struct rend *r, const struct pdf_opts *o, struct diag *dg)
 	r->page_numbers = o ? o->page_numbers : 1;
 	buf_init(&r->tb, 0);
 	forget_state(r);
-	for (f = 0; f < NFACE; f++)
+	for (f = 0; f < NDEBFACE; f++)
 		pdf_find_font(&r->face[f], &pdf_fontfiles[f], o ? o->font_dir_hint : NULL);
-	/* the body face: the first found of SungtiL GB, UMing, Hanazono */
-	r->role[FACE_SONG] = r->face[FACE_SONG].path[0]	  ? FACE_SONG
-			     : r->face[FACE_MING].path[0] ? FACE_MING
-			     : r->face[FACE_HANA].path[0] ? FACE_HANA
-							  : -1;
-	if (r->role[FACE_SONG] < 0) {
+	if (o && o->font_dir && *o->font_dir)
+		pdf_find_dept_fonts(r, o->font_dir, o->font_file);
+	pdf_assign_roles(r);
+	if (r->role[ROLE_SONG] < 0) {
 		r->failed = 1;
 		return diag_set(dg, "no CJK font found: want '%s' (Debian package %s)",
 				pdf_fontfiles[FACE_SONG].name, pdf_fontfiles[FACE_SONG].pkg);
 	}
-	r->role[FACE_KAI] = r->face[FACE_KAI].path[0] ? FACE_KAI : r->role[FACE_SONG];
-	if (!pdf_cover_has(r, r->role[FACE_SONG], 0x4E00) &&
-	    !pdf_cover_has(r, r->role[FACE_SONG], 'A')) {
+	if (!pdf_cover_has(r, r->role[ROLE_SONG], 0x4E00) &&
+	    !pdf_cover_has(r, r->role[ROLE_SONG], 'A')) {
 		r->failed = 1;
 		return diag_set(dg, "cannot read the character map of the font '%s'",
-				r->face[r->role[FACE_SONG]].path);
+				r->face[r->role[ROLE_SONG]].path);
 	}
 	r->repl = 0xFFFD;
 	for (f = 0; f < NFACE; f++)
@@ -660,7 +916,7 @@ static int rend_open(struct rend *r, const struct pdf_opts *o, struct diag *dg)
 	r->enc = HPDF_GetEncoder(r->pdf, "UTF-8");
 	if (pdf_ckh(r, r->enc, "enabling UTF-8"))
 		return -1;
-	return pdf_load_face(r, r->role[FACE_SONG]);
+	return pdf_load_face(r, r->role[ROLE_SONG]);
 }
 
 static void rend_close(struct rend *r)
@@ -693,7 +949,7 @@ static int save(struct rend *r, const char *path)
 	n = snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	if (n < 0 || (size_t)n >= sizeof tmp)
 		return diag_set(r->dg, "output path too long: '%s'", path);
-	if (pdf_ck(r, HPDF_SaveToStream(r->pdf), "writing the PDF"))
+	if (pdf_fix_tounicode(r) || pdf_ck(r, HPDF_SaveToStream(r->pdf), "writing the PDF"))
 		return -1;
 	size = HPDF_GetStreamSize(r->pdf);
 	if (pdf_ck(r, HPDF_OK, "writing the PDF"))
@@ -763,6 +1019,14 @@ static int render(const struct doc *const *docs, size_t n, int many, const char 
 	    pdf_ck(&r, HPDF_SetInfoAttr(r.pdf, HPDF_INFO_CREATOR, "kaoping"),
 		   "setting the creator"))
 		goto done;
+	/* which fonts were used, for whoever checks the document */
+	{
+		char fonts[4 * PATH_MAX + 200];
+		pdf_roles_text(&r, fonts, sizeof fonts);
+		if (pdf_ck(&r, HPDF_SetInfoAttr(r.pdf, HPDF_INFO_KEYWORDS, clean(&r, fonts, 2000)),
+			   "recording the fonts"))
+			goto done;
+	}
 	for (i = 0; i < n; i++)
 		if (render_doc(&r, docs[i], many))
 			goto done;

@@ -19,20 +19,33 @@ struct pdf_opts {
 	/* 0: none; 1: GB/T 9704 "— 1 —" at the outer edge (odd pages right, even
 	 * pages left); 2: the same, centred. Numbering restarts with each document. */
 	int page_numbers;
+	/* The department's fonts folder (settings 字体目录), NULL or "" for
+	 * none; font_file: per role, in the order title (小标宋), body (仿宋),
+	 * 一级标题 (黑体), 二级标题 (楷体) as settings.h SET_FONT_*, a file name
+	 * in font_dir or a path; NULL or "": found in font_dir by the usual file
+	 * names (FZXBSJW.TTF, simfang.ttf, simhei.ttf, simkai.ttf, ...), then by
+	 * the family name in each font's name table. */
+	const char *font_dir;
+	const char *font_file[4];
 };
 
 /* Renders one document to path. o may be NULL (defaults: no hint, numbers 1).
  * Returns 0, or -1 with dg filled. The file is written as path.tmp, then
  * renamed: on failure an older file at path is left as it was (a process
  * killed while writing may leave path.tmp behind). */
-int pdf_render(const struct doc *d, const char *path, const struct pdf_opts *o,
-	       struct diag *dg);
+int pdf_render(const struct doc *d, const char *path, const struct pdf_opts *o, struct diag *dg);
 
 /* Renders n documents into one PDF (e.g. the report cards of all communities):
  * each starts on a new page, its title a top-level bookmark with its headings
  * below it. title is the PDF's document info title (NULL: the first doc's). */
-int pdf_render_many(const struct doc *const *docs, size_t n, const char *title,
-		    const char *path, const struct pdf_opts *o, struct diag *dg);
+int pdf_render_many(const struct doc *const *docs, size_t n, const char *title, const char *path,
+		    const struct pdf_opts *o, struct diag *dg);
+
+/* Which font file each role uses with these options (what pdf_render will
+ * embed), as one line for a log or a closing note: "正文 /usr/.../gbsn00lp.ttf；
+ * 标题 ...；一级标题 ...；二级标题 ..." into out. The PDF's document info
+ * (Keywords) says the same. */
+void pdf_fonts_used(const struct pdf_opts *o, char *out, size_t cap);
 
 /* Line breaking, exposed for tests. One line of a paragraph: bytes
  * [start, end) of the text, trailing spaces and line feeds left out. */
@@ -55,7 +68,7 @@ typedef double (*pdf_advance_fn)(unsigned long cp, void *ctx);
  * for East Asian wide characters, 0.5 em for the others. On success *lines
  * is a malloc'd array of *nlines entries (NULL and 0 for an empty text) that
  * the caller frees. Returns 0, or -1 with dg filled (out of memory). */
-int pdf_break_lines(const char *s, double width, double indent, pdf_advance_fn adv,
-		    void *ctx, struct pdf_line **lines, size_t *nlines, struct diag *dg);
+int pdf_break_lines(const char *s, double width, double indent, pdf_advance_fn adv, void *ctx,
+		    struct pdf_line **lines, size_t *nlines, struct diag *dg);
 
 #endif

@@ -3,9 +3,11 @@
  * libharu), the face chosen for each character and its advance width. */
 #include "pdf_int.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- fonts ----------------------------------------------------------------- */
 
@@ -14,7 +16,7 @@
  * style) and Hanazono Mincho A cover the rarer characters of names. Both
  * render correctly with libharu 2.3.0: UMing's only nested composite glyphs
  * are accented Latin letters, which the GB faces have; Hanazono has none. */
-const struct fontfile pdf_fontfiles[NFACE] = {
+const struct fontfile pdf_fontfiles[NDEBFACE] = {
 	{"gbsn00lp.ttf",
 	 {"/usr/share/fonts/truetype/arphic-gbsn00lp", "/usr/share/fonts/truetype/arphic"},
 	 -1,
@@ -155,6 +157,7 @@ void pdf_find_font(struct face *fc, const struct fontfile *ff, const char *hint)
 	int i, n;
 
 	fc->path[0] = '\0';
+	fc->index = ff->index;
 	if (hint && *hint) {
 		n = snprintf(fc->path, sizeof fc->path, "%s/%s", hint, ff->name);
 		if (n > 0 && (size_t)n < sizeof fc->path && file_exists(fc->path))
@@ -177,7 +180,7 @@ int pdf_cover_has(struct rend *r, int f, unsigned long c)
 	if (!fc->cover_tried) {
 		fc->cover_tried = 1;
 		fc->cover = malloc(8192);
-		if (fc->cover && read_cover(fc->path, pdf_fontfiles[f].index, fc->cover)) {
+		if (fc->cover && read_cover(fc->path, fc->index, fc->cover)) {
 			free(fc->cover);
 			fc->cover = NULL;
 		}
@@ -196,9 +199,8 @@ int pdf_load_face(struct rend *r, int f)
 	if (r->failed)
 		return -1;
 	snprintf(what, sizeof what, "loading the font '%s'", fc->path);
-	if (pdf_fontfiles[f].index >= 0)
-		name = HPDF_LoadTTFontFromFile2(r->pdf, fc->path, (HPDF_UINT)pdf_fontfiles[f].index,
-						HPDF_TRUE);
+	if (fc->index >= 0)
+		name = HPDF_LoadTTFontFromFile2(r->pdf, fc->path, (HPDF_UINT)fc->index, HPDF_TRUE);
 	else
 		name = HPDF_LoadTTFontFromFile(r->pdf, fc->path, HPDF_TRUE);
 	if (pdf_ckh(r, name, what))
@@ -270,6 +272,7 @@ int pdf_advance(struct rend *r, int f, unsigned long c)
 struct advctx {
 	struct rend *r;
 	int role;
+	double tc; /* letter spacing in em */
 };
 
 static double adv_cb(unsigned long c, void *ctx)
@@ -277,13 +280,13 @@ static double adv_cb(unsigned long c, void *ctx)
 	struct advctx *a = ctx;
 	int f = pdf_pick(a->r, a->role, &c);
 
-	return pdf_advance(a->r, f, c) / 1000.0;
+	return pdf_advance(a->r, f, c) / 1000.0 + a->tc;
 }
 
 int pdf_break_text(struct rend *r, const char *s, const struct tstyle *st, double width,
 		   double indent, struct pdf_line **lines, size_t *n)
 {
-	struct advctx a = {r, st->role};
+	struct advctx a = {r, st->role, st->tc / st->size};
 
 	if (r->failed)
 		return -1;
@@ -298,4 +301,313 @@ int pdf_break_text(struct rend *r, const char *s, const struct tstyle *st, doubl
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the text mapping ------------------------------------------------------ */
+
+/* libharu 2.3.0 writes, as the ToUnicode stream of a UTF-8 CID font, a CMap
+ * with a "begincidrange" section (a CID map, not a Unicode map), which
+ * poppler rejects with a warning on every use, leaving copied text to
+ * guesswork in other viewers. With the UTF-8 encoder each character code is
+ * the UTF-16 code of a BMP character (the renderer draws nothing beyond the
+ * BMP), so the correct map is the identity: one bfrange per high byte, as a
+ * bfrange may only vary in its last byte. Surrogate codes are never drawn
+ * and are left out. The stream's content is replaced in libharu's object
+ * (its filter, object number and place in the file stay), before saving. */
+static int write_tounicode(HPDF_Stream s)
+{
+	static const char head[] = "/CIDInit /ProcSet findresource begin\n"
+				   "12 dict begin\n"
+				   "begincmap\n"
+				   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+				   "/Supplement 0 >> def\n"
+				   "/CMapName /Adobe-Identity-UCS def\n"
+				   "/CMapType 2 def\n"
+				   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+	static const char tail[] = "endcmap\n"
+				   "CMapName currentdict /CMap defineresource pop\n"
+				   "end\nend\n";
+	char line[64];
+	unsigned hi, inblk = 0, left = 256 - 8;
+
+	if (HPDF_Stream_WriteStr(s, head) != HPDF_OK)
+		return -1;
+	for (hi = 0; hi < 256; hi++) {
+		if (hi >= 0xD8 && hi <= 0xDF)
+			continue;
+		if (inblk == 0) {
+			/* at most 100 entries a section (PDF 32000-1 9.10.3) */
+			unsigned k = left < 100 ? left : 100;
+			snprintf(line, sizeof line, "%u beginbfrange\n", k);
+			if (HPDF_Stream_WriteStr(s, line) != HPDF_OK)
+				return -1;
+			inblk = k;
+		}
+		snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+		if (HPDF_Stream_WriteStr(s, line) != HPDF_OK)
+			return -1;
+		left--;
+		if (--inblk == 0 && HPDF_Stream_WriteStr(s, "endbfrange\n") != HPDF_OK)
+			return -1;
+	}
+	return HPDF_Stream_WriteStr(s, tail) == HPDF_OK ? 0 : -1;
+}
+
+int pdf_fix_tounicode(struct rend *r)
+{
+	int f;
+
+	for (f = 0; f < NFACE; f++) {
+		HPDF_Dict tu;
+		if (!r->face[f].font)
+			continue;
+		tu = HPDF_Dict_GetItem(r->face[f].font, "ToUnicode", HPDF_OCLASS_DICT);
+		if (!tu || !tu->stream)
+			continue; /* nothing written by libharu: nothing to correct */
+		HPDF_MemStream_FreeData(tu->stream);
+		if (write_tounicode(tu->stream))
+			return pdf_fail_own(r, "out of memory", "writing the text mapping");
+	}
+	return 0;
+}
+
+/* ---- the department's fonts ------------------------------------------------ */
+
+/* File names the government fonts usually have (compared without case), and
+ * family names to look for in a font's name table, per department face. */
+static const char *const DEPT_FILES[4][8] = {
+	{"FZXBSJW.TTF", "方正小标宋简体.ttf", "FZXBSJW--GB1-0.ttf", "方正小标宋_GBK.ttf",
+	 "FZXBSK.TTF", "FZXiaoBiaoSong-B05S.ttf", NULL},
+	{"simfang.ttf", "仿宋_GB2312.ttf", "FangSong_GB2312.ttf", "FS_GB2312.ttf", "仿宋.ttf",
+	 "FSGB2312.ttf", NULL},
+	{"simhei.ttf", "黑体.ttf", "SimHei.ttf", NULL},
+	{"simkai.ttf", "楷体_GB2312.ttf", "KaiTi_GB2312.ttf", "KT_GB2312.ttf", "楷体.ttf",
+	 "KaiGB2312.ttf", NULL},
+};
+static const char *const DEPT_FAMILIES[4][5] = {
+	{"小标宋", "XiaoBiaoSong", "FZXBS", NULL},
+	{"仿宋", "FangSong", NULL},
+	{"黑体", "SimHei", NULL},
+	{"楷体", "KaiTi", NULL},
+};
+
+static int is_font_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 &&
+	       (strcasecmp(name + n - 4, ".ttf") == 0 || strcasecmp(name + n - 4, ".ttc") == 0);
+}
+
+/* Whether needle occurs in hay, ASCII letters compared without case. */
+static int has_word(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The family and full names (IDs 1 and 4) of the first font of a TrueType
+ * file, as UTF-8, joined by '|' into out. */
+static void read_names(const char *path, char *out, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char h[12], *dir = NULL, *nt = NULL;
+	unsigned long base = 0, off = 0, len = 0;
+	unsigned i, n;
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	if (read_at(f, 0, h, 12))
+		goto done;
+	if (memcmp(h, "ttcf", 4) == 0) {
+		unsigned char b[4];
+		if (read_at(f, 12, b, 4))
+			goto done;
+		base = be32(b);
+		if (read_at(f, base, h, 12))
+			goto done;
+	}
+	n = be16(h + 4);
+	dir = malloc((size_t)n * 16 + 1);
+	if (!dir || read_at(f, base + 12, dir, (size_t)n * 16))
+		goto done;
+	for (i = 0; i < n; i++)
+		if (memcmp(dir + 16 * i, "name", 4) == 0) {
+			off = be32(dir + 16 * i + 8);
+			len = be32(dir + 16 * i + 12);
+		}
+	if (len < 6 || len > (1UL << 20))
+		goto done;
+	nt = malloc(len);
+	if (!nt || read_at(f, off, nt, len))
+		goto done;
+	{
+		unsigned cnt = be16(nt + 2), so = be16(nt + 4);
+		for (i = 0; i < cnt && 6 + 12 * (unsigned long)i + 12 <= len; i++) {
+			const unsigned char *rec = nt + 6 + 12 * i;
+			unsigned pl = be16(rec), id = be16(rec + 6), rl = be16(rec + 8);
+			unsigned long ro = (unsigned long)so + be16(rec + 10), k;
+			if ((id != 1 && id != 4) || ro + rl > len)
+				continue;
+			if (pl == 3 || pl == 0) { /* UTF-16BE, BMP */
+				for (k = 0; k + 1 < rl && o + 4 < cap; k += 2) {
+					char u[4];
+					size_t m = pdf_u8enc(be16(nt + ro + k), u);
+					memcpy(out + o, u, m);
+					o += m;
+				}
+			} else if (pl == 1) { /* Mac Roman: ASCII names */
+				for (k = 0; k < rl && o + 1 < cap; k++)
+					if (nt[ro + k] < 0x80)
+						out[o++] = (char)nt[ro + k];
+			}
+			if (o + 1 < cap)
+				out[o++] = '|';
+		}
+	}
+	out[o] = '\0';
+done:
+	free(dir);
+	free(nt);
+	fclose(f);
+}
+
+/* Fills the department faces from dir: the file the settings name for a
+ * role, else the first usual file name present, else the first font file
+ * whose name table has the family. A face not found stays empty (the role
+ * falls back to the Debian fonts). */
+void pdf_find_dept_fonts(struct rend *r, const char *dir, const char *const file[4])
+{
+	int k, i, n;
+	DIR *d;
+	struct dirent *e;
+
+	for (k = 0; k < 4; k++) {
+		struct face *fc = &r->face[FACE_D_TITLE + k];
+		fc->path[0] = '\0';
+		fc->index = -1;
+		if (file && file[k] && *file[k]) {
+			n = file[k][0] == '/'
+				    ? snprintf(fc->path, sizeof fc->path, "%s", file[k])
+				    : snprintf(fc->path, sizeof fc->path, "%s/%s", dir, file[k]);
+			if (n < 0 || (size_t)n >= sizeof fc->path || !file_exists(fc->path))
+				fc->path[0] = '\0';
+			continue;
+		}
+		d = opendir(dir);
+		if (!d)
+			return;
+		while (!fc->path[0] && (e = readdir(d)) != NULL)
+			for (i = 0; DEPT_FILES[k][i]; i++)
+				if (strcasecmp(e->d_name, DEPT_FILES[k][i]) == 0) {
+					snprintf(fc->path, sizeof fc->path, "%s/%s", dir,
+						 e->d_name);
+					break;
+				}
+		closedir(d);
+	}
+	/* the name tables, for fonts saved under other names (a collection is
+	 * read at its first font) */
+	for (k = 0; k < 4; k++) {
+		struct face *fc = &r->face[FACE_D_TITLE + k];
+		if (fc->path[0] || (file && file[k] && *file[k]))
+			continue;
+		d = opendir(dir);
+		if (!d)
+			return;
+		while (!fc->path[0] && (e = readdir(d)) != NULL) {
+			char p[PATH_MAX], names[1024];
+			if (!is_font_file(e->d_name))
+				continue;
+			n = snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+			if (n < 0 || (size_t)n >= sizeof p)
+				continue;
+			read_names(p, names, sizeof names);
+			for (i = 0; DEPT_FAMILIES[k][i]; i++)
+				if (has_word(names, DEPT_FAMILIES[k][i]) &&
+				    !(k == 1 && has_word(names, "小标宋"))) {
+					snprintf(fc->path, sizeof fc->path, "%s", p);
+					fc->index =
+						strcasecmp(p + strlen(p) - 4, ".ttc") == 0 ? 0 : -1;
+					break;
+				}
+		}
+		closedir(d);
+	}
+	for (k = 0; k < 4; k++) {
+		struct face *fc = &r->face[FACE_D_TITLE + k];
+		size_t n2 = strlen(fc->path);
+		fc->index = n2 > 4 && strcasecmp(fc->path + n2 - 4, ".ttc") == 0 ? 0 : -1;
+	}
+}
+
+/* Maps each role to its face: the department's when found and readable,
+ * else the Debian fallbacks (宋 SungtiL GB, then UMing, Hanazono; 楷
+ * KaitiM GB for 二级标题). */
+void pdf_assign_roles(struct rend *r)
+{
+	static const int dept[NROLE] = {-1, FACE_D_BODY, FACE_D_TITLE, FACE_D_H1, FACE_D_H2};
+	int k, song = r->face[FACE_SONG].path[0]   ? FACE_SONG
+		      : r->face[FACE_MING].path[0] ? FACE_MING
+		      : r->face[FACE_HANA].path[0] ? FACE_HANA
+						   : -1;
+
+	for (k = 0; k < NROLE; k++) {
+		int f = dept[k];
+		r->own[k] = 0;
+		r->role[k] = song;
+		if (k == ROLE_H2 && r->face[FACE_KAI].path[0])
+			r->role[k] = FACE_KAI;
+		if (f >= 0 && r->face[f].path[0] && pdf_cover_has(r, f, 0x4E00)) {
+			r->role[k] = f;
+			r->own[k] = 1;
+		}
+	}
+}
+
+void pdf_roles_text(const struct rend *r, char *out, size_t cap)
+{
+	static const char *const label[NROLE] = {"表格", "正文", "标题", "一级标题", "二级标题"};
+	static const int order[] = {ROLE_BODY, ROLE_TITLE, ROLE_H1, ROLE_H2, ROLE_SONG};
+	size_t k, len = 0;
+
+	if (cap)
+		out[0] = '\0';
+	for (k = 0; k < sizeof order / sizeof *order && len < cap; k++) {
+		int fc = r->role[order[k]], n;
+		const char *bold = "";
+		if (!r->own[order[k]] && (order[k] == ROLE_TITLE || order[k] == ROLE_H1))
+			bold = "（加粗）";
+		n = snprintf(out + len, cap - len, "%s%s %s%s", k ? "；" : "", label[order[k]],
+			     fc >= 0 ? r->face[fc].path : "（无）", bold);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+}
+
+void pdf_fonts_used(const struct pdf_opts *o, char *out, size_t cap)
+{
+	struct rend *r = calloc(1, sizeof *r);
+	int f;
+
+	if (cap)
+		out[0] = '\0';
+	if (!r)
+		return;
+	for (f = 0; f < NDEBFACE; f++)
+		pdf_find_font(&r->face[f], &pdf_fontfiles[f], o ? o->font_dir_hint : NULL);
+	if (o && o->font_dir && *o->font_dir)
+		pdf_find_dept_fonts(r, o->font_dir, o->font_file);
+	pdf_assign_roles(r);
+	pdf_roles_text(r, out, cap);
+	for (f = 0; f < NFACE; f++)
+		free(r->face[f].cover);
+	free(r);
 }

@@ -13,14 +13,17 @@
 
 /* ---- page geometry (GB/T 9704-2012), in points ---------------------------- */
 
-#define MM	  (72.0 / 25.4)
-#define LEFT_X	  (28 * MM)
-#define BLOCK_W	  (156 * MM)
-#define BLOCK_H	  (225 * MM)
-#define PAGE_H_A4 (297 * MM)
-#define TOP_Y	  (PAGE_H_A4 - 37 * MM)
-#define BOTTOM_Y  (TOP_Y - BLOCK_H)
-#define BODY_SIZE (BLOCK_W / 28) /* 28 characters a line: 15.8 pt, about 三号 */
+#define MM	   (72.0 / 25.4)
+#define LEFT_X	   (28 * MM)
+#define BLOCK_W	   (156 * MM)
+#define BLOCK_H	   (225 * MM)
+#define PAGE_H_A4  (297 * MM)
+#define TOP_Y	   (PAGE_H_A4 - 37 * MM)
+#define BOTTOM_Y   (TOP_Y - BLOCK_H)
+#define BODY_SIZE  16.0		  /* 三号 */
+#define BODY_PITCH (BLOCK_W / 28) /* one character of a body line: 15.79 pt */
+/* 28 characters a line by letter spacing (GB/T 9704), not a smaller font */
+#define BODY_TC	  (BODY_PITCH - BODY_SIZE)
 #define BODY_LEAD (BLOCK_H / 22) /* 22 lines a page: 29 pt */
 #define EPS	  0.01
 
@@ -31,7 +34,30 @@
 #define TBL_LINE    0.5
 #define PAGENO_SIZE 14.0 /* 四号 */
 
-enum { FACE_SONG, FACE_KAI, FACE_MING, FACE_HANA, NFACE };
+/* Faces: the Debian ones (pdf_fontfiles), then the department's own, one per
+ * role, when the settings name a fonts folder that has them. */
+enum {
+	FACE_SONG,
+	FACE_KAI,
+	FACE_MING,
+	FACE_HANA,
+	NDEBFACE,
+	FACE_D_TITLE = NDEBFACE, /* 方正小标宋简体 */
+	FACE_D_BODY,		 /* 仿宋_GB2312 */
+	FACE_D_H1,		 /* 黑体 */
+	FACE_D_H2,		 /* 楷体_GB2312 */
+	NFACE
+};
+
+/* Roles a style asks for; each is mapped to a face when the renderer opens. */
+enum {
+	ROLE_SONG,  /* 宋体: tables, notes, captions, page numbers */
+	ROLE_BODY,  /* 仿宋 body, else 宋 */
+	ROLE_TITLE, /* 小标宋 title, else 宋 bold */
+	ROLE_H1,    /* 黑体 一、, else 宋 bold */
+	ROLE_H2,    /* 楷体 （一）, else gkai00mp */
+	NROLE
+};
 
 struct fontfile {
 	const char *name;
@@ -39,10 +65,11 @@ struct fontfile {
 	int index; /* TTC font index, -1 for a plain TTF */
 	const char *pkg;
 };
-extern const struct fontfile pdf_fontfiles[NFACE];
+extern const struct fontfile pdf_fontfiles[NDEBFACE];
 
 struct face {
 	char path[PATH_MAX];  /* "" when the file was not found */
+	int index;	      /* TTC font index, -1 for a plain TTF */
 	unsigned char *cover; /* 8192 bytes: BMP code points with a glyph */
 	int cover_tried;
 	HPDF_Font font; /* NULL until first used in this PDF */
@@ -50,23 +77,30 @@ struct face {
 };
 
 struct tstyle {
-	int role; /* FACE_SONG or FACE_KAI: the first face tried */
+	int role; /* ROLE_*: the first face tried */
 	double size, lead;
-	int bold;
+	int bold;  /* 1: stroked; 2: stroked unless the role has the department's
+		      own face (黑体 and 小标宋 are heavy already) */
+	double tc; /* letter spacing, points */
 };
 
-static const struct tstyle ST_BODY = {FACE_SONG, BODY_SIZE, BODY_LEAD, 0};
-static const struct tstyle ST_TITLE = {FACE_SONG, 22, 36, 1};
-static const struct tstyle ST_SUBTITLE = {FACE_KAI, BODY_SIZE, BODY_LEAD, 0};
-static const struct tstyle ST_H[4] = {{FACE_SONG, BODY_SIZE, BODY_LEAD, 1},
-				      {FACE_KAI, BODY_SIZE, BODY_LEAD, 0},
-				      {FACE_SONG, BODY_SIZE, BODY_LEAD, 0},
-				      {FACE_SONG, BODY_SIZE, BODY_LEAD, 0}};
-static const struct tstyle ST_NOTE = {FACE_SONG, 12, 20, 0};
-static const struct tstyle ST_CAPTION = {FACE_SONG, 12, 20, 1};
-static const struct tstyle ST_CELL = {FACE_SONG, TBL_SIZE, TBL_LEAD, 0};
-static const struct tstyle ST_HEAD = {FACE_SONG, TBL_SIZE, TBL_LEAD, 1};
-static const struct tstyle ST_PAGENO = {FACE_SONG, PAGENO_SIZE, PAGENO_SIZE, 0};
+static const struct tstyle ST_BODY = {ROLE_BODY, BODY_SIZE, BODY_LEAD, 0, BODY_TC};
+static const struct tstyle ST_TITLE = {ROLE_TITLE, 22, 36, 2, 0};
+static const struct tstyle ST_SUBTITLE = {ROLE_H2, BODY_SIZE, BODY_LEAD, 0, BODY_TC};
+static const struct tstyle ST_H[4] = {{ROLE_H1, BODY_SIZE, BODY_LEAD, 2, BODY_TC},
+				      {ROLE_H2, BODY_SIZE, BODY_LEAD, 0, BODY_TC},
+				      {ROLE_BODY, BODY_SIZE, BODY_LEAD, 1, BODY_TC},
+				      {ROLE_BODY, BODY_SIZE, BODY_LEAD, 0, BODY_TC}};
+static const struct tstyle ST_NOTE = {ROLE_SONG, 12, 20, 0, 0};
+static const struct tstyle ST_CAPTION = {ROLE_SONG, 12, 20, 1, 0};
+static const struct tstyle ST_CELL = {ROLE_SONG, TBL_SIZE, TBL_LEAD, 0, 0};
+static const struct tstyle ST_HEAD = {ROLE_SONG, TBL_SIZE, TBL_LEAD, 1, 0};
+static const struct tstyle ST_BRIEFNAME = {ROLE_TITLE, 36, 54, 2, 0};
+static const struct tstyle ST_ORGAN = {ROLE_TITLE, 30, 42, 2, 0};
+static const struct tstyle ST_COLOPHON = {ROLE_BODY, 14, 26, 0, 0};
+static const struct tstyle ST_ISSUE = {ROLE_BODY, BODY_SIZE, BODY_LEAD, 0, 0};
+static const struct tstyle ST_PAGENO = {ROLE_SONG, PAGENO_SIZE, PAGENO_SIZE, 0, 0};
+static const struct tstyle ST_WATERMARK = {ROLE_SONG, 54, 54, 0, 0};
 
 enum { AL_JUSTIFY, AL_LEFT, AL_CENTER, AL_RIGHT };
 
@@ -77,7 +111,8 @@ struct rend {
 	HPDF_STATUS err, detail; /* first error reported by libharu */
 	int failed;
 	struct face face[NFACE];
-	int role[NFACE];    /* style role -> face actually used */
+	int role[NROLE];    /* style role -> face actually used */
+	int own[NROLE];	    /* 1: the role has the department's own face */
 	unsigned long repl; /* replacement for characters no face has */
 	int page_numbers;
 
@@ -117,6 +152,10 @@ int pdf_break_text(struct rend *r, const char *s, const struct tstyle *st, doubl
 		   double indent, struct pdf_line **lines, size_t *n);
 void pdf_find_font(struct face *fc, const struct fontfile *ff, const char *hint);
 int pdf_cover_has(struct rend *r, int f, unsigned long c);
+int pdf_fix_tounicode(struct rend *r);
+void pdf_find_dept_fonts(struct rend *r, const char *dir, const char *const file[4]);
+void pdf_assign_roles(struct rend *r);
+void pdf_roles_text(const struct rend *r, char *out, size_t cap);
 
 /* pdf.c */
 int pdf_ckh(struct rend *r, const void *h, const char *what);
@@ -125,6 +164,7 @@ int pdf_ck(struct rend *r, HPDF_STATUS st, const char *what);
 int pdf_draw_text(struct rend *r, const struct tstyle *st, const char *s, size_t a, size_t b,
 		  double x, double y, double ca, double sa, double target);
 double pdf_baseline(double top, const struct tstyle *st);
+double pdf_text_width(struct rend *r, const struct tstyle *st, const char *s, size_t a, size_t b);
 int pdf_set_lw(struct rend *r, double lw);
 int pdf_new_page(struct rend *r);
 int pdf_text_block(struct rend *r, const char *s, const struct tstyle *st, double indent,

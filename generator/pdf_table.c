@@ -2,6 +2,7 @@
  * lines, rows split across pages, the header repeated on each page. */
 #include "pdf_int.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@ struct tbl {
 	const struct doc_col *cols;
 	struct rowl hdr, row;
 	const char **titles; /* column titles */
+	struct tstyle *cst;  /* cell style per column (a size smaller when a
+				column's names would not fit whole otherwise) */
 	int repeat;	     /* header repeated on each page */
 	double hdr_h;
 };
@@ -44,11 +47,12 @@ static void rowl_free(struct rowl *rl, size_t nc)
 }
 
 static int row_break(struct rend *r, const struct tbl *t, struct rowl *rl, const char *const *cells,
-		     const struct tstyle *st)
+		     const struct tstyle *st0)
 {
 	size_t j;
 
 	for (j = 0; j < t->nc; j++) {
+		const struct tstyle *st = st0 == &ST_HEAD ? st0 : &t->cst[j];
 		free(rl->ln[j]);
 		rl->ln[j] = NULL;
 		rl->nln[j] = 0;
@@ -76,7 +80,6 @@ static size_t row_left(const struct tbl *t, const struct rowl *rl)
 static int row_draw(struct rend *r, const struct tbl *t, struct rowl *rl, const char *const *cells,
 		    size_t k, int header, int centre)
 {
-	const struct tstyle *st = header ? &ST_HEAD : &ST_CELL;
 	double top = r->y, h = (double)k * TBL_LEAD + 2 * TBL_PADY;
 	size_t j, i;
 
@@ -91,6 +94,7 @@ static int row_draw(struct rend *r, const struct tbl *t, struct rowl *rl, const 
 			return -1;
 	}
 	for (j = 0; j < t->nc; j++) {
+		const struct tstyle *st = header ? &ST_HEAD : &t->cst[j];
 		size_t cnt = rl->nln[j] - rl->from[j];
 		double voff, cw = t->x[j + 1] - t->x[j] - 2 * TBL_PADX;
 		int align = header			     ? AL_CENTER
@@ -237,6 +241,76 @@ static int col_widths(const struct doc_col *cols, size_t nc, double *out)
 	return 0;
 }
 
+/* Widths so that names stay whole. Each column wants its widest cell on one
+ * line (a long text, over 16 characters, is prose and may wrap, so it wants
+ * only 6 characters) and its title whole, or in two halves when over five
+ * characters (统一社会/信用代码). If all fits at 五号, the room left goes in
+ * the given proportions; else each column gets what its cells need at 8 pt
+ * plus a share of the rest in proportion to what it still lacks at 五号,
+ * and its cells take the largest of 10.5, 9 and 8 pt that fits. Only when
+ * even that is too wide (many columns) do the given widths stay and names
+ * wrap. w: the proportional widths in, the final widths out. */
+static void fit_columns(struct rend *r, const struct doc_block *b, struct tbl *t, double *w)
+{
+	static const double sizes[] = {TBL_SIZE, 9.0, 8.0};
+	const double pad = 2 * TBL_PADX + 0.5;
+	size_t nc = t->nc, i, j, k;
+	double *want = calloc(4 * nc, sizeof *want), *base, *amin, *prose, sw = 0, sa = 0, so = 0,
+	       lack = 0;
+
+	if (!want)
+		return;
+	base = want + nc;
+	amin = want + 2 * nc;
+	prose = want + 3 * nc; /* a prose column's full width: what it lacks */
+	for (j = 0; j < nc; j++) {
+		const char *h = t->titles[j];
+		double hw = pdf_text_width(r, &ST_HEAD, h, 0, strlen(h)), m = 0;
+		for (i = 0; i < b->nrows; i++) {
+			const char *c = b->cells[i * nc + j];
+			double cw = pdf_text_width(r, &ST_CELL, c, 0, strlen(c));
+			if (cw > m)
+				m = cw;
+		}
+		if (hw > 5.5 * TBL_SIZE)
+			hw = ceil(hw / 2 / TBL_SIZE - 0.05) * TBL_SIZE;
+		base[j] = hw + pad;
+		if (m > 16 * TBL_SIZE) { /* prose */
+			prose[j] = m - 6 * TBL_SIZE;
+			lack += prose[j];
+			m = 6 * TBL_SIZE;
+		}
+		want[j] = (m > hw ? m : hw) + pad;
+		amin[j] = m * sizes[2] / TBL_SIZE > hw ? m * sizes[2] / TBL_SIZE + pad : base[j];
+		sw += want[j];
+		sa += amin[j];
+		so += w[j];
+	}
+	if (sw <= BLOCK_W) {
+		/* the room left: first to prose columns (fewer lines), then in
+		 * the given proportions */
+		double extra = BLOCK_W - sw, give = extra < lack ? extra : lack;
+		for (j = 0; j < nc; j++)
+			w[j] = want[j] + (lack > 0 ? give * prose[j] / lack : 0) +
+			       (extra - give) * w[j] / so;
+	} else if (sa <= BLOCK_W) {
+		for (j = 0; j < nc; j++)
+			w[j] = amin[j] + (BLOCK_W - sa) * (want[j] - amin[j]) / (sw - sa);
+	}
+	for (j = 0; j < nc; j++) {
+		t->cst[j] = ST_CELL;
+		if (w[j] >= want[j] - 0.01)
+			continue;
+		for (k = 1; k < sizeof sizes / sizeof *sizes; k++) {
+			double need = (want[j] - pad) * sizes[k] / TBL_SIZE + pad;
+			t->cst[j].size = sizes[k];
+			if (need <= w[j] + 0.01)
+				break;
+		}
+	}
+	free(want);
+}
+
 int pdf_table(struct rend *r, const struct doc_block *b)
 {
 	struct tbl t;
@@ -251,7 +325,8 @@ int pdf_table(struct rend *r, const struct doc_block *b)
 	t.cols = b->cols;
 	t.x = malloc((nc + 1) * sizeof *t.x);
 	t.titles = calloc(nc, sizeof *t.titles);
-	if (!t.x || !t.titles || rowl_alloc(&t.hdr, nc) || rowl_alloc(&t.row, nc)) {
+	t.cst = calloc(nc, sizeof *t.cst);
+	if (!t.x || !t.titles || !t.cst || rowl_alloc(&t.hdr, nc) || rowl_alloc(&t.row, nc)) {
 		pdf_fail_own(r, "out of memory", "allocating a table");
 		goto done;
 	}
@@ -261,6 +336,7 @@ int pdf_table(struct rend *r, const struct doc_block *b)
 		pdf_fail_own(r, "out of memory", "allocating a table");
 		goto done;
 	}
+	fit_columns(r, b, &t, t.x + 1);
 	t.x[0] = LEFT_X;
 	for (j = 0; j < nc; j++)
 		t.x[j + 1] += t.x[j];
@@ -311,5 +387,6 @@ done:
 	rowl_free(&t.row, nc);
 	free(t.x);
 	free(t.titles);
+	free(t.cst);
 	return rc;
 }

@@ -39,7 +39,9 @@ text() { # text FILE.pdf [PAGE] [-layout]
 	if [ $# -gt 1 ]; then
 		pdftotext -q ${3:-} -f "$2" -l "$2" "$1" - | norm
 	else
-		pdftotext -q "$1" - | norm
+		# -raw: drawing order, one table row after another (content-sized
+		# columns far apart would be read column by column otherwise)
+		pdftotext -q -raw "$1" - | norm
 	fi
 }
 has() { # has FILE.txt STRING WHAT

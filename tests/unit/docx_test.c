@@ -17,6 +17,8 @@
 #include "diag.h"
 #include "doc.h"
 #include "docx.h"
+#include "pdf.h"
+#include "settings.h"
 #include "test.h"
 
 static char tmp[512];
@@ -362,6 +364,112 @@ static struct doc *build(const char *png)
 	return d;
 }
 
+/* Removes ASCII whitespace and the PDF's page numbers ("— 3 —") in place. */
+static void squeeze_pdf(char *s)
+{
+	char *w = s, *r;
+
+	for (r = s; *r; r++)
+		if (*r != ' ' && *r != '\n' && *r != '\r' && *r != '\t' && *r != '\f')
+			*w++ = *r;
+	*w = '\0';
+	for (r = w = s; *r;) {
+		if (strncmp(r, "\xE2\x80\x94", 3) == 0 && r[3] >= '0' && r[3] <= '9') {
+			char *q = r + 3;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (strncmp(q, "\xE2\x80\x94", 3) == 0) {
+				r = q + 3;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
+/* A 通报 and a 简报 with every 公文 element: the .docx text equals the PDF's
+ * (pdftotext -raw, in drawing order), element by element in the same order. */
+static void test_gongwen(struct rd *r)
+{
+	static const char *const rows[][3] = {{"1", "x县宁馨物业服务有限公司", "96.5"},
+					      {"2", "x县安居物业管理有限责任公司", "95.0"}};
+	int g;
+
+	for (g = DOC_GENRE_BRIEFING; g <= DOC_GENRE_NOTICE; g++) {
+		struct settings s;
+		struct diag dg;
+		struct doc *d = doc_new("关于2025年度社区考评情况的通报");
+		struct doc_block *t;
+		char docx[600], pdf[600], cmd[1400];
+		struct buf all;
+		size_t len = 0, i;
+		char *xml, *txt = NULL;
+		FILE *p;
+
+		diag_init(&dg);
+		settings_defaults(&s, &dg);
+		doc_set(&s.cc, "县委办公室");
+		doc_apply_settings(d, &s, (enum doc_genre)g, "x县", (struct set_date){2026, 1, 8},
+				   &dg);
+		settings_free(&s);
+		doc_set(&d->annex_note, "联系人：张三，电话：1234567");
+		doc_heading(d, 1, "一、总体情况", 1);
+		doc_para(d, "全县60个社区参加考评。");
+		t = doc_table(d, "物业企业考评得分", 3);
+		doc_table_col(t, 0, "排名", 1, DOC_CENTER);
+		doc_table_col(t, 1, "企业名称", 5, DOC_LEFT);
+		doc_table_col(t, 2, "考评得分", 1.5, DOC_RIGHT);
+		for (i = 0; i < 2; i++)
+			doc_table_row(t, rows[i]);
+		doc_attach(t);
+		snprintf(docx, sizeof docx, "%s/gw%d.docx", tmp, g);
+		snprintf(pdf, sizeof pdf, "%s/gw%d.pdf", tmp, g);
+		CHECK(docx_render(d, docx, NULL, &dg) == 0);
+		CHECK(pdf_render(d, pdf, NULL, &dg) == 0);
+		xml = member(docx, "word/document.xml", &len);
+		CHECK(xml && parse(xml, len, r) == 0);
+		buf_init(&all, 0);
+		for (i = 0; i < (size_t)r->npara; i++)
+			buf_puts(&all, r->paras[i]);
+		buf_putc(&all, '\0');
+		snprintf(cmd, sizeof cmd, "pdftotext -raw -enc UTF-8 '%s' - 2>/dev/null", pdf);
+		p = popen(cmd, "r");
+		if (p) {
+			struct buf o;
+			char chunk[4096];
+			size_t n;
+			buf_init(&o, 0);
+			while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+				buf_append(&o, chunk, n);
+			buf_putc(&o, '\0');
+			pclose(p);
+			txt = buf_steal(&o);
+			buf_release(&o);
+		}
+		CHECK(txt != NULL && all.data != NULL);
+		if (txt && all.data) {
+			squeeze_pdf(txt);
+			squeeze_pdf(all.data);
+			CHECK_STR(all.data, txt);
+			CHECK(strstr(all.data, g == DOC_GENRE_NOTICE
+						       ? "中共x县委组织部x县组通〔2026〕1号关于"
+						       : "基层治理考评简报第1期中共x县委组织部2026"
+							 "年1月8日关于") == all.data);
+			CHECK(strstr(all.data,
+				     g == DOC_GENRE_NOTICE
+					     ? "附件：物业企业考评得分中共x县委组织部2026年1月8日"
+					       "（联系人：张三，电话：1234567）附件物业企业考评得分"
+					     : "附件：物业企业考评得分附件物业企业考评得分") !=
+			      NULL);
+		}
+		free(txt);
+		free(xml);
+		buf_release(&all);
+		doc_free(d);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char png[600], a[600], b[600], c[600], bad[600], many[600];
@@ -489,10 +597,14 @@ int main(int argc, char **argv)
 	CHECK(r->sects == 1 && r->pgnum_start1 == 1);
 	CHECK(xml && strstr(xml, "r:embed=\"rIdImg1\"") != NULL);
 	free(xml);
-	/* column widths 3:1:1 of 8845, minimum respected */
+	/* column widths: 3:1:1 of 8845 gives 5307, 1769, 1769; then each
+	 * column gets what its widest cell or title wants at 210 twips a CJK
+	 * character plus 130 (西城街道<和平>&社区: 19 half widths = 1995 + 130;
+	 * 得分, 名次: 420 + 130) and the 5620 left over in 3:1:1: 2125 + 3372,
+	 * 550 + 1124, 550 + 1124 */
 	xml = member(a, "word/document.xml", &len);
-	CHECK(xml && strstr(xml, "<w:gridCol w:w=\"5307\"/><w:gridCol w:w=\"1769\"/>"
-				 "<w:gridCol w:w=\"1769\"/>") != NULL);
+	CHECK(xml && strstr(xml, "<w:gridCol w:w=\"5497\"/><w:gridCol w:w=\"1674\"/>"
+				 "<w:gridCol w:w=\"1674\"/>") != NULL);
 	free(xml);
 
 	/* footers: "— 1 —" with a PAGE field, odd right, even left */
@@ -585,6 +697,7 @@ int main(int argc, char **argv)
 	CHECK(access(bad, F_OK) != 0);
 	CHECK(docx_render(NULL, bad, NULL, &dg) == -1);
 
+	test_gongwen(r);
 	doc_free(d);
 	doc_free(d2);
 	free(r);

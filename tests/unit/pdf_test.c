@@ -4,6 +4,7 @@
  * embedded fonts, rare characters, byte-identical output, hostile input.
  * Usage: pdf_test [tmpdir]  (default $TMPDIR, then /tmp). Prints one line per
  * check, "ok - name" or "not ok - name: why"; exits 1 if any failed. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "diag.h"
 #include "doc.h"
 #include "pdf.h"
+#include "settings.h"
 
 static int failures, checks;
 static char tmp[512];
@@ -344,8 +346,7 @@ static int is_open(unsigned long c)
 
 /* Breaks s at width em and checks the 避头尾 rules, the widths and that the
  * lines together hold all the text. */
-static void check_breaks(const char *name, const char *s, double width, double indent,
-			 int strict)
+static void check_breaks(const char *name, const char *s, double width, double indent, int strict)
 {
 	struct pdf_line *ln = NULL;
 	size_t n = 0, i;
@@ -364,8 +365,8 @@ static void check_breaks(const char *name, const char *s, double width, double i
 		unsigned long l = first_cp(s, ln[i].start, ln[i].end, 1);
 		double avail = i == 0 ? width - indent : width;
 		if (i > 0 && is_close(f) && strict) {
-			snprintf(why, sizeof why, "line %zu starts with closing U+%04lX: %.*s", i + 1,
-				 f, (int)(ln[i].end - ln[i].start), s + ln[i].start);
+			snprintf(why, sizeof why, "line %zu starts with closing U+%04lX: %.*s",
+				 i + 1, f, (int)(ln[i].end - ln[i].start), s + ln[i].start);
 			ok = 0;
 		} else if (i + 1 < n && is_open(l) && strict) {
 			snprintf(why, sizeof why, "line %zu ends with opening U+%04lX", i + 1, l);
@@ -448,11 +449,13 @@ static void test_breaking(void)
 		snprintf(name, sizeof name, "break: seed text at %.1f em, indent 2", w);
 		check_breaks(name, SEED, w, 2, 1);
 	}
-	check_breaks("break: Latin words and spaces", "The quick brown fox jumps over the lazy "
-		     "dog, again and again (and again).", 12, 0, 1);
+	check_breaks("break: Latin words and spaces",
+		     "The quick brown fox jumps over the lazy "
+		     "dog, again and again (and again).",
+		     12, 0, 1);
 	/* no good break exists: only check that all the text is kept */
-	check_breaks("break: run of closers longer than a line", "一，，，，，，，，，，，，，，，二", 5, 0,
-		     0);
+	check_breaks("break: run of closers longer than a line",
+		     "一，，，，，，，，，，，，，，，二", 5, 0, 0);
 	check_breaks("break: width 0", "中文，abc", 0, 0, 0);
 	{
 		const char *s = "中文，abc";
@@ -470,8 +473,9 @@ static void test_breaking(void)
 		free(ln);
 	}
 	{
-		int ok = pdf_break_lines("", 10, 0, NULL, NULL, &ln, &n, &dg) == 0 && n == 0 && !ln &&
-			 pdf_break_lines(NULL, 10, 0, NULL, NULL, &ln, &n, &dg) == 0 && n == 0;
+		int ok = pdf_break_lines("", 10, 0, NULL, NULL, &ln, &n, &dg) == 0 && n == 0 &&
+			 !ln && pdf_break_lines(NULL, 10, 0, NULL, NULL, &ln, &n, &dg) == 0 &&
+			 n == 0;
 		check(ok, "break: empty and NULL text give no lines", "n=%zu", n);
 	}
 	/* widths: 28 CJK characters fill a 28 em line exactly */
@@ -510,7 +514,7 @@ static void test_text(void)
 {
 	char pdf[700], why[400] = "", *txt, *exp;
 	struct doc *d = text_doc();
-	struct pdf_opts o = {NULL, 0};
+	struct pdf_opts o = {.page_numbers = 0};
 	struct diag dg;
 	size_t i;
 	int nf = 0, emb;
@@ -542,8 +546,8 @@ static void test_text(void)
 			size_t k = 0;
 			while (exp[k] && exp[k] == txt[k])
 				k++;
-			snprintf(why, sizeof why, "differs at byte %zu: want '%.40s' got '%.40s'", k,
-				 exp + k, txt + k);
+			snprintf(why, sizeof why, "differs at byte %zu: want '%.40s' got '%.40s'",
+				 k, exp + k, txt + k);
 		}
 		check(strcmp(exp, txt) == 0, "pdftotext: extracted text equals the laid-out text",
 		      "%s", why);
@@ -600,7 +604,7 @@ static void test_table(void)
 {
 	char pdf[700], pdf2[700], why[400] = "", *txt;
 	struct doc *d = table_doc(300, 1);
-	struct pdf_opts o = {NULL, 1};
+	struct pdf_opts o = {.page_numbers = 1};
 	struct diag dg;
 	int pages = 0, with_header = 0;
 	char *p, *q;
@@ -625,8 +629,8 @@ static void test_table(void)
 	      "%d pages, %d with the header; %s", pages, with_header, why);
 	free(txt);
 	txt = pdftotext(pdf);
-	check(txt && strstr(txt, "— 1 —") && strstr(txt, "— 5 —"),
-	      "page numbers: — 1 — ... — 5 —", "%s", "not found");
+	check(txt && strstr(txt, "— 1 —") && strstr(txt, "— 5 —"), "page numbers: — 1 — ... — 5 —",
+	      "%s", "not found");
 	check(txt && strstr(txt, "300") && strstr(txt, "60.63") && strstr(txt, "喆园社区4"),
 	      "table: last row, numbers and rare characters extracted", "%s", "missing");
 	free(txt);
@@ -651,7 +655,7 @@ static void test_hostile(void)
 	char pdf[700], png[700], why[400] = "", *big = NULL, *txt;
 	struct doc *d = doc_new(NULL);
 	struct doc_block *t;
-	struct pdf_opts o = {NULL, 2};
+	struct pdf_opts o = {.page_numbers = 2};
 	struct diag dg;
 	size_t i;
 	const char *cells[3];
@@ -665,7 +669,7 @@ static void test_hostile(void)
 	doc_note(d, "");
 	doc_pagebreak(d);
 	doc_pagebreak(d);
-	t = doc_table(d, NULL, 0); /* no columns */
+	t = doc_table(d, NULL, 0);   /* no columns */
 	t = doc_table(d, "空表", 2); /* no rows */
 	doc_table_col(t, 0, "甲", 1, DOC_LEFT);
 	doc_table_col(t, 1, NULL, 1, DOC_RIGHT);
@@ -699,7 +703,8 @@ static void test_hostile(void)
 		check(0, "render: NULL strings, bad UTF-8, empty tables, huge cells", "%s", dg.msg);
 	} else {
 		check(1, "render: NULL strings, bad UTF-8, empty tables, huge cells", "%s", "");
-		check(qpdf_clean(pdf, why, sizeof why), "qpdf --check: hostile document", "%s", why);
+		check(qpdf_clean(pdf, why, sizeof why), "qpdf --check: hostile document", "%s",
+		      why);
 		txt = pdftotext(pdf);
 		check(txt && strstr(txt, "图1 测试图") && strstr(txt, "结束") &&
 			      strstr(txt, "supercalifrag"),
@@ -758,7 +763,7 @@ static void test_hostile(void)
 	{
 		char dir[700], font[760];
 		FILE *f;
-		struct pdf_opts bad = {dir, 1};
+		struct pdf_opts bad = {.font_dir_hint = dir, .page_numbers = 1};
 		path_of(dir, sizeof dir, "badfonts");
 		snprintf(font, sizeof font, "mkdir -p '%s'", dir);
 		if (system(font) == 0) {
@@ -791,7 +796,7 @@ static void test_many(void)
 	enum { N = 500 };
 	struct doc *docs[N];
 	char pdf[700], why[400] = "", cmd[1200], *out;
-	struct pdf_opts o = {NULL, 1};
+	struct pdf_opts o = {.page_numbers = 1};
 	struct diag dg;
 	struct timespec a, b;
 	double secs;
@@ -837,10 +842,12 @@ static void test_many(void)
 			cards++;
 		for (p = out; (p = strstr(p, "一、得分概况")); p++)
 			heads++;
-		check(cards == N && heads == N, "render_many: one bookmark per card with its heading",
+		check(cards == N && heads == N,
+		      "render_many: one bookmark per card with its heading",
 		      "%d card and %d heading bookmarks", cards, heads);
 	} else {
-		check(0, "render_many: one bookmark per card with its heading", "%s", "qpdf failed");
+		check(0, "render_many: one bookmark per card with its heading", "%s",
+		      "qpdf failed");
 	}
 	free(out);
 	for (i = 0; i < N; i++)
@@ -858,9 +865,10 @@ static void test_orphan_header(void)
 	for (fill = 8; fill <= 24; fill++) {
 		struct doc *d = doc_new("表头测试");
 		struct doc_block *t;
-		const char *row[2] = {"首行标记，这一格很长很长很长很长很长很长很长很长很长很长很长很长很长"
-				      "很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长",
-				      "1"};
+		const char *row[2] = {
+			"首行标记，这一格很长很长很长很长很长很长很长很长很长很长很长很长很长"
+			"很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长",
+			"1"};
 		struct diag dg;
 		char *txt, *p, *q;
 		int k;
@@ -884,8 +892,8 @@ static void test_orphan_header(void)
 			if (q)
 				*q = '\0';
 			if (strstr(p, "表头甲") && !strstr(p, "首行标记")) {
-				snprintf(why, sizeof why, "with %d filler lines the header ends a page alone",
-					 fill);
+				snprintf(why, sizeof why,
+					 "with %d filler lines the header ends a page alone", fill);
 				bad++;
 			}
 			if (!q)
@@ -895,6 +903,339 @@ static void test_orphan_header(void)
 		doc_free(d);
 	}
 	check(bad == 0, "table: header kept with a wrapping first row", "%s", why);
+}
+
+/* The text mapping: poppler reads our ToUnicode CMap without a word (libharu
+ * 2.3.0's own drew "Invalid 'begincidrange' operator" warnings) and the text
+ * of CJK, Latin, digits and full- and half-width punctuation comes back
+ * exactly, line by line. */
+static void test_tounicode(void)
+{
+	static const char *const lines[] = {
+		"考评得分98.5分，排名第1（共60个社区）。",
+		"Kaoping v2.0: A-Z a-z 0-9 ~!@#$%^&*()_+=[]{}|;'<>,.?/",
+		"“优秀”、《通报》；“良好”！？——…·￥％＋－＝",
+	};
+	char pdf[700], cmd[1500], why[400] = "", *err, *txt;
+	struct doc *d = doc_new("文本映射");
+	struct pdf_opts o = {.page_numbers = 0};
+	struct diag dg;
+	size_t i;
+
+	diag_init(&dg);
+	for (i = 0; i < sizeof lines / sizeof *lines; i++)
+		doc_note(d, lines[i]);
+	path_of(pdf, sizeof pdf, "tounicode.pdf");
+	if (pdf_render(d, pdf, &o, &dg)) {
+		check(0, "render: text mapping document", "%s", dg.msg);
+		doc_free(d);
+		return;
+	}
+	snprintf(cmd, sizeof cmd, "pdftotext -raw -enc UTF-8 '%s' /dev/null 2>&1", pdf);
+	err = run(cmd, NULL);
+	check(err && *err == '\0', "pdftotext: no warning about the ToUnicode CMap",
+	      "stderr: %.200s", err ? err : "(cannot run)");
+	free(err);
+	snprintf(cmd, sizeof cmd, "pdftotext -raw -enc UTF-8 '%s' - 2>/dev/null", pdf);
+	txt = run(cmd, NULL);
+	for (i = 0; txt && i < sizeof lines / sizeof *lines; i++) {
+		char want[300];
+		snprintf(want, sizeof want, "\n%s\n", lines[i]);
+		if (!strstr(txt, want)) {
+			snprintf(why, sizeof why, "line %zu not found whole: '%s' in '%.300s'",
+				 i + 1, lines[i], txt);
+			break;
+		}
+	}
+	check(txt && !*why, "pdftotext -raw: CJK, Latin, digits and punctuation exact", "%s",
+	      txt ? why : "cannot run pdftotext");
+	free(txt);
+	check(qpdf_clean(pdf, why, sizeof why), "qpdf --check: corrected text mapping", "%s", why);
+	doc_free(d);
+}
+
+/* A 通报 and a 简报 with the 公文 elements filled from the default settings:
+ * the text in reading order, and the places GB/T 9704 gives them, measured
+ * with pdftotext -bbox (points from the top of an A4 page of 841.89). */
+static struct doc *gongwen_doc(enum doc_genre g)
+{
+	struct settings s;
+	struct diag dg;
+	struct doc *d = doc_new(g == DOC_GENRE_BRIEFING ? "全县社区考评情况"
+							: "关于2025年度社区考评情况的通报");
+	struct doc_block *t;
+	static const char *const rows[][3] = {{"1", "x县宁馨物业服务有限公司", "96.5"},
+					      {"2", "x县安居物业管理有限责任公司", "95.0"}};
+	size_t i;
+
+	diag_init(&dg);
+	settings_defaults(&s, &dg);
+	doc_set(&s.cc, g == DOC_GENRE_NOTICE ? "县委办公室，县政府办公室" : "");
+	doc_apply_settings(d, &s, g, "x县", (struct set_date){2026, 1, 8}, &dg);
+	settings_free(&s);
+	doc_set(&d->watermark, NULL);
+	doc_heading(d, 1, "一、总体情况", 1);
+	doc_para(d, SEED);
+	t = doc_table(d, "2025年度物业企业考评得分", 3);
+	doc_table_col(t, 0, "排名", 1, DOC_CENTER);
+	doc_table_col(t, 1, "企业名称", 5, DOC_LEFT);
+	doc_table_col(t, 2, "考评得分", 1.5, DOC_RIGHT);
+	for (i = 0; i < 2; i++)
+		doc_table_row(t, rows[i]);
+	if (g == DOC_GENRE_NOTICE)
+		doc_attach(t);
+	doc_heading(d, 2, "（一）下一步工作", 1);
+	doc_para(d, "各街道党工委要对照考评结果，认真查找短板弱项，逐项抓好整改落实。");
+	return d;
+}
+
+/* y (top) and x of the first word starting with w in -bbox output. */
+static int bbox_of(const char *html, const char *w, double *x, double *y, double *x2)
+{
+	char key[200];
+	const char *p;
+
+	snprintf(key, sizeof key, ">%s", w);
+	p = strstr(html, key);
+	if (!p)
+		return -1;
+	while (p > html && strncmp(p, "<word", 5) != 0)
+		p--;
+	return sscanf(p, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\"", x, y, x2) == 3 ? 0 : -1;
+}
+
+static void test_gongwen(void)
+{
+	char pdf[700], cmd[1500], why[400] = "", *txt, *bb;
+	struct pdf_opts o = {.page_numbers = 1};
+	struct diag dg;
+	struct doc *d = gongwen_doc(DOC_GENRE_NOTICE), *b = gongwen_doc(DOC_GENRE_BRIEFING);
+	double x, y, x2, tx, ty, tx2;
+	const double mm = 72.0 / 25.4;
+
+	diag_init(&dg);
+	path_of(pdf, sizeof pdf, "notice.pdf");
+	check(pdf_render(d, pdf, &o, &dg) == 0, "render: 通报 with 公文 elements", "%s", dg.msg);
+	txt = pdftotext(pdf);
+	squeeze(txt ? txt : (txt = calloc(1, 1)));
+	{
+		const char *order[] = {"中共x县委组织部",
+				       "x县组通〔2026〕1号",
+				       "关于2025年度社区考评情况的通报",
+				       "各街道党工委，各社区党组织：",
+				       "一、总体情况",
+				       "（一）下一步工作",
+				       "附件：2025年度物业企业考评得分",
+				       "中共x县委组织部",
+				       "2026年1月8日",
+				       "附件",
+				       "2025年度物业企业考评得分",
+				       "x县宁馨物业服务有限公司",
+				       "抄送：县委办公室，县政府办公室。",
+				       "中共x县委组织部办公室",
+				       "2026年1月8日印发"};
+		const char *p = txt;
+		size_t i;
+		for (i = 0; i < sizeof order / sizeof *order; i++) {
+			const char *q = strstr(p, order[i]);
+			if (!q) {
+				snprintf(why, sizeof why, "'%s' missing or out of order", order[i]);
+				break;
+			}
+			p = q + strlen(order[i]);
+		}
+		check(!*why,
+		      "通报: 发文机关标志, 文号, 标题, 主送, 正文, 附件说明, 落款, 日期, 附件, "
+		      "版记 in order",
+		      "%s", why);
+	}
+	free(txt);
+	snprintf(cmd, sizeof cmd, "pdftotext -bbox '%s' - 2>/dev/null", pdf);
+	bb = run(cmd, NULL);
+	if (bb && bbox_of(bb, "中共x县委组织部", &x, &y, &x2) == 0) {
+		/* 发文机关标志: top 35 mm below the text block's top (37 mm) */
+		check(y > (37 + 35 - 3) * mm && y < (37 + 35 + 3) * mm &&
+			      fabs((x + x2) / 2 - (28 + 78) * mm) < 2,
+		      "通报: 发文机关标志 centred, 35 mm into the text block",
+		      "top %.1f mm, centre %.1f mm", y / mm, (x + x2) / 2 / mm);
+	} else
+		check(0, "通报: 发文机关标志 centred, 35 mm into the text block", "%s",
+		      "not found");
+	if (bb && bbox_of(bb, "各街道党工委", &x, &y, &x2) == 0)
+		check(fabs(x - 28 * mm) < 1, "通报: 主送 flush left", "x %.1f mm", x / mm);
+	else
+		check(0, "通报: 主送 flush left", "%s", "not found");
+	if (bb && bbox_of(bb, "2026年1月8日", &tx, &ty, &tx2) == 0 &&
+	    bbox_of(bb, "中共x县委组织部</word>", &x, &y, &x2) == 0) {
+		/* the 落款 (second occurrence) is found by the date's line */
+		const char *p = strstr(bb, ">中共x县委组织部");
+		p = p ? strstr(p + 1, ">中共x县委组织部") : NULL;
+		if (p) {
+			const char *q = p;
+			while (q > bb && strncmp(q, "<word", 5) != 0)
+				q--;
+			sscanf(q, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\"", &x, &y, &x2);
+		}
+		check(fabs((28 + 156) * mm - tx2 - 4 * 156 * mm / 28) < 3 && ty > y &&
+			      fabs((x + x2) / 2 - (tx + tx2) / 2) < 2,
+		      "通报: 成文日期 four characters in from the right, 落款 centred over it",
+		      "date right edge %.1f mm (want %.1f), organ centre %.1f, date centre %.1f",
+		      tx2 / mm, 28 + 156 - 4 * 156.0 / 28, (x + x2) / 2 / mm, (tx + tx2) / 2 / mm);
+	} else
+		check(0, "通报: 成文日期 four characters in from the right, 落款 centred over it",
+		      "%s", "not found");
+	free(bb);
+	check(qpdf_clean(pdf, why, sizeof why), "qpdf --check: 通报", "%s", why);
+
+	path_of(pdf, sizeof pdf, "briefing.pdf");
+	check(pdf_render(b, pdf, &o, &dg) == 0, "render: 简报 with 报头", "%s", dg.msg);
+	txt = pdftotext(pdf);
+	squeeze(txt ? txt : (txt = calloc(1, 1)));
+	check(strstr(txt, "基层治理考评简报第1期中共x县委组织部2026年1月8日全县社区考评情况") !=
+			      NULL &&
+		      strstr(txt, "报送：x县委、x县政府领导同志。中共x县委组织部办公室") != NULL &&
+		      strstr(txt, "2026年1月8日印发") != NULL &&
+		      strstr(strstr(txt, "全县社区考评情况"), "2026年1月8日") ==
+			      strstr(txt, "2026年1月8日印发"),
+	      "简报: 报头 (name, 期号, 编发单位, date), no 落款, 版记 (报送, 印发)", "%.300s", txt);
+	free(txt);
+	doc_free(d);
+	doc_free(b);
+}
+
+/* The department's fonts folder: a face found by its usual file name
+ * (simhei.ttf: here a copy of SungtiL GB), one found by the family name in
+ * its name table (foo.ttf: KaitiM GB, "Kaiti"), the body at 16 pt with 28
+ * characters a line by letter spacing, and the fonts recorded in the PDF. */
+static void test_dept_fonts(void)
+{
+	char dir[512], cmd[4096], pdf[700], why[300] = "", used[4000], *out;
+	struct pdf_opts o = {.page_numbers = 0};
+	struct diag dg;
+	struct doc *d = doc_new("字体");
+	int st = -1;
+
+	path_of(dir, sizeof dir, "deptfonts");
+	snprintf(cmd, sizeof cmd,
+		 "rm -rf '%s' && mkdir -p '%s' && "
+		 "cp /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf '%s/SIMHEI.TTF' && "
+		 "cp /usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf '%s/foo.ttf'",
+		 dir, dir, dir, dir);
+	if (system(cmd) != 0) {
+		check(0, "fonts folder: set up", "%s", "cannot copy the Debian fonts");
+		doc_free(d);
+		return;
+	}
+	o.font_dir = dir;
+	pdf_fonts_used(&o, used, sizeof used);
+	check(strstr(used, "一级标题 ") && strstr(used, "/SIMHEI.TTF；") &&
+		      strstr(used, "二级标题 ") && strstr(used, "/foo.ttf；") &&
+		      strstr(used, "正文 /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf；"),
+	      "fonts folder: 黑体 by file name, 楷体 by name table, 仿宋 absent falls back", "%s",
+	      used);
+	diag_init(&dg);
+	doc_heading(d, 1, "一、总体情况", 0);
+	doc_heading(d, 2, "（一）网格设置", 0);
+	doc_para(d,
+		 "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"
+		 "一二三四五六七八九十一二三四五六七八九十");
+	path_of(pdf, sizeof pdf, "deptfonts.pdf");
+	check(pdf_render(d, pdf, &o, &dg) == 0, "fonts folder: render", "%s", dg.msg);
+	snprintf(cmd, sizeof cmd, "pdfinfo '%s' 2>/dev/null | grep Keywords", pdf);
+	out = run(cmd, &st);
+	check(out && strstr(out, "SIMHEI.TTF") && strstr(out, "foo.ttf"),
+	      "fonts folder: the PDF's Keywords name the fonts used", "%.300s", out ? out : "");
+	free(out);
+	/* 16 pt glyphs (bbox height), 28 characters on a full line */
+	snprintf(cmd, sizeof cmd, "pdftotext -bbox '%s' - 2>/dev/null", pdf);
+	out = run(cmd, &st);
+	if (out) {
+		/* the first line holds 26 (2 indented): the second starts at 七 */
+		const char *q = strstr(out, ">七八九十一二三四五六");
+		double x1, y1, x2, y2;
+		if (q) {
+			while (q > out && strncmp(q, "<word", 5) != 0)
+				q--;
+			if (sscanf(q, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"",
+				   &x1, &y1, &x2, &y2) == 4) {
+				const char *t = strchr(q, '>') + 1, *e = strstr(t, "</word>");
+				size_t nchars = (size_t)(e - t) / 3;
+				snprintf(why, sizeof why,
+					 "%zu characters, %.2f pt wide, %.2f pt high", nchars,
+					 x2 - x1, y2 - y1);
+				check(nchars == 28 && fabs(x2 - x1 - 156 * 72 / 25.4) < 1 &&
+					      fabs(y2 - y1 - 16) < 0.6,
+				      "body: 16 pt, 28 characters a line by letter spacing", "%s",
+				      why);
+			} else
+				check(0, "body: 16 pt, 28 characters a line by letter spacing",
+				      "%s", "no bbox");
+		} else
+			check(0, "body: 16 pt, 28 characters a line by letter spacing", "%.200s",
+			      out);
+	}
+	free(out);
+	doc_free(d);
+}
+
+/* Names in table cells stay whole: long company names in a column made
+ * narrow by its relative width, once with room elsewhere to widen it, once
+ * with eight full columns where the cells shrink a size; and header words
+ * ("考评得分", "业主满意度", "排名") never break. Checked on pdftotext -raw,
+ * where a row is one line and a wrapped cell goes to the next. */
+static void test_whole_names(void)
+{
+	static const char *const names[] = {"x县宁馨物业服务有限公司",
+					    "x县安居物业管理有限责任公司",
+					    "x县城东街道幸福里物业服务中心", "x县鑫源物业有限公司"};
+	static const char *const heads[] = {"排名",	"企业名称", "考评得分", "业主满意度",
+					    "所在街道", "投诉件数", "整改情况", "等级"};
+	int variant;
+
+	for (variant = 0; variant < 2; variant++) {
+		char pdf[700], cmd[1500], why[1000] = "", *txt;
+		struct doc *d = doc_new("物业企业考评结果");
+		size_t nc = variant == 0 ? 5 : 8, i, j;
+		struct doc_block *t = doc_table(d, "表1 物业企业考评得分", nc);
+		struct pdf_opts o = {.page_numbers = 0};
+		struct diag dg;
+
+		for (j = 0; j < nc; j++)
+			doc_table_col(t, j, heads[j],
+				      j == 1		       ? 1.2
+				      : variant == 0 && j == 4 ? 6
+							       : 1,
+				      DOC_LEFT);
+		for (i = 0; i < 4; i++) {
+			const char *row[8] = {"1",	  names[i], "96.5",   "4.8",
+					      "城东街道", "12",	    "已整改", "红榜"};
+			doc_table_row(t, row);
+		}
+		diag_init(&dg);
+		snprintf(pdf, sizeof pdf, "%s/names%d.pdf", tmp, variant);
+		if (pdf_render(d, pdf, &o, &dg)) {
+			check(0, "table: names whole", "%s", dg.msg);
+			doc_free(d);
+			continue;
+		}
+		snprintf(cmd, sizeof cmd, "pdftotext -raw -enc UTF-8 '%s' - 2>/dev/null", pdf);
+		txt = run(cmd, NULL);
+		for (i = 0; txt && i < 4 && !*why; i++)
+			if (!strstr(txt, names[i]))
+				snprintf(why, sizeof why, "'%s' not whole in: %.400s", names[i],
+					 txt);
+		for (j = 0; txt && j < nc && !*why; j++)
+			if (!strstr(txt, heads[j]))
+				snprintf(why, sizeof why, "header '%s' broken in: %.400s", heads[j],
+					 txt);
+		check(txt && !*why,
+		      variant == 0 ? "table: long company names whole in a narrow column (widened)"
+				   : "table: names and header words whole in eight columns "
+				     "(smaller cells)",
+		      "%s", txt ? why : "cannot run pdftotext");
+		free(txt);
+		doc_free(d);
+	}
 }
 
 int main(int argc, char **argv)
@@ -908,6 +1249,10 @@ int main(int argc, char **argv)
 	}
 	test_breaking();
 	test_text();
+	test_tounicode();
+	test_gongwen();
+	test_dept_fonts();
+	test_whole_names();
 	test_table();
 	test_orphan_header();
 	test_hostile();
