@@ -9,8 +9,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 out="$ROOT/build/fuzz"
 mkdir -p "$out/obj"
-cflags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I$ROOT/generator $(pkg-config --cflags lua5.4 sqlite3)"
-libs="$(pkg-config --libs lua5.4 sqlite3) -lhpdf -lcsv -lunibreak -lz -lm -pthread"
+cflags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I$ROOT/generator $(pkg-config --cflags lua5.4 sqlite3 libzip expat freexl)"
+libs="$(pkg-config --libs lua5.4 sqlite3 libzip expat freexl) -lhpdf -lcsv -lunibreak -lz -lm -pthread"
 objs=""
 for f in "$ROOT"/generator/*.c; do
 	n=$(basename "$f" .c)
