@@ -539,10 +539,32 @@ int xlsx_put_number(struct buf *b, double v)
 	/* Excel keeps 15 significant digits. */
 	snprintf(g, sizeof g, "%.15g", v);
 	r = strtod(g, NULL);
-	if (r == floor(r) && fabs(r) < 1e21) {
+	if (r == floor(r) && fabs(r) < 1e15) {
 		if (r == 0)
 			return buf_puts(b, "0");
 		return buf_printf(b, "%.0f", r);
+	}
+	if (r == floor(r) && fabs(r) < 1e21) {
+		/* Past 15 digits the binary value has noise in its last digits
+		 * (110101199001011008): show the 15 Excel keeps, then zeros. */
+		char e[40], *p, *x;
+		int exp, i, nd = 0;
+		snprintf(e, sizeof e, "%.14e", r);
+		x = strchr(e, 'e');
+		if (!x)
+			return buf_puts(b, g);
+		exp = (int)strtol(x + 1, NULL, 10);
+		for (p = e; p < x; p++) {
+			if (*p == '-')
+				buf_putc(b, '-');
+			else if (*p >= '0' && *p <= '9' && nd <= exp) {
+				buf_putc(b, *p);
+				nd++;
+			}
+		}
+		for (i = nd; i <= exp; i++)
+			buf_putc(b, '0');
+		return b->failed ? -1 : 0;
 	}
 	return buf_puts(b, g);
 }
