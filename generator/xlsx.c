@@ -75,6 +75,7 @@ struct xlsx {
 	size_t cur;
 	zip_file_t *zf;
 	unsigned long long inflated;
+	size_t chunk; /* read size for the member being parsed */
 	int suspended, eof, row_ready, selected;
 	long row_num, last_row;
 	size_t next_col, col;
@@ -727,6 +728,10 @@ static int open_member(struct xlsx *x, const char *name, unsigned long long cap,
 			       "工作簿成员 %s 解压后有 %llu 字节，超过 %llu MiB "
 			       "的上限，已停止读取（文件可能已损坏或被恶意构造）",
 			       name, (unsigned long long)st.size, cap >> 20);
+	/* Small members get a small buffer: a workbook has several tiny parts. */
+	x->chunk = CHUNK;
+	if ((st.valid & ZIP_STAT_SIZE) && st.size < CHUNK)
+		x->chunk = st.size < 4096 ? 4096 : (size_t)st.size + 1;
 	*zf = zip_fopen_index(x->za, (zip_uint64_t)i, 0);
 	if (!*zf)
 		return diag_at(d, x->path, 0, 0, "无法读取工作簿成员 %s：%s", name,
@@ -739,12 +744,12 @@ static int open_member(struct xlsx *x, const char *name, unsigned long long cap,
 static int feed(struct xlsx *x, zip_file_t *zf, const char *name, unsigned long long cap, int *eof,
 		struct diag *d)
 {
-	void *b = XML_GetBuffer(x->p, CHUNK);
+	void *b = XML_GetBuffer(x->p, (int)x->chunk);
 	zip_int64_t n;
 
 	if (!b)
 		return diag_set(d, "内存不足") - 1;
-	n = zip_fread(zf, b, CHUNK);
+	n = zip_fread(zf, b, x->chunk);
 	if (n < 0)
 		return diag_at(d, x->path, 0, 0, "工作簿成员 %s 读取失败（数据损坏）：%s", name,
 			       zip_file_strerror(zf)) -

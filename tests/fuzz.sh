@@ -1,7 +1,8 @@
 #!/bin/sh
 # fuzz.sh SECONDS - builds each tests/fuzz/fuzz_*.c with clang's libFuzzer
 # (plus ASan/UBSan) and runs it for SECONDS on its corpus: the committed seeds
-# in tests/fuzz/corpus/<target>/ plus, for the CSV reader, the heads of the
+# in tests/fuzz/corpus/<target>/ (for fuzz_xlsx: small workbooks and XML parts)
+# plus, for the CSV reader, the heads of the
 # sample and test files. A crash leaves its input in build/fuzz/ and fails;
 # turn it into a test case.
 set -eu
