@@ -79,7 +79,8 @@ struct xlsx {
 	int suspended, eof, row_ready, selected;
 	long row_num, last_row;
 	size_t next_col, col;
-	char ctype[16];
+	char ctype;	/* the cell's t: s, i (inlineStr), t (str), b, d, n, e, ? */
+	struct buf val; /* the rendering of a number or date */
 	long cstyle;
 	int has_v;
 	struct xlsx_row row;
@@ -433,7 +434,14 @@ static void XMLCALL on_start(void *ud, const char *name, const char **a)
 					       x->row_num);
 		}
 		x->col = col;
-		snprintf(x->ctype, sizeof x->ctype, "%s", t ? t : "n");
+		x->ctype = !t || strcmp(t, "n") == 0	 ? 'n'
+			   : strcmp(t, "s") == 0	 ? 's'
+			   : strcmp(t, "str") == 0	 ? 't'
+			   : strcmp(t, "inlineStr") == 0 ? 'i'
+			   : strcmp(t, "b") == 0	 ? 'b'
+			   : strcmp(t, "d") == 0	 ? 'd'
+			   : strcmp(t, "e") == 0	 ? 'e'
+							 : '?';
 		x->cstyle = s && parse_uint(s, &sv) == 0 && sv < x->nxf ? (long)sv : -1;
 		x->has_v = 0;
 		x->in_c = 1;
@@ -486,6 +494,31 @@ static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
 	*y = yy + (*m <= 2);
 }
 
+/* Appends v in exactly w digits (v >= 0, w <= 4): dates are written for
+ * every cell of a column, and printf is the slow part of that. */
+static void put_digits(struct buf *b, long v, int w)
+{
+	char t[4];
+	int i;
+
+	for (i = w - 1; i >= 0; i--) {
+		t[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	buf_append(b, t, (size_t)w);
+}
+
+static void put_time(struct buf *b, long secs, unsigned k)
+{
+	put_digits(b, secs / 3600, 2);
+	buf_putc(b, ':');
+	put_digits(b, secs / 60 % 60, 2);
+	if ((k & DK_SECS) || secs % 60) {
+		buf_putc(b, ':');
+		put_digits(b, secs % 60, 2);
+	}
+}
+
 /* Appends serial v as a date and/or time of kind k. Returns 1 if written, 0
  * if v is no date (negative, past 9999-12-31): then it is a number. */
 static int put_date(struct buf *b, double v, unsigned k, int date1904)
@@ -505,9 +538,7 @@ static int put_date(struct buf *b, double v, unsigned k, int date1904)
 	/* A time format shows the time of day only; a date-time format on a
 	 * serial below 1 is a time too (Excel would show "1900-01-00"). */
 	if (!(k & DK_DATE) || (days == 0 && (k & DK_TIME) && !date1904)) {
-		buf_printf(b, "%02ld:%02ld", secs / 3600, secs / 60 % 60);
-		if ((k & DK_SECS) || secs % 60)
-			buf_printf(b, ":%02ld", secs % 60);
+		put_time(b, secs, k);
 		return 1;
 	}
 	if (!date1904 && days == 0)
@@ -520,12 +551,17 @@ static int put_date(struct buf *b, double v, unsigned k, int date1904)
 		else
 			unix_days = days + parse_days_from_civil(1899, 12, days < 60 ? 31 : 30);
 		civil_from_days(unix_days, &y, &m, &d);
-		buf_printf(b, "%04ld-%02u-%02u", y, m, d);
+		if (y > 9999)
+			return 0; /* nothing written yet: shown as a number */
+		put_digits(b, y, 4);
+		buf_putc(b, '-');
+		put_digits(b, (long)m, 2);
+		buf_putc(b, '-');
+		put_digits(b, (long)d, 2);
 	}
 	if ((k & DK_TIME) || secs) {
-		buf_printf(b, " %02ld:%02ld", secs / 3600, secs / 60 % 60);
-		if ((k & DK_SECS) || secs % 60)
-			buf_printf(b, ":%02ld", secs % 60);
+		buf_putc(b, ' ');
+		put_time(b, secs, k);
 	}
 	return 1;
 }
@@ -570,11 +606,24 @@ int xlsx_put_number(struct buf *b, double v)
 	return buf_puts(b, g);
 }
 
+/* Whether s is an integer as Excel writes it (-?digits, at most 15, no
+ * leading zero): then it is shown as written, without a round trip. */
+static int plain_int(const char *s, size_t n)
+{
+	size_t i = n && s[0] == '-';
+
+	if (n - i == 0 || n - i > 15 || (s[i] == '0' && n - i > 1))
+		return 0;
+	for (; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 /* The value of the cell just closed, into the row. */
 static void end_cell(struct xlsx *x)
 {
-	struct buf val;
-	const char *t = x->ctype;
+	struct buf *val = &x->val;
 	char empty[1] = "";
 	char *s = x->text.data ? x->text.data : empty;
 	size_t n = x->text.len;
@@ -582,8 +631,9 @@ static void end_cell(struct xlsx *x)
 
 	if (!x->has_v)
 		return;
-	buf_init(&val, 0);
-	if (strcmp(t, "s") == 0) {
+	buf_reset(val);
+	switch (x->ctype) {
+	case 's': {
 		unsigned long i;
 		char ref[32];
 		parse_trim((const char **)&s, &n);
@@ -594,56 +644,65 @@ static void end_cell(struct xlsx *x)
 				"单元格 %s 引用的共享字符串“%.40s”不存在（共享字符串表共 %zu "
 				"项），文件可能已损坏",
 				ref, s, x->nsst);
-			buf_release(&val);
 			return;
 		}
 		rc = xlsx_row_set(&x->row, x->col, x->sst.data + x->sst_off[i],
 				  x->sst_off[i + 1] - x->sst_off[i] - 1);
-	} else if (strcmp(t, "inlineStr") == 0 || strcmp(t, "str") == 0) {
+		break;
+	}
+	case 'i':
+	case 't':
 		n = decode_x(s, n);
 		rc = xlsx_row_set(&x->row, x->col, s, n);
-	} else if (strcmp(t, "b") == 0) {
+		break;
+	case 'b':
 		parse_trim((const char **)&s, &n);
-		rc = xlsx_row_set(&x->row, x->col,
-				  n == 1 && *s == '1'	? "TRUE"
-				  : n == 1 && *s == '0' ? "FALSE"
-							: s,
-				  n == 1 && *s == '1'	? 4
-				  : n == 1 && *s == '0' ? 5
-							: n);
-	} else if (strcmp(t, "d") == 0) {
+		if (n == 1 && (*s == '1' || *s == '0'))
+			rc = xlsx_row_set(&x->row, x->col, *s == '1' ? "TRUE" : "FALSE",
+					  *s == '1' ? 4 : 5);
+		else
+			rc = xlsx_row_set(&x->row, x->col, s, n);
+		break;
+	case 'd':
 		/* ISO 8601 (Strict OOXML): 2024-03-01T08:30:00 */
 		parse_trim((const char **)&s, &n);
 		if (n >= 10) {
-			buf_append(&val, s, 10);
+			buf_append(val, s, 10);
 			if (n >= 19 && s[10] == 'T' && memcmp(s + 11, "00:00:00", 8) != 0) {
-				buf_putc(&val, ' ');
-				buf_append(&val, s + 11, 8);
+				buf_putc(val, ' ');
+				buf_append(val, s + 11, 8);
 			}
-			rc = xlsx_row_set(&x->row, x->col, val.data, val.len);
+			rc = val->failed ? -1 : xlsx_row_set(&x->row, x->col, val->data, val->len);
 		} else {
 			rc = xlsx_row_set(&x->row, x->col, s, n);
 		}
-	} else if (strcmp(t, "n") == 0) {
+		break;
+	case 'n': {
 		char *end;
 		double v;
+		unsigned k = x->cstyle >= 0 ? x->xf[x->cstyle] : 0;
 		parse_trim((const char **)&s, &n);
 		s[n] = '\0';
+		if (!k && plain_int(s, n)) {
+			rc = xlsx_row_set(&x->row, x->col, s, n);
+			break;
+		}
 		errno = 0;
 		v = n ? strtod(s, &end) : 0;
 		if (n == 0 || *end || errno == ERANGE || !isfinite(v)) {
 			rc = xlsx_row_set(&x->row, x->col, s, n);
 		} else {
-			unsigned k = x->cstyle >= 0 ? x->xf[x->cstyle] : 0;
-			if (!k || !put_date(&val, v, k, x->date1904))
-				xlsx_put_number(&val, v);
-			rc = val.failed ? -1 : xlsx_row_set(&x->row, x->col, val.data, val.len);
+			if (!k || !put_date(val, v, k, x->date1904))
+				xlsx_put_number(val, v);
+			rc = val->failed ? -1 : xlsx_row_set(&x->row, x->col, val->data, val->len);
 		}
-	} else {
+		break;
+	}
+	default:
 		/* "e" (#N/A, #DIV/0!...) and anything unknown: the text as written */
 		rc = xlsx_row_set(&x->row, x->col, s, n);
+		break;
 	}
-	buf_release(&val);
 	if (rc < 0)
 		cb_fail(x, "第 %ld 行的数据超过 %zu MiB 的上限", x->row_num, x->lim.row_max >> 20);
 }
@@ -691,8 +750,8 @@ static void XMLCALL on_end(void *ud, const char *name)
 	} else if (strcmp(n, "is") == 0 && x->in_is) {
 		x->in_is = 0;
 		x->has_v = 1;
-		if (strcmp(x->ctype, "str") != 0)
-			snprintf(x->ctype, sizeof x->ctype, "inlineStr");
+		if (x->ctype != 't')
+			x->ctype = 'i';
 	} else if (strcmp(n, "c") == 0 && x->in_c) {
 		x->in_c = 0;
 		end_cell(x);
@@ -1026,6 +1085,7 @@ static int open_common(struct xlsx **out, zip_source_t *src, const char *name,
 	set_limits(x, lim);
 	buf_init(&x->sst, (size_t)x->lim.meta_max);
 	buf_init(&x->text, x->lim.row_max);
+	buf_init(&x->val, 0);
 	xlsx_row_init(&x->row, x->lim.row_max);
 	zip_error_init(&ze);
 	x->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
@@ -1112,6 +1172,7 @@ void xlsx_close(struct xlsx *x)
 	free(x->office);
 	buf_release(&x->sst);
 	buf_release(&x->text);
+	buf_release(&x->val);
 	free(x->sst_off);
 	free(x->xf);
 	free(x->fmt_id);
