@@ -331,6 +331,27 @@ static void test_numbers(void)
 	buf_release(&b);
 }
 
+/* Rewrites the uncompressed size that the zip headers declare for member
+ * name (local header and central directory), as a zip bomb would lie. */
+static void lie_size(char *z, size_t n, const char *name, unsigned size)
+{
+	size_t i, nl = strlen(name);
+
+	for (i = 0; i + 46 + nl <= n; i++) {
+		size_t at = 0;
+		if (memcmp(z + i, "PK\1\2", 4) == 0 && memcmp(z + i + 46, name, nl) == 0)
+			at = i + 24;
+		else if (memcmp(z + i, "PK\3\4", 4) == 0 && memcmp(z + i + 30, name, nl) == 0)
+			at = i + 22;
+		if (at) {
+			z[at] = (char)(size & 0xff);
+			z[at + 1] = (char)((size >> 8) & 0xff);
+			z[at + 2] = (char)((size >> 16) & 0xff);
+			z[at + 3] = (char)(size >> 24);
+		}
+	}
+}
+
 static void expect_error(const char *name, const char *sst, const char *sheet, int at_select,
 			 const char *msg)
 {
@@ -445,6 +466,24 @@ static void test_errors(void)
 	}
 	xlsx_close(x);
 	x = NULL;
+	/* A bomb declares a small size: reading stops at the cap all the same. */
+	{
+		FILE *z = fopen("bomb.xlsx", "rb");
+		static char zb[64 << 10];
+		size_t zn = z ? fread(zb, 1, sizeof zb, z) : 0;
+		struct csv_record r;
+		if (z)
+			fclose(z);
+		CHECK(zn > 0 && zn < sizeof zb);
+		lie_size(zb, zn, "xl/worksheets/sheet1.xml", 100);
+		CHECK(xlsx_open_buffer(&x, zb, zn, "bomb2.xlsx", &lim, &d) == 0);
+		CHECK(x && xlsx_select(x, 0, &d) == 0);
+		CHECK(x && xlsx_next(x, &r, &d) == -1);
+		CHECK_STR(d.msg, "工作簿成员 xl/worksheets/sheet1.xml 解压后超过 1 MiB "
+				 "的上限，已停止读取（文件可能已损坏或被恶意构造）");
+		xlsx_close(x);
+		x = NULL;
+	}
 	/* So do shared strings past the cap for the workbook's other parts. */
 	CHECK(mkbook("sstbomb.xlsx", big.data, "<worksheet " NS "/>") == 0);
 	lim.member_max = 0;
