@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zip.h>
 
 #include "parse.h"
@@ -188,6 +189,10 @@ static unsigned char code_kind(const char *s)
 	int y = 0, m = 0, d = 0, h = 0, sec = 0;
 
 	for (; *s; s++) {
+		if (strncasecmp(s, "general", 7) == 0) {
+			s += 6; /* a word, not d/m/y letters */
+			continue;
+		}
 		switch (*s) {
 		case '"':
 			s++;
@@ -209,8 +214,7 @@ static unsigned char code_kind(const char *s)
 				s++;
 			break;
 		case 'y':
-		case 'Y':
-		case 'e': y = 1; break;
+		case 'Y': y = 1; break;
 		case 'm':
 		case 'M': m = 1; break;
 		case 'd':

@@ -107,11 +107,15 @@ static const char *STYLES =
 	"<numFmt numFmtId=\"165\" formatCode=\"0.00&quot;元&quot;\"/>"
 	"<numFmt numFmtId=\"166\" "
 	"formatCode=\"[$-804]yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/>"
-	"<numFmt numFmtId=\"167\" formatCode=\"#,##0_);[Red]\\(#,##0\\)\"/></numFmts>"
+	"<numFmt numFmtId=\"167\" formatCode=\"#,##0_);[Red]\\(#,##0\\)\"/>"
+	"<numFmt numFmtId=\"168\" formatCode=\"General\"/><numFmt numFmtId=\"169\" "
+	"formatCode=\"0.00E+00\"/>"
+	"<numFmt numFmtId=\"170\" formatCode=\"h:mm AM/PM\"/></numFmts>"
 	"<cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
 	"<cellXfs count=\"8\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
 	"<xf numFmtId=\"165\"/><xf numFmtId=\"166\"/><xf numFmtId=\"31\"/><xf numFmtId=\"20\"/>"
-	"<xf numFmtId=\"167\"/></cellXfs></styleSheet>";
+	"<xf numFmtId=\"167\"/><xf numFmtId=\"168\"/><xf numFmtId=\"169\"/><xf numFmtId=\"170\"/>"
+	"</cellXfs></styleSheet>";
 
 /* Shared and inline strings, rich text, numbers, booleans, errors, dates by
  * their format, a merged title, a skipped row, cells out of order, cells
@@ -141,7 +145,8 @@ static void test_values(void)
 		"<c r=\"M4\" s=\"1\"><v>60</v></c><c r=\"N4\" s=\"1\"><v>59</v></c>"
 		"<c r=\"O4\" s=\"1\"><v>61</v></c><c r=\"P4\" s=\"6\"><v>0.75</v></c>"
 		"<c r=\"Q4\" s=\"7\"><v>-1234</v></c><c r=\"R4\" t=\"b\"><v>0</v></c>"
-		"<c r=\"S4\"><f>1+1</f><v>2</v></c></row>\n"
+		"<c r=\"S4\"><f>1+1</f><v>2</v></c><c r=\"T4\" s=\"8\"><v>45658</v></c>"
+		"<c r=\"U4\" s=\"9\"><v>45658</v></c><c r=\"V4\" s=\"10\"><v>0.5</v></c></row>\n"
 		"<row><c><v>1</v></c><c><v>2</v></c><c r=\"E5\" t=\"s\"><v>2</v></c></row>\n"
 		"<row r=\"7\" spans=\"1:3\"><c r=\"A7\" s=\"1\"/><c r=\"B7\" "
 		"t=\"s\"><v>3</v></c></row>\n"
@@ -189,7 +194,8 @@ static void test_values(void)
 		  "1:2025年网格事件导出\n"
 		  "3:案件编号,上报时间,金额,网格事件\n"
 		  "4:12,12,123456789012,123456789012,0.3,TRUE,#N/A,2025-01-01,2025-01-01 12:00,"
-		  "3.5,2025-01-01,2025-01-01,1900-02-29,1900-02-28,1900-03-01,18:00,-1234,FALSE,2\n"
+		  "3.5,2025-01-01,2025-01-01,1900-02-29,1900-02-28,1900-03-01,18:00,-1234,FALSE,2,"
+		  "45658,45658,12:00\n"
 		  "5:1,2,,,\"第一行\r第二行\"\n"
 		  "7:,案件编号\n");
 	/* Fields: gaps are empty strings, trailing blanks are not fields. */
@@ -197,7 +203,7 @@ static void test_values(void)
 	CHECK(xlsx_next(x, &rec, &d) == 1);
 	CHECK(rec.nfields == 1 && rec.lines == 1 && !rec.bad_encoding);
 	CHECK(xlsx_next(x, &rec, &d) == 1 && xlsx_next(x, &rec, &d) == 1);
-	CHECK(rec.line == 4 && rec.nfields == 19);
+	CHECK(rec.line == 4 && rec.nfields == 22);
 	CHECK_STR(rec.fields[7], "2025-01-01");
 	CHECK(rec.lens[7] == 10 && rec.fields[18][rec.lens[18]] == '\0');
 	CHECK(xlsx_next(x, &rec, &d) == 1);
