@@ -79,6 +79,7 @@ struct xlsx {
 	size_t chunk; /* read size for the member being parsed */
 	int suspended, eof, row_ready, selected;
 	long row_num, last_row;
+	int row_unnumbered; /* the row has no r: its first cell's reference may tell */
 	size_t next_col, col;
 	char ctype;	/* the cell's t: s, i (inlineStr), t (str), b, d, n, e, ? */
 	struct buf val; /* the rendering of a number or date */
@@ -408,8 +409,10 @@ static void XMLCALL on_start(void *ud, const char *name, const char **a)
 			if (parse_uint(r, &v) < 0 || v < 1 || v > (unsigned long)MAX_ROW_NUMBER)
 				return cb_fail(x, "中的行号“%s”无效（应为 1 至 1048576）", r);
 			x->row_num = (long)v;
+			x->row_unnumbered = 0;
 		} else {
 			x->row_num = x->last_row + 1;
+			x->row_unnumbered = 1;
 		}
 		x->in_row = 1;
 		x->next_col = 0;
@@ -431,6 +434,10 @@ static void XMLCALL on_start(void *ud, const char *name, const char **a)
 			if (col == 0 || (*p && (*p < '0' || *p > '9')))
 				return cb_fail(x, "中的单元格引用“%.40s”无效", r);
 			col--;
+			if (x->row_unnumbered && *p && parse_uint(p, &sv) == 0 && sv >= 1 &&
+			    sv <= (unsigned long)MAX_ROW_NUMBER)
+				x->row_num = (long)sv;
+			x->row_unnumbered = 0;
 		} else {
 			col = x->next_col;
 			if (col >= XLSX_MAX_COLS)

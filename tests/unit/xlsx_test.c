@@ -250,7 +250,8 @@ static void test_1904_sheets(void)
 		 "<worksheet " NS "><dimension ref=\"A1:B2\"/><sheetData>"
 		 "<row r=\"10\"><c r=\"D10\" s=\"1\"><v>44196</v></c><c r=\"A10\" "
 		 "t=\"inlineStr\"><is><t>x</t></is></c>"
-		 "<c r=\"B10\" s=\"1\"><v>0</v></c></row></sheetData></worksheet>",
+		 "<c r=\"B10\" s=\"1\"><v>0</v></c></row><row><c r=\"B12\"><v>3</v></c></row>"
+		 "<row><c><v>4</v></c></row></sheetData></worksheet>",
 		 0},
 		{"xl/styles.xml",
 		 "<styleSheet " NS
@@ -277,11 +278,11 @@ static void test_1904_sheets(void)
 	CHECK(xlsx_sheet_name(x, 2) == NULL);
 	CHECK(dump(x, 0, &out, &d) == 0);
 	/* 44196 in 1904 is 45658 in 1900: 2025-01-01; serial 0 is 1904-01-01. */
-	CHECK_STR(out.data, "10:x,1904-01-01,,2025-01-01\n");
+	CHECK_STR(out.data, "10:x,1904-01-01,,2025-01-01\n12:,3\n13:4\n");
 	CHECK(dump(x, 1, &out, &d) == 0);
 	CHECK_STR(out.data, "1:1\n");
 	CHECK(dump(x, 0, &out, &d) == 0); /* again, from the start */
-	CHECK_STR(out.data, "10:x,1904-01-01,,2025-01-01\n");
+	CHECK_STR(out.data, "10:x,1904-01-01,,2025-01-01\n12:,3\n13:4\n");
 	xlsx_cell_ref(xlsx_sheet_name(x, 0), 10, 3, ref, sizeof ref);
 	CHECK_STR(ref, "'B 表'!D10");
 	xlsx_close(x);
