@@ -146,6 +146,11 @@ int rowsrc_next(struct rowsrc *s, struct csv_record *rec, struct diag *d)
 	return csvread_next(s->csv, rec, d);
 }
 
+struct csvread *rowsrc_csv(struct rowsrc *s)
+{
+	return s->kind == ROWSRC_CSV ? s->csv : NULL;
+}
+
 const char *rowsrc_encoding(const struct rowsrc *s)
 {
 	switch (s->kind) {

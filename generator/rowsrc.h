@@ -29,6 +29,9 @@ int rowsrc_select(struct rowsrc *s, size_t i, struct diag *d);
 /* The selected sheet's next record: 1, 0 at its end, -1 on error. For a
  * sheet, line is the row number and field i is column i (A = 0). */
 int rowsrc_next(struct rowsrc *s, struct csv_record *rec, struct diag *d);
+/* The CSV reader underneath (for what only csvread knows: delimiter,
+ * converted lines), or NULL for a workbook. */
+struct csvread *rowsrc_csv(struct rowsrc *s);
 /* For ingest_report's encoding column: csvread's encoding, "xlsx" or "xls". */
 const char *rowsrc_encoding(const struct rowsrc *s);
 /* Bytes consumed so far (progress; for a workbook, inflated XML of the sheet). */

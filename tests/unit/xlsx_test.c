@@ -608,6 +608,7 @@ static void test_xls(void)
 		return;
 	}
 	CHECK(rowsrc_kind(s) == ROWSRC_XLS);
+	CHECK(rowsrc_csv(s) == NULL);
 	CHECK_STR(rowsrc_encoding(s), "xls");
 	CHECK(rowsrc_sheet_count(s) == 2);
 	CHECK_STR(rowsrc_sheet_name(s, 0), "事件");
@@ -653,6 +654,7 @@ static void test_csv(void)
 	if (!s)
 		return;
 	CHECK(rowsrc_kind(s) == ROWSRC_CSV);
+	CHECK(rowsrc_csv(s) != NULL && csvread_delimiter(rowsrc_csv(s)) == ',');
 	CHECK_STR(rowsrc_encoding(s), "UTF-8");
 	CHECK(rowsrc_sheet_count(s) == 1 && rowsrc_sheet_name(s, 0) == NULL);
 	CHECK(rowsrc_next(s, &rec, &d) == 1 && rec.line == 1);
