@@ -146,6 +146,14 @@ int rowsrc_next(struct rowsrc *s, struct csv_record *rec, struct diag *d)
 	return csvread_next(s->csv, rec, d);
 }
 
+void rowsrc_pad(struct rowsrc *s, size_t n)
+{
+	if (s->kind == ROWSRC_XLSX)
+		xlsx_pad(s->xlsx, n);
+	else if (s->kind == ROWSRC_XLS)
+		xls_pad(s->xls, n);
+}
+
 struct csvread *rowsrc_csv(struct rowsrc *s)
 {
 	return s->kind == ROWSRC_CSV ? s->csv : NULL;

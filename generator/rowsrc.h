@@ -29,6 +29,11 @@ int rowsrc_select(struct rowsrc *s, size_t i, struct diag *d);
 /* The selected sheet's next record: 1, 0 at its end, -1 on error. For a
  * sheet, line is the row number and field i is column i (A = 0). */
 int rowsrc_next(struct rowsrc *s, struct csv_record *rec, struct diag *d);
+/* Rows of a sheet with fewer than n fields are padded with empty fields
+ * (a spreadsheet leaves trailing blank cells out, a CSV file writes them):
+ * call it with the header's field count once the header is found. No effect
+ * on a CSV file, whose short rows stay short (and are rejected). */
+void rowsrc_pad(struct rowsrc *s, size_t n);
 /* The CSV reader underneath (for what only csvread knows: delimiter,
  * converted lines), or NULL for a workbook. */
 struct csvread *rowsrc_csv(struct rowsrc *s);

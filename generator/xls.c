@@ -138,6 +138,7 @@ int xls_select(struct xls *x, size_t i, struct diag *d)
 	if (rc != FREEXL_OK)
 		return diag_at(d, x->path, 0, 0, "无法读取工作表“%s”：%s", x->names[i], why(rc));
 	x->next_row = 0;
+	x->row.pad = 0;
 	x->cur = i;
 	x->selected = 1;
 	return 0;
@@ -193,4 +194,9 @@ int xls_next(struct xls *x, struct csv_record *rec, struct diag *d)
 			return 1;
 	}
 	return 0;
+}
+
+void xls_pad(struct xls *x, size_t n)
+{
+	x->row.pad = n < XLSX_MAX_COLS ? n : XLSX_MAX_COLS;
 }

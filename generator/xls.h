@@ -23,4 +23,7 @@ int xls_select(struct xls *x, size_t i, struct diag *d);
  * Borrowed until the next call. */
 int xls_next(struct xls *x, struct csv_record *rec, struct diag *d);
 
+/* As xlsx_pad: rows shorter than n fields are padded with empty ones. */
+void xls_pad(struct xls *x, size_t n);
+
 #endif

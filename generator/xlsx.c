@@ -1207,6 +1207,11 @@ int xlsx_date1904(const struct xlsx *x)
 	return x->date1904;
 }
 
+void xlsx_pad(struct xlsx *x, size_t n)
+{
+	x->row.pad = n < XLSX_MAX_COLS ? n : XLSX_MAX_COLS;
+}
+
 unsigned long long xlsx_offset(const struct xlsx *x)
 {
 	return x->inflated;
@@ -1232,6 +1237,7 @@ int xlsx_select(struct xlsx *x, size_t i, struct diag *d)
 	}
 	x->suspended = x->eof = x->row_ready = 0;
 	x->row_num = x->last_row = 0;
+	x->row.pad = 0;
 	x->selected = 1;
 	return 0;
 }
@@ -1338,36 +1344,43 @@ void xlsx_row_reset(struct xlsx_row *r)
 	r->data.failed = 0;
 }
 
+/* Makes room for columns [0, need). */
+static int row_grow(struct xlsx_row *r, size_t need)
+{
+	size_t cap = r->cap ? r->cap : 32, i;
+	size_t *o, *l;
+	const char **p;
+
+	if (need <= r->cap)
+		return 0;
+	if (need > XLSX_MAX_COLS)
+		return -1;
+	while (cap < need)
+		cap *= 2;
+	if (cap > XLSX_MAX_COLS)
+		cap = XLSX_MAX_COLS;
+	o = realloc(r->off, cap * sizeof *o);
+	if (!o)
+		return -1;
+	r->off = o;
+	l = realloc(r->len, cap * sizeof *l);
+	if (!l)
+		return -1;
+	r->len = l;
+	p = realloc(r->ptrs, cap * sizeof *p);
+	if (!p)
+		return -1;
+	r->ptrs = p;
+	for (i = r->cap; i < cap; i++)
+		r->off[i] = (size_t)-1;
+	r->cap = cap;
+	return 0;
+}
+
 int xlsx_row_set(struct xlsx_row *r, size_t col, const char *s, size_t n)
 {
-	size_t i;
-
-	if (col >= XLSX_MAX_COLS)
+	if (col >= XLSX_MAX_COLS || row_grow(r, col + 1) < 0)
 		return -1;
-	if (col >= r->cap) {
-		size_t cap = r->cap ? r->cap : 32;
-		size_t *o, *l;
-		const char **p;
-		while (cap <= col)
-			cap *= 2;
-		if (cap > XLSX_MAX_COLS)
-			cap = XLSX_MAX_COLS;
-		o = realloc(r->off, cap * sizeof *o);
-		if (!o)
-			return -1;
-		r->off = o;
-		l = realloc(r->len, cap * sizeof *l);
-		if (!l)
-			return -1;
-		r->len = l;
-		p = realloc(r->ptrs, cap * sizeof *p);
-		if (!p)
-			return -1;
-		r->ptrs = p;
-		for (i = r->cap; i < cap; i++)
-			r->off[i] = (size_t)-1;
-		r->cap = cap;
-	}
 	r->off[col] = r->data.len;
 	r->len[col] = n;
 	if (buf_append(&r->data, s, n) < 0 || buf_putc(&r->data, '\0') < 0)
@@ -1399,6 +1412,12 @@ int xlsx_row_emit(struct xlsx_row *r, long line, struct csv_record *rec)
 		}
 	if (n == 0)
 		return 0;
+	/* A sheet leaves trailing blank cells out: pad to the header's width. */
+	if (n < r->pad) {
+		if (row_grow(r, r->pad) < 0)
+			return -1;
+		n = r->pad;
+	}
 	buf_reset(&r->raw);
 	for (i = 0; i < n; i++) {
 		const char *s = r->off[i] == (size_t)-1 ? "" : r->data.data + r->off[i];

@@ -47,6 +47,10 @@ int xlsx_select(struct xlsx *x, size_t i, struct diag *d);
  * are left out; raw is the fields joined by commas, CSV-quoted. Everything
  * is borrowed until the next call. */
 int xlsx_next(struct xlsx *x, struct csv_record *rec, struct diag *d);
+/* From now on, a row with fewer fields (a sheet leaves trailing blank cells
+ * out) is padded with empty fields to n: call it with the header's width.
+ * Blank rows stay left out. */
+void xlsx_pad(struct xlsx *x, size_t n);
 /* Inflated bytes of the selected sheet consumed so far (for progress). */
 unsigned long long xlsx_offset(const struct xlsx *x);
 
@@ -71,6 +75,7 @@ struct xlsx_row {
 	const char **ptrs;
 	size_t cap;   /* columns allocated */
 	size_t ncols; /* 1 + highest column set */
+	size_t pad;   /* rows with cells are given at least this many fields */
 	struct buf raw;
 };
 void xlsx_row_init(struct xlsx_row *r, size_t limit);

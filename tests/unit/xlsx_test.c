@@ -210,6 +210,16 @@ static void test_values(void)
 	CHECK(rec.line == 5 && rec.nfields == 5 && rec.lens[2] == 0);
 	CHECK_STR(rec.fields[2], "");
 	CHECK_STR(rec.fields[4], "第一行\r第二行");
+	/* Padded to the header's width from here on; longer rows stay as they are. */
+	xlsx_pad(x, 6);
+	CHECK(xlsx_next(x, &rec, &d) == 1);
+	CHECK(rec.line == 7 && rec.nfields == 6 && rec.lens[5] == 0);
+	CHECK_STR(rec.fields[5], "");
+	CHECK(rec.rawlen == strlen(",案件编号,,,,") &&
+	      memcmp(rec.raw, ",案件编号,,,,", rec.rawlen) == 0);
+	CHECK(xlsx_next(x, &rec, &d) == 0);
+	CHECK(dump(x, 0, &out, &d) == 0); /* select forgets the width */
+	CHECK(strstr(out.data, "7:,案件编号\n") != NULL);
 	xlsx_close(x);
 	buf_release(&out);
 }
@@ -584,6 +594,14 @@ static void test_xlsxwriter(void)
 	CHECK(rowsrc_offset(s) > 0);
 	CHECK(dump_src(s, 1, &out, &d) == 0);
 	CHECK_STR(out.data, "1:单位名称\n2:东华门街道\n");
+	{
+		struct csv_record r;
+		CHECK(rowsrc_select(s, 1, &d) == 0 && rowsrc_next(s, &r, &d) == 1);
+		rowsrc_pad(s, 3);
+		CHECK(rowsrc_next(s, &r, &d) == 1 && r.line == 2 && r.nfields == 3);
+		CHECK(r.rawlen == strlen("东华门街道,,") &&
+		      memcmp(r.raw, "东华门街道,,", r.rawlen) == 0);
+	}
 	rowsrc_close(s);
 	buf_release(&out);
 }
@@ -622,6 +640,12 @@ static void test_xls(void)
 	CHECK_STR(ref, "事件!D5");
 	CHECK(dump_src(s, 1, &out, &d) == 0);
 	CHECK_STR(out.data, "1:单位名称\n2:东华门街道\n");
+	{
+		struct csv_record r;
+		CHECK(rowsrc_select(s, 0, &d) == 0);
+		rowsrc_pad(s, 5);
+		CHECK(rowsrc_next(s, &r, &d) == 1 && r.line == 1 && r.nfields == 5);
+	}
 	rowsrc_close(s);
 	s = NULL;
 	/* An OLE2 header that is no workbook. */
@@ -661,6 +685,9 @@ static void test_csv(void)
 	CHECK(dump_src(s, 0, &out, &d) == 0);
 	CHECK_STR(out.data, "1:案件编号,网格\n2:A1,\"G,1\"\n");
 	CHECK(rowsrc_where(s, 2, 1, ref, sizeof ref) == 0 && ref[0] == '\0');
+	CHECK(rowsrc_select(s, 0, &d) == 0);
+	rowsrc_pad(s, 5);
+	CHECK(rowsrc_next(s, &rec, &d) == 1 && rec.nfields == 2);
 	CHECK(rowsrc_select(s, 1, &d) < 0);
 	rowsrc_close(s);
 	buf_release(&out);
