@@ -177,6 +177,11 @@ unsigned long long rowsrc_offset(const struct rowsrc *s)
 	}
 }
 
+unsigned long long rowsrc_size(const struct rowsrc *s)
+{
+	return s->kind == ROWSRC_XLSX ? xlsx_size(s->xlsx) : 0;
+}
+
 size_t rowsrc_where(const struct rowsrc *s, long line, size_t field, char *out, size_t cap)
 {
 	if (s->kind == ROWSRC_CSV) {

@@ -41,6 +41,9 @@ struct csvread *rowsrc_csv(struct rowsrc *s);
 const char *rowsrc_encoding(const struct rowsrc *s);
 /* Bytes consumed so far (progress; for a workbook, inflated XML of the sheet). */
 unsigned long long rowsrc_offset(const struct rowsrc *s);
+/* What rowsrc_offset runs up to for the selected sheet, or 0 when that is
+ * the file's size (CSV, .xls). */
+unsigned long long rowsrc_size(const struct rowsrc *s);
 /* Where field `field` of the record at `line` is, for messages and
  * rejects.csv: "Sheet1!C12" in a workbook, "" for a CSV file (whose place is
  * file:line:col). Returns the length written. */

@@ -76,7 +76,8 @@ struct xlsx {
 	size_t cur;
 	zip_file_t *zf;
 	unsigned long long inflated;
-	size_t chunk; /* read size for the member being parsed */
+	size_t chunk;		     /* read size for the member being parsed */
+	unsigned long long declared; /* its size as the zip says, 0 if unknown */
 	int suspended, eof, row_ready, selected;
 	long row_num, last_row;
 	int row_unnumbered; /* the row has no r: its first cell's reference may tell */
@@ -798,6 +799,7 @@ static int open_member(struct xlsx *x, const char *name, unsigned long long cap,
 			       "工作簿成员 %s 解压后有 %llu 字节，超过 %llu MiB "
 			       "的上限，已停止读取（文件可能已损坏或被恶意构造）",
 			       name, (unsigned long long)st.size, cap >> 20);
+	x->declared = (st.valid & ZIP_STAT_SIZE) ? (unsigned long long)st.size : 0;
 	/* Small members get a small buffer: a workbook has several tiny parts. */
 	x->chunk = CHUNK;
 	if ((st.valid & ZIP_STAT_SIZE) && st.size < CHUNK)
@@ -1215,6 +1217,11 @@ void xlsx_pad(struct xlsx *x, size_t n)
 unsigned long long xlsx_offset(const struct xlsx *x)
 {
 	return x->inflated;
+}
+
+unsigned long long xlsx_size(const struct xlsx *x)
+{
+	return x->selected ? x->declared : 0;
 }
 
 int xlsx_select(struct xlsx *x, size_t i, struct diag *d)

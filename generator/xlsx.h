@@ -53,6 +53,9 @@ int xlsx_next(struct xlsx *x, struct csv_record *rec, struct diag *d);
 void xlsx_pad(struct xlsx *x, size_t n);
 /* Inflated bytes of the selected sheet consumed so far (for progress). */
 unsigned long long xlsx_offset(const struct xlsx *x);
+/* The selected sheet's XML size as the zip declares it (what xlsx_offset
+ * runs up to), 0 if unknown. */
+unsigned long long xlsx_size(const struct xlsx *x);
 
 /* Column letters of 0-based column i ("A", "Z", "AA", ..., "XFD"); out needs 4 bytes. */
 void xlsx_col_name(size_t i, char out[4]);

@@ -591,7 +591,7 @@ static void test_xlsxwriter(void)
 			    "5:A002,2025-01-01,12,0\n");
 	rowsrc_where(s, 4, 1, ref, sizeof ref);
 	CHECK_STR(ref, "事件!B4");
-	CHECK(rowsrc_offset(s) > 0);
+	CHECK(rowsrc_offset(s) > 0 && rowsrc_offset(s) == rowsrc_size(s));
 	CHECK(dump_src(s, 1, &out, &d) == 0);
 	CHECK_STR(out.data, "1:单位名称\n2:东华门街道\n");
 	{
