@@ -134,14 +134,19 @@ static int is_plain_number(const char *s, size_t n)
 	return digits > 0;
 }
 
+int buf_csv_formula(const char *s, size_t n)
+{
+	return n &&
+	       (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+		s[0] == '\r') &&
+	       !is_plain_number(s, n);
+}
+
 int buf_csv_field(struct buf *b, const char *s, size_t n)
 {
-	int quote = 0, formula = 0;
+	int quote = 0, formula = buf_csv_formula(s, n);
 	size_t i;
 
-	if (n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-		  s[0] == '\t' || s[0] == '\r') && !is_plain_number(s, n))
-		formula = 1;
 	for (i = 0; i < n; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
 			quote = 1;

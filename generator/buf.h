@@ -27,6 +27,8 @@ int buf_html(struct buf *b, const char *s, size_t n);
  * (or tab/CR) gets a leading ' so spreadsheets do not run it as a formula,
  * unless it is a plain number such as -3.5. */
 int buf_csv_field(struct buf *b, const char *s, size_t n);
+/* Whether buf_csv_field puts a ' before s (the text could run as a formula). */
+int buf_csv_formula(const char *s, size_t n);
 /* Detaches the data: the caller frees it. Returns "" (allocated) if empty. */
 char *buf_steal(struct buf *b);
 

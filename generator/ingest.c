@@ -192,8 +192,7 @@ struct load {
 
 /* ---- event facts: events summed up while loading (see store.c) ---- */
 
-#define NBUCKET 8
-static const long bucket_hours[NBUCKET] = {24, 48, 72, 120, 168, 240, 360, 720};
+#define NBUCKET SCHEMA_NHOURS /* the limits of schema_hours */
 
 /* h and a count each event once, in the first bucket whose bound it is
  * within (index NBUCKET: beyond them all); the cumulative hN/aN columns are
@@ -1090,10 +1089,10 @@ static int64_t epoch_of(const char *s)
 
 static int level_index(const char *s, size_t n)
 {
-	static const char *lv[] = {"网格", "社区", "街道", "部门", "区级"};
+	const char *const *lv = schema_levels;
 	int i;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < SCHEMA_NLEVELS; i++)
 		if (strlen(lv[i]) == n && memcmp(lv[i], s, n) == 0)
 			return i + 1;
 	return 0;
@@ -1133,7 +1132,7 @@ static int bucket_of(int64_t dt)
 {
 	int k = 0;
 
-	while (k < NBUCKET && dt > bucket_hours[k] * 3600)
+	while (k < NBUCKET && dt > (long)schema_hours[k] * 3600)
 		k++;
 	return k;
 }
@@ -1254,10 +1253,15 @@ static int bind_measures(struct store_stmt *st, int col, const struct fact *f)
 
 #define MEASURE_MARKS "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
 
+/* The level of level_index's number, NULL for 0 (none). */
+static const char *level_name(int k)
+{
+	return k > 0 && k <= SCHEMA_NLEVELS ? schema_levels[k - 1] : NULL;
+}
+
 /* Writes the facts gathered while loading events. */
 static int facts_write(struct ctx *c, struct diag *d)
 {
-	static const char *lv[] = {NULL, "网格", "社区", "街道", "部门", "区级"};
 	struct store_stmt *st = NULL;
 	size_t i;
 	int rc = -1, k;
@@ -1270,7 +1274,7 @@ static int facts_write(struct ctx *c, struct diag *d)
 		store_reset(st);
 		store_bind_text(st, 1, c->unit_code[f->key >> 36], -1);
 		store_bind_int(st, 2, (int64_t)(f->key >> 24 & 0xFFF));
-		store_bind_text(st, 3, lv[f->key >> 16 & 7], -1);
+		store_bind_text(st, 3, level_name((int)(f->key >> 16 & 7)), -1);
 		store_bind_text(st, 4, src ? c->source_name[src - 1] : NULL, -1);
 		bind_measures(st, 5, f);
 		if (store_step(st, d) != STORE_DONE)
@@ -1286,7 +1290,7 @@ static int facts_write(struct ctx *c, struct diag *d)
 		store_reset(st);
 		store_bind_int(st, 1, (int64_t)(f->key >> 24 & 0xFFF));
 		store_bind_int(st, 2, (int64_t)(f->key >> 20 & 0xF));
-		store_bind_text(st, 3, lv[f->key >> 16 & 7], -1);
+		store_bind_text(st, 3, level_name((int)(f->key >> 16 & 7)), -1);
 		store_bind_text(st, 4, src ? c->source_name[src - 1] : NULL, -1);
 		k = bind_measures(st, 5, f);
 		store_bind_text(st, k++, f->first, 19);

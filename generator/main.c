@@ -3,14 +3,10 @@
  * place that prints fatal errors or exits. Exit codes: 0 ok (rejected rows
  * are warnings), 1 an error (unreadable file, broken rule or template, or
  * rejected rows with --strict), 2 a usage error. */
-#define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +19,7 @@
 #include "html.h"
 #include "ingest.h"
 #include "model.h"
+#include "outdir.h"
 #include "report.h"
 #include "rules.h"
 #include "store.h"
@@ -53,13 +50,6 @@ static int path_join(char *out, size_t cap, const char *a, const char *sep, cons
 	return 0;
 }
 
-static void touch(const char *path)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f)
-		fclose(f);
-}
 static long nwarnings;
 
 static void warn_cb(const char *msg, void *arg)
@@ -229,87 +219,6 @@ static int parse_args(int argc, char **argv, struct opts *o, const char *cmd)
 	return 0;
 }
 
-/* ---- atomic replacement of the output folder ----
- * Everything is written into a staging folder beside the output folder
- * ("<output>.kaoping-new"), which is swapped with the old output in one
- * renameat2(RENAME_EXCHANGE) when the whole run succeeded. A failed, killed
- * or interrupted run leaves the old output untouched; its stale staging
- * folder, recognised by a marker file, is removed by the next run. */
-#define STAGING_MARK ".kaoping-staging"
-
-static char staging_dir[4096];
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-/* Removes a folder tree we made (it holds the marker), or nothing. */
-static void remove_ours(const char *dir)
-{
-	char mark[4200];
-	struct stat sb;
-
-	path_join(mark, sizeof mark, dir, "/", STAGING_MARK);
-	if (stat(mark, &sb) == 0)
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int staging_open(const char *output, struct diag *d)
-{
-	char mark[4200];
-	FILE *f;
-
-	if (path_join(staging_dir, sizeof staging_dir, output, "", ".kaoping-new") < 0)
-		return diag_set(d, "路径过长：“%s”", output);
-	remove_ours(staging_dir);
-	if (mkdir(staging_dir, 0755) != 0) {
-		int e = errno;
-		staging_dir[0] = '\0';
-		return diag_set(d, "无法在“%s”旁创建临时目录：%s（输出目录所在位置须可写）", output,
-				strerror(e));
-	}
-	path_join(mark, sizeof mark, staging_dir, "/", STAGING_MARK);
-	f = fopen(mark, "w");
-	if (!f || fclose(f) != 0)
-		return diag_set(d, "无法写入“%s”：%s", mark, strerror(errno));
-	return 0;
-}
-
-/* Swaps the staging folder in as output; the old output is removed. */
-static int staging_commit(const char *output, struct diag *d)
-{
-	char mark[4200];
-	struct stat sb;
-
-	path_join(mark, sizeof mark, staging_dir, "/", STAGING_MARK);
-	if (stat(output, &sb) == 0) {
-		if (!S_ISDIR(sb.st_mode))
-			return diag_set(d, "“%s”不是目录", output);
-		if (syscall(SYS_renameat2, AT_FDCWD, staging_dir, AT_FDCWD, output, 2 /* RENAME_EXCHANGE */) != 0) {
-			/* No atomic exchange (old kernel or filesystem): two renames. */
-			char old[4200];
-			path_join(old, sizeof old, output, "", ".kaoping-old");
-			if (rename(output, old) != 0 || rename(staging_dir, output) != 0)
-				return diag_set(d, "无法替换输出目录“%s”：%s", output, strerror(errno));
-			path_join(mark, sizeof mark, old, "/", STAGING_MARK);
-			touch(mark);
-			remove_ours(old);
-		} else {
-			/* staging_dir now holds the old output: mark it ours and remove it. */
-			touch(mark);
-			remove_ours(staging_dir);
-		}
-	} else if (rename(staging_dir, output) != 0) {
-		return diag_set(d, "无法创建输出目录“%s”：%s", output, strerror(errno));
-	}
-	path_join(mark, sizeof mark, output, "/", STAGING_MARK);
-	unlink(mark);
-	staging_dir[0] = '\0';
-	return 0;
-}
-
 static void on_signal(int sig)
 {
 	static const char msg[] = "\nkaoping: 已中断：输出目录保持不变\n";
@@ -438,70 +347,68 @@ done:
 	return rc;
 }
 
-/* Whether path names a file directly inside folder dir. */
-static int inside(const char *path, const char *dir)
-{
-	char a[4096], b[4096], *slash;
-
-	snprintf(a, sizeof a, "%s", path);
-	slash = strrchr(a, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		snprintf(a, sizeof a, ".");
-	if (!realpath(a, b) || !realpath(dir, a))
-		return 0;
-	return strcmp(a, b) == 0;
-}
-
 /* render: everything into a staging folder, swapped in at the end. A
- * database kept inside the output folder moves along with it. */
+ * database kept directly inside the output folder moves along with it. */
 static int do_render(const struct opts *o, struct diag *d)
 {
+	const struct outdir_keep keep[] = {
+		{o->templates, "模板目录", 0},
+		{o->db, "数据库", 1},
+	};
+	struct outdir *out = NULL;
 	char moved[4200];
 	const char *base;
-	int rc = -1;
+	int rc = -1, is_moved = 0;
 
-	if (staging_open(o->output, d) < 0)
+	if (outdir_open(&out, o->output, keep, sizeof keep / sizeof keep[0], d) < 0)
 		return -1;
-	if (render_into(o->db, staging_dir, o, d) < 0)
+	if (render_into(o->db, outdir_staging(out), o, d) < 0)
 		goto done;
-	if (inside(o->db, o->output)) {
+	if (outdir_holds(out, o->db)) {
 		base = strrchr(o->db, '/');
-		path_join(moved, sizeof moved, staging_dir, "/", base ? base + 1 : o->db);
+		path_join(moved, sizeof moved, outdir_staging(out), "/", base ? base + 1 : o->db);
 		if (rename(o->db, moved) != 0) {
 			diag_set(d, "无法移动数据库“%s”：%s", o->db, strerror(errno));
 			goto done;
 		}
+		is_moved = 1;
 	}
-	rc = staging_commit(o->output, d);
+	rc = outdir_commit(out, d);
 done:
-	if (rc < 0 && staging_dir[0])
-		remove_ours(staging_dir);
+	/* The old output stays: the database goes back into it. */
+	if (rc < 0 && is_moved)
+		rename(moved, o->db);
+	outdir_close(out);
 	return rc;
 }
 
 /* run: ingest, score and render, all inside the staging folder. */
 static int do_run(struct opts *o, struct ingest_totals *tot, struct diag *d)
 {
+	const struct outdir_keep keep[] = {
+		{o->input, "输入目录", 0},
+		{o->rules, "规则目录", 0},
+		{o->templates, "模板目录", 0},
+	};
+	struct outdir *out = NULL;
 	char db[4200];
 	int rc = -1;
 
-	if (staging_open(o->output, d) < 0)
+	if (outdir_open(&out, o->output, keep, sizeof keep / sizeof keep[0], d) < 0)
 		return -1;
-	path_join(db, sizeof db, staging_dir, "/", "kaoping.db");
+	path_join(db, sizeof db, outdir_staging(out), "/", "kaoping.db");
 	o->db = db;
-	if (do_ingest(o, tot, d) < 0 || do_score(o, d) < 0 || render_into(db, staging_dir, o, d) < 0)
+	if (do_ingest(o, tot, d) < 0 || do_score(o, d) < 0 ||
+	    render_into(db, outdir_staging(out), o, d) < 0)
 		goto done;
 	if (o->strict && tot->rows_rejected > 0) {
 		diag_set(d, "有 %ld 行被拒绝（--strict）：输出目录保持不变", tot->rows_rejected);
 		goto done;
 	}
-	rc = staging_commit(o->output, d);
-	o->db = NULL;
+	rc = outdir_commit(out, d);
 done:
-	if (rc < 0 && staging_dir[0])
-		remove_ours(staging_dir);
+	o->db = NULL;
+	outdir_close(out);
 	return rc;
 }
 

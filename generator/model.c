@@ -15,6 +15,7 @@
 
 #include "chart.h"
 #include "parse.h"
+#include "schema.h"
 #include "store.h"
 
 #define CHART_MAX_CATS 30 /* more streets than this: the top and bottom 15 */
@@ -477,9 +478,9 @@ static void add_grids(struct model_unit *to, const struct model_unit *from)
 	to->grids += from->grids;
 }
 
-static const char *const LEVELS[] = {"网格", "社区", "街道", "部门", "区级"};
+#define LEVELS schema_levels
 /* The time limits that event_facts counts (hN columns). */
-static const int FACT_HOURS[] = {24, 48, 72, 120, 168, 240, 360, 720};
+#define FACT_HOURS schema_hours
 
 /* Time limits in hours by settlement level (LEVELS order, then "other"): the
  * shipped rules' values, or settings rows 'deadline_hours.<level>' if the rules

@@ -14,15 +14,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
 
-#define HOOK_EVERY 1000          /* Lua instructions between count-hook calls */
-#define SQL_PROGRESS_EVERY 10000 /* SQLite VM steps between progress calls */
-#define RULE_FILE_MAX (1 << 20)  /* a rule file larger than this is refused */
-#define ARENA_CHUNK 65536
+#include "pattern.h"
+#include "schema.h"
+
+#define HOOK_EVERY	   1000	     /* Lua instructions between count-hook calls */
+#define SQL_PROGRESS_EVERY 10000     /* SQLite VM steps between progress calls */
+#define RULE_FILE_MAX	   (1 << 20) /* a rule file larger than this is refused */
+#define ARENA_CHUNK	   65536
+#define TRACE_LEVELS	   12		/* stack levels the message handler looks at */
+#define KP_REG		   "kaoping.kp" /* registry: the kp table behind its proxy */
+#define COMMON_RULE	   "common.lua" /* parameters shared by the assessments */
 
 static long long instr_budget = RULES_INSTR_BUDGET;
 static long long sql_budget = RULES_SQL_BUDGET;
@@ -43,8 +50,8 @@ struct rcol {
 	const char *name;
 	int type;
 	unsigned char required; /* NOT NULL: must be given */
-	unsigned char pk;       /* part of the primary key */
-	unsigned char zero;     /* absent means 0 (NOT NULL DEFAULT 0) */
+	unsigned char pk;	/* part of the primary key */
+	unsigned char zero;	/* absent means 0 (NOT NULL DEFAULT 0) */
 };
 
 struct rtable {
@@ -54,15 +61,17 @@ struct rtable {
 };
 
 static const struct rcol grid_tiers_cols[] = {
-	{"code", RT_TEXT, 1, 1, 0},     {"name", RT_TEXT, 0, 0, 0},  {"community", RT_TEXT, 0, 0, 0},
-	{"street", RT_TEXT, 0, 0, 0},   {"score", RT_REAL, 1, 0, 0}, {"rank", RT_INT, 0, 0, 0},
-	{"tier", RT_TEXT, 1, 0, 0},     {"funding", RT_INT, 1, 0, 0},
+	{"code", RT_TEXT, 1, 1, 0},   {"name", RT_TEXT, 0, 0, 0},   {"community", RT_TEXT, 0, 0, 0},
+	{"street", RT_TEXT, 0, 0, 0}, {"score", RT_REAL, 1, 0, 0},  {"rank", RT_INT, 0, 0, 0},
+	{"tier", RT_TEXT, 1, 0, 0},   {"funding", RT_INT, 1, 0, 0},
 };
 static const struct rcol community_ranking_cols[] = {
-	{"code", RT_TEXT, 1, 1, 0},      {"name", RT_TEXT, 0, 0, 0},        {"street", RT_TEXT, 0, 0, 0},
-	{"score", RT_REAL, 1, 0, 0},     {"rank", RT_INT, 1, 0, 0},         {"prev_rank", RT_INT, 0, 0, 0},
-	{"rank_change", RT_INT, 0, 0, 0}, {"stars", RT_INT, 1, 0, 0},       {"star_names", RT_TEXT, 0, 0, 0},
-	{"award", RT_TEXT, 0, 0, 0},     {"vetoed", RT_INT, 1, 0, 0},       {"veto_reason", RT_TEXT, 0, 0, 0},
+	{"code", RT_TEXT, 1, 1, 0},	  {"name", RT_TEXT, 0, 0, 0},
+	{"street", RT_TEXT, 0, 0, 0},	  {"score", RT_REAL, 1, 0, 0},
+	{"rank", RT_INT, 1, 0, 0},	  {"prev_rank", RT_INT, 0, 0, 0},
+	{"rank_change", RT_INT, 0, 0, 0}, {"stars", RT_INT, 1, 0, 0},
+	{"star_names", RT_TEXT, 0, 0, 0}, {"award", RT_TEXT, 0, 0, 0},
+	{"vetoed", RT_INT, 1, 0, 0},	  {"veto_reason", RT_TEXT, 0, 0, 0},
 };
 static const struct rcol community_stars_cols[] = {
 	{"code", RT_TEXT, 1, 1, 0},
@@ -71,18 +80,22 @@ static const struct rcol community_stars_cols[] = {
 	{"reason", RT_TEXT, 0, 0, 0},
 };
 static const struct rcol redblack_cols[] = {
-	{"code", RT_TEXT, 1, 1, 0},        {"name", RT_TEXT, 0, 0, 0},         {"score", RT_REAL, 1, 0, 0},
-	{"complaint_rate", RT_REAL, 0, 0, 0}, {"satisfaction", RT_REAL, 0, 0, 0}, {"list", RT_TEXT, 1, 0, 0},
-	{"reason", RT_TEXT, 0, 0, 0},      {"listed_on", RT_TEXT, 0, 0, 0},    {"valid_until", RT_TEXT, 0, 0, 0},
+	{"code", RT_TEXT, 1, 1, 0},	    {"name", RT_TEXT, 0, 0, 0},
+	{"score", RT_REAL, 1, 0, 0},	    {"complaint_rate", RT_REAL, 0, 0, 0},
+	{"satisfaction", RT_REAL, 0, 0, 0}, {"list", RT_TEXT, 1, 0, 0},
+	{"reason", RT_TEXT, 0, 0, 0},	    {"listed_on", RT_TEXT, 0, 0, 0},
+	{"valid_until", RT_TEXT, 0, 0, 0},
 };
 static const struct rcol points_cols[] = {
-	{"id", RT_TEXT, 1, 1, 0},     {"name", RT_TEXT, 0, 0, 0},        {"role", RT_TEXT, 0, 0, 0},
-	{"unit", RT_TEXT, 0, 0, 0},   {"points", RT_REAL, 1, 0, 0},      {"rank_in_role", RT_INT, 0, 0, 0},
+	{"id", RT_TEXT, 1, 1, 0},	{"name", RT_TEXT, 0, 0, 0},
+	{"role", RT_TEXT, 0, 0, 0},	{"unit", RT_TEXT, 0, 0, 0},
+	{"points", RT_REAL, 1, 0, 0},	{"rank_in_role", RT_INT, 0, 0, 0},
 	{"candidate", RT_INT, 0, 0, 1},
 };
 static const struct rcol report_units_cols[] = {
-	{"employer", RT_TEXT, 1, 1, 0}, {"projects", RT_INT, 0, 0, 0}, {"completed", RT_INT, 0, 0, 0},
-	{"rating", RT_REAL, 0, 0, 0},   {"score", RT_REAL, 0, 0, 0},   {"level", RT_TEXT, 0, 0, 0},
+	{"employer", RT_TEXT, 1, 1, 0}, {"projects", RT_INT, 0, 0, 0},
+	{"completed", RT_INT, 0, 0, 0}, {"rating", RT_REAL, 0, 0, 0},
+	{"score", RT_REAL, 0, 0, 0},	{"level", RT_TEXT, 0, 0, 0},
 };
 
 /* Parameters a rule publishes for the reports, e.g. deadline_hours.网格 = 72,
@@ -92,37 +105,41 @@ static const struct rcol settings_cols[] = {
 	{"value", RT_TEXT, 1, 0, 0},
 };
 
+/* clang-format off */
 #define RT(n) {#n, n##_cols, (int)(sizeof n##_cols / sizeof n##_cols[0])}
+/* clang-format on */
 static const struct rtable rtables[] = {
-	RT(grid_tiers), RT(community_ranking), RT(community_stars),
-	RT(redblack),   RT(points),            RT(report_units),
-	RT(settings),
+	RT(grid_tiers), RT(community_ranking), RT(community_stars), RT(redblack),
+	RT(points),	RT(report_units),      RT(settings),
 };
 #define NRTABLES ((int)(sizeof rtables / sizeof rtables[0]))
 
 /* Input tables a rule may ask about with kp.has / kp.need. */
 static const char *const input_tables[][2] = {
-	{"units", "组织单元"},      {"companies", "物业企业"}, {"people", "人员"},
-	{"branches", "党组织"},     {"events", "网格事件"},    {"services", "志愿服务"},
-	{"wishes", "微心愿"},       {"visits", "敲门走访"},    {"evaluations", "评价"},
-	{"property_checks", "物业考评"}, {"complaints", "投诉"}, {"projects", "共建项目"},
+	{"units", "组织单元"},	   {"companies", "物业企业"},
+	{"people", "人员"},	   {"branches", "党组织"},
+	{"events", "网格事件"},	   {"services", "志愿服务"},
+	{"wishes", "微心愿"},	   {"visits", "敲门走访"},
+	{"evaluations", "评价"},   {"property_checks", "物业考评"},
+	{"complaints", "投诉"},	   {"projects", "共建项目"},
 	{"incidents", "重大事项"},
 };
 #define NINPUT ((int)(sizeof input_tables / sizeof input_tables[0]))
 
 /* Where the data years come from: table, date column. */
 static const char *const year_sources[][2] = {
-	{"event_facts", "year"},      {"services", "date"},       {"wishes", "published_at"},
-	{"visits", "date"},          {"evaluations", "date"},    {"complaints", "date"},
-	{"incidents", "date"},       {"projects", "completed_at"}, {"property_checks", "quarter"},
+	{"event_facts", "year"}, {"services", "date"},	       {"wishes", "published_at"},
+	{"visits", "date"},	 {"evaluations", "date"},      {"complaints", "date"},
+	{"incidents", "date"},	 {"projects", "completed_at"}, {"property_checks", "quarter"},
 };
 #define NYEARSRC ((int)(sizeof year_sources / sizeof year_sources[0]))
 
 /* Globals that rules may not have: reading one is an error that says why. */
 static const char *const forbidden[] = {
-	"io", "os", "package", "debug", "load", "loadfile", "dofile", "require",
-	"collectgarbage", "coroutine", "loadstring", "setmetatable", "getmetatable",
-	"rawset", "xpcall", "module", "setfenv", "getfenv", NULL,
+	"io",		"os",	   "package",	     "debug",	  "load",	"loadfile",
+	"dofile",	"require", "collectgarbage", "coroutine", "loadstring", "setmetatable",
+	"getmetatable", "rawset",  "xpcall",	     "module",	  "setfenv",	"getfenv",
+	NULL,
 };
 
 /* ---- engine state ------------------------------------------------------- */
@@ -147,7 +164,7 @@ struct smap {
 
 struct item {
 	const char *item, *inputs, *reason, *rule; /* interned */
-	long long pts;                              /* hundredths */
+	long long pts;				   /* hundredths */
 	struct item *next;
 };
 
@@ -195,15 +212,21 @@ struct engine {
 	size_t used, cap;   /* bytes: Lua state + arena + vectors */
 	long long instr;    /* Lua instructions in this file */
 	long long sqlsteps; /* SQLite VM steps in this file */
-	int fatal;          /* budget or memory exhausted: pcall may not catch it */
-	int oom;            /* a LUA_ERRMEM was seen */
+	double patsteps;    /* bound on pattern-matching steps in this file */
+	int fatal;	    /* budget or memory exhausted: pcall may not catch it */
+	int oom;	    /* a LUA_ERRMEM was seen */
 	char chunk[256];    /* the rule's display name, e.g. "rules/01_grid.lua" */
 	char last_src[256]; /* last location seen by the count hook */
 	long last_line;
+	char common_path[4096]; /* the rules dir's common.lua, or "" */
+	char common_chunk[256];
+	char oom_src[256]; /* where the allocator last refused memory */
+	long oom_line;
 	char err_src[256]; /* location found by the message handler */
 	long err_line;
 	char trace[512]; /* rule frames of the error's stack, "a:1 ← b:2" */
 	int ntrace;
+	int trace_cut; /* the stack goes on below the frames in trace */
 	int year, prev_year;
 	struct yrange years[NYEARSRC];
 	int nyears;
@@ -232,6 +255,26 @@ static int over_cap(struct engine *e, size_t more)
 	return e->used > e->cap || more > e->cap - e->used;
 }
 
+/* Remembers the rule line that asked for memory over the cap: Lua raises a
+ * memory error without calling the message handler, and by the time
+ * lua_pcall returns the stack is gone. Only reads the call stack (no
+ * allocation); the innermost Lua function within a few levels. */
+static void note_oom_site(struct engine *e)
+{
+	lua_Debug ar;
+	int level;
+
+	if (!e->L)
+		return;
+	for (level = 0; level < TRACE_LEVELS && lua_getstack(e->L, level, &ar); level++) {
+		if (lua_getinfo(e->L, "Sl", &ar) && ar.currentline > 0) {
+			snprintf(e->oom_src, sizeof e->oom_src, "%s", ar.short_src);
+			e->oom_line = ar.currentline;
+			return;
+		}
+	}
+}
+
 /* The Lua allocator: refuses to grow past the cap. */
 static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -244,8 +287,10 @@ static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		e->used -= old;
 		return NULL;
 	}
-	if (nsize > old && over_cap(e, nsize - old))
+	if (nsize > old && over_cap(e, nsize - old)) {
+		note_oom_site(e);
 		return NULL;
+	}
 	p = realloc(ptr, nsize);
 	if (!p)
 		return NULL;
@@ -500,6 +545,7 @@ static void warnf(struct engine *e, const char *fmt, ...)
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
 	struct engine *e = eng(L);
+	lua_Debug probe;
 
 	e->instr += HOOK_EVERY;
 	if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
@@ -512,35 +558,62 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 				(int)e->last_line, (LUAI_UACINT)instr_budget);
 		lua_error(L);
 	}
+	/* Depth: lua_getstack walks at most RULES_DEPTH_MAX levels (a few for a
+	 * normal rule). A runaway recursion grows by a few hundred levels between
+	 * two calls of this hook, so it stops well before Lua's own limit. */
+	if (lua_getstack(L, RULES_DEPTH_MAX, &probe)) {
+		e->fatal = 1;
+		lua_pushfstring(L,
+				"%s:%d: 规则调用层数超过 %d 层，已停止：可能是函数无终止地递归调用",
+				e->last_src, (int)e->last_line, RULES_DEPTH_MAX);
+		lua_error(L);
+	}
 }
 
-/* Message handler: remembers where the error was raised and the rule frames. */
+/* Message handler: remembers where the error was raised and the rule frames.
+ * Looks at the top TRACE_LEVELS levels only (lua_getstack is linear in the
+ * level: walking a deep stack whole is quadratic), and lists a recursion's
+ * repeated frame once. */
 static int msgh(lua_State *L)
 {
 	struct engine *e = eng(L);
 	lua_Debug ar;
 	int level;
 	size_t tl = 0;
+	char prev[300] = "", loc[300];
 
 	e->err_src[0] = '\0';
 	e->err_line = 0;
 	e->trace[0] = '\0';
 	e->ntrace = 0;
+	e->trace_cut = 0;
 	for (level = 1; lua_getstack(L, level, &ar); level++) {
+		if (level > TRACE_LEVELS) {
+			e->trace_cut = 1;
+			break;
+		}
 		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
 			continue;
 		if (!e->err_src[0]) {
 			snprintf(e->err_src, sizeof e->err_src, "%s", ar.short_src);
 			e->err_line = ar.currentline;
 		}
+		snprintf(loc, sizeof loc, "%s:%d", ar.short_src, ar.currentline);
+		if (strcmp(loc, prev) == 0)
+			continue;
+		snprintf(prev, sizeof prev, "%s", loc);
 		if (tl + 80 < sizeof e->trace) {
-			int n = snprintf(e->trace + tl, sizeof e->trace - tl, "%s%s:%d",
-					 e->ntrace ? " ← " : "", ar.short_src, ar.currentline);
+			int n = snprintf(e->trace + tl, sizeof e->trace - tl, "%s%s",
+					 e->ntrace ? " ← " : "", loc);
 			if (n > 0)
 				tl += (size_t)n;
 			e->ntrace++;
+		} else {
+			e->trace_cut = 1;
 		}
 	}
+	if (e->trace_cut && tl + 8 < sizeof e->trace)
+		snprintf(e->trace + tl, sizeof e->trace - tl, " ← …");
 	if (!lua_isstring(L, 1) || lua_type(L, 1) == LUA_TNUMBER)
 		lua_pushfstring(L, "规则抛出了%s类型的错误对象", tname(lua_type(L, 1)));
 	return 1;
@@ -591,6 +664,65 @@ static int kp_rep(lua_State *L)
 	return 1;
 }
 
+/* string.find, match, gmatch and gsub, bounded. Lua's matcher backtracks in
+ * C, where the count hook never runs, so one call can hang the run for hours.
+ * Rather than a matcher of our own (a second implementation of Lua's pattern
+ * language to keep exact), the real one runs, but only after pattern_cost has
+ * bounded its work from the pattern and the subject; the bound is charged to
+ * the file's pattern budget, and a call whose bound exceeds what is left is
+ * refused before it starts. The bound is tight for real patterns (it uses the
+ * longest run each quantified class has in the subject), so only patterns
+ * that could really explode are refused. Upvalues: the library function, its
+ * enum pattern_op, its name. */
+static int kp_pattern(lua_State *L)
+{
+	struct engine *e = eng(L);
+	enum pattern_op op = (enum pattern_op)lua_tointeger(L, lua_upvalueindex(2));
+	const char *name = lua_tostring(L, lua_upvalueindex(3));
+	int find = strcmp(name, "string.find") == 0;
+	double left = RULES_PATTERN_BUDGET - e->patsteps;
+	struct pattern_bound b;
+	lua_Integer init = 1;
+	const char *s, *p;
+	size_t n, m;
+
+	s = luaL_checklstring(L, 1, &n);
+	p = luaL_checklstring(L, 2, &m);
+	if (op != PATTERN_GSUB) { /* the start position, as Lua reads it */
+		init = luaL_optinteger(L, 3, 1);
+		if (init < 0)
+			init = (size_t)-init > n ? 1 : (lua_Integer)n + init + 1;
+		if (init == 0)
+			init = 1;
+		if ((size_t)init > n + 1)
+			init = (lua_Integer)n + 1;
+	}
+	if (find && lua_toboolean(L, 4))
+		op = PATTERN_PLAIN;
+	pattern_cost(op, s + init - 1, n - (size_t)(init - 1), p, m, left, &b);
+	if (b.total > left) {
+		e->fatal = 1;
+		return luaL_error(
+			L,
+			"%s：模式过于复杂，在 %I 字节的文本中匹配可能超过 %I 步（模式匹配预算），"
+			"已停止；请减少模式中 *、+、-、? 的个数或缩短文本",
+			name, (LUAI_UACINT)n, (LUAI_UACINT)left);
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	/* find stops at its first match: only the start positions before it
+	 * were tried (the others are in the bound, not in the work). */
+	if (find && lua_isinteger(L, 1)) {
+		double tried = (double)(lua_tointeger(L, 1) - init + 1);
+		double used = b.scan + tried * (b.per_start + 1);
+		if (used < b.total)
+			b.total = used;
+	}
+	e->patsteps += b.total;
+	return lua_gettop(L);
+}
+
 /* print -> a warning naming the rule line. */
 static int kp_print(lua_State *L)
 {
@@ -616,19 +748,113 @@ static int kp_warn(lua_State *L)
 	return 0;
 }
 
-/* __index of the global table: a forbidden name is an error saying why. */
-static int forbidden_index(lua_State *L)
+/* __index of the global table: every name a rule reads that is not defined
+ * is an error (a misspelt name would read nil and score silently wrong); a
+ * forbidden one says why. */
+static int global_index(lua_State *L)
 {
 	const char *k = lua_tostring(L, 2);
 	int i;
 
-	if (k && lua_type(L, 2) == LUA_TSTRING)
-		for (i = 0; forbidden[i]; i++)
-			if (strcmp(k, forbidden[i]) == 0)
-				return luaL_error(L, "规则沙箱中没有“%s”：规则只能通过 kp 读取数据，"
-						  "不能访问文件、网络或进程",
-						  k);
-	return 0;
+	if (!k || lua_type(L, 2) != LUA_TSTRING)
+		return 0;
+	for (i = 0; forbidden[i]; i++)
+		if (strcmp(k, forbidden[i]) == 0)
+			return luaL_error(L,
+					  "规则沙箱中没有“%s”：规则只能通过 kp 读取数据，"
+					  "不能访问文件、网络或进程",
+					  k);
+	return luaL_error(L, "读取了未定义的变量“%s”，请检查拼写", k);
+}
+
+/* The libraries reach rules as read-only proxies: an empty table whose
+ * metatable reads through to the library (upvalue 1, named by upvalue 2).
+ * Writing is an error, so a rule can not change string.format or kp.fmt for
+ * the helpers that use them; reading a missing field is an error too. */
+static int lib_index(lua_State *L)
+{
+	static const char *const removed[] = {"string.dump", "math.random", "math.randomseed"};
+	char name[128];
+	size_t i;
+
+	lua_settop(L, 2);
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL || lua_type(L, 2) != LUA_TSTRING)
+		return 1; /* past the end of kp.HOURS is nil: ipairs stops there */
+	snprintf(name, sizeof name, "%s.%s", lua_tostring(L, lua_upvalueindex(2)),
+		 luaL_tolstring(L, 2, NULL));
+	if (strcmp(name, "kp.common") == 0)
+		return luaL_error(L, "没有“kp.common”：规则目录中没有 %s（各考评共用的参数）",
+				  COMMON_RULE);
+	for (i = 0; i < sizeof removed / sizeof removed[0]; i++)
+		if (strcmp(name, removed[i]) == 0) /* bytecode, and output that differs per run */
+			return luaL_error(L, "规则沙箱中没有“%s”", name);
+	return luaL_error(L, "没有“%s”：请检查拼写", name);
+}
+
+static int lib_newindex(lua_State *L)
+{
+	const char *t = lua_tostring(L, lua_upvalueindex(2));
+
+	if (lua_type(L, 2) == LUA_TSTRING)
+		return luaL_error(L, "不能修改“%s.%s”：string、math、table、utf8 和 kp 是只读的", t,
+				  lua_tostring(L, 2));
+	return luaL_error(L, "不能修改“%s[%s]”：string、math、table、utf8 和 kp 是只读的", t,
+			  luaL_tolstring(L, 2, NULL));
+}
+
+static int lib_next(lua_State *L)
+{
+	lua_settop(L, 2);
+	if (lua_next(L, lua_upvalueindex(1)))
+		return 2;
+	lua_pushnil(L);
+	return 1;
+}
+
+/* __pairs: iterates the library without handing out the table itself. */
+static int lib_pairs(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushcclosure(L, lib_next, 1);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+static int lib_len(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+	return 1;
+}
+
+/* Replaces the table t[field] with a read-only proxy; name is its name in
+ * messages ("string", "kp.HOURS"). */
+static void lock_table(lua_State *L, int t, const char *field, const char *name)
+{
+	static const struct {
+		const char *event;
+		lua_CFunction f;
+	} mm[] = {{"__index", lib_index},
+		  {"__newindex", lib_newindex},
+		  {"__pairs", lib_pairs},
+		  {"__len", lib_len}};
+	size_t i;
+
+	lua_getfield(L, t, field); /* the table */
+	lua_newtable(L);	   /* the proxy */
+	lua_newtable(L);	   /* its metatable */
+	for (i = 0; i < sizeof mm / sizeof mm[0]; i++) {
+		lua_pushvalue(L, -3);
+		lua_pushstring(L, name);
+		lua_pushcclosure(L, mm[i].f, 2);
+		lua_setfield(L, -2, mm[i].event);
+	}
+	lua_pushliteral(L, "locked");
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, t, field);
+	lua_pop(L, 1);
 }
 
 /* ---- kp: data access ---------------------------------------------------- */
@@ -676,8 +902,8 @@ static int kp_query(lua_State *L)
 	if (!store_stmt_readonly(box->st))
 		return luaL_error(L, "SQL 被拒绝：规则只能执行 SELECT 查询");
 	if (store_bind_count(box->st) != nargs)
-		return luaL_error(L, "SQL 有 %d 个参数（?），传入了 %d 个值", store_bind_count(box->st),
-				  nargs);
+		return luaL_error(L, "SQL 有 %d 个参数（?），传入了 %d 个值",
+				  store_bind_count(box->st), nargs);
 	for (i = 1; i <= nargs; i++) {
 		int t = lua_type(L, i + 1), r;
 		size_t n;
@@ -686,16 +912,17 @@ static int kp_query(lua_State *L)
 		case LUA_TNIL: r = store_bind_null(box->st, i); break;
 		case LUA_TBOOLEAN: r = store_bind_int(box->st, i, lua_toboolean(L, i + 1)); break;
 		case LUA_TNUMBER:
-			r = lua_isinteger(L, i + 1) ? store_bind_int(box->st, i, lua_tointeger(L, i + 1))
-						    : store_bind_double(box->st, i, lua_tonumber(L, i + 1));
+			r = lua_isinteger(L, i + 1)
+				    ? store_bind_int(box->st, i, lua_tointeger(L, i + 1))
+				    : store_bind_double(box->st, i, lua_tonumber(L, i + 1));
 			break;
 		case LUA_TSTRING:
 			s = lua_tolstring(L, i + 1, &n);
 			r = store_bind_text(box->st, i, s, (int)n);
 			break;
 		default:
-			return luaL_error(L, "SQL 第 %d 个参数是%s，只能绑定数值、文本、布尔或 nil", i,
-					  luaL_typename(L, i + 1));
+			return luaL_error(L, "SQL 第 %d 个参数是%s，只能绑定数值、文本、布尔或 nil",
+					  i, luaL_typename(L, i + 1));
 		}
 		if (r < 0)
 			return luaL_error(L, "SQL 第 %d 个参数绑定失败", i);
@@ -728,7 +955,8 @@ static int kp_query(lua_State *L)
 	if (rc != STORE_DONE) {
 		if (e->sqlsteps > sql_budget) {
 			e->fatal = 1;
-			return luaL_error(L, "SQL 查询超出预算（%I 步），已中止", (LUAI_UACINT)sql_budget);
+			return luaL_error(L, "SQL 查询超出预算（%I 步），已中止",
+					  (LUAI_UACINT)sql_budget);
 		}
 		return luaL_error(L, "SQL 执行失败：%s", d.msg);
 	}
@@ -786,8 +1014,8 @@ static int kp_need(lua_State *L)
 		if (ti < 0)
 			return luaL_error(L, "kp.need：未知的输入表“%s”", t ? t : "?");
 		if (!has_rows(L, ti)) {
-			warnf(eng(L), "%s: %s已跳过：没有%s数据（%s.csv 缺失或为空）", where(L, 1), name,
-			      input_tables[ti][1], input_tables[ti][0]);
+			warnf(eng(L), "%s: %s已跳过：没有%s数据（%s.csv 缺失或为空）", where(L, 1),
+			      name, input_tables[ti][1], input_tables[ti][0]);
 			ok = 0;
 		}
 		lua_pop(L, 1);
@@ -956,7 +1184,8 @@ static int card_add(lua_State *L)
 		return luaL_error(L, "%s：缺少必填字段“points”", api);
 	if (t != LUA_TNUMBER)
 		return luaL_error(L, "%s：字段“points”应为数值，实为%s%s%s%s", api, tname(t),
-				  t == LUA_TSTRING ? "“" : "", t == LUA_TSTRING ? lua_tostring(L, -1) : "",
+				  t == LUA_TSTRING ? "“" : "",
+				  t == LUA_TSTRING ? lua_tostring(L, -1) : "",
 				  t == LUA_TSTRING ? "”" : "");
 	pts = check_round(L, -1, 2, "card:add 的 points");
 	lua_pop(L, 1);
@@ -1060,7 +1289,8 @@ static int kp_emit(lua_State *L)
 		if (strcmp(rtables[i].name, tn) == 0)
 			t = &rtables[i];
 	if (!t)
-		return luaL_error(L, "kp.emit：未知的结果表“%s”（可用：grid_tiers、community_ranking、"
+		return luaL_error(L,
+				  "kp.emit：未知的结果表“%s”（可用：grid_tiers、community_ranking、"
 				  "community_stars、redblack、points、report_units、settings）",
 				  tn);
 	luaL_checktype(L, 2, LUA_TTABLE);
@@ -1088,7 +1318,8 @@ static int kp_emit(lua_State *L)
 		v->type = -1;
 		if (ty == LUA_TNIL) {
 			if (c->required)
-				return luaL_error(L, "kp.emit(\"%s\")：缺少必填列“%s”", tn, c->name);
+				return luaL_error(L, "kp.emit(\"%s\")：缺少必填列“%s”", tn,
+						  c->name);
 			if (c->zero) {
 				v->type = RT_INT;
 				v->i = 0;
@@ -1097,8 +1328,8 @@ static int kp_emit(lua_State *L)
 			size_t n;
 			const char *s;
 			if (ty != LUA_TSTRING)
-				return luaL_error(L, "kp.emit(\"%s\")：列“%s”应为文本，实为%s", tn, c->name,
-						  tname(ty));
+				return luaL_error(L, "kp.emit(\"%s\")：列“%s”应为文本，实为%s", tn,
+						  c->name, tname(ty));
 			s = lua_tolstring(L, -1, &n);
 			v->type = RT_TEXT;
 			v->s = intern(L, s, n);
@@ -1106,8 +1337,8 @@ static int kp_emit(lua_State *L)
 			v->type = RT_INT;
 			v->i = lua_toboolean(L, -1);
 		} else if (ty != LUA_TNUMBER) {
-			return luaL_error(L, "kp.emit(\"%s\")：列“%s”应为数值，实为%s%s%s%s", tn, c->name,
-					  tname(ty), ty == LUA_TSTRING ? "“" : "",
+			return luaL_error(L, "kp.emit(\"%s\")：列“%s”应为数值，实为%s%s%s%s", tn,
+					  c->name, tname(ty), ty == LUA_TSTRING ? "“" : "",
 					  ty == LUA_TSTRING ? lua_tostring(L, -1) : "",
 					  ty == LUA_TSTRING ? "”" : "");
 		} else if (c->type == RT_INT) {
@@ -1115,8 +1346,9 @@ static int kp_emit(lua_State *L)
 			if (!lua_isinteger(L, -1)) {
 				double x = lua_tonumber(L, -1);
 				if (!isfinite(x) || x != floor(x) || fabs(x) > 9.0e15)
-					return luaL_error(L, "kp.emit(\"%s\")：列“%s”应为整数，实为 %f", tn,
-							  c->name, x);
+					return luaL_error(
+						L, "kp.emit(\"%s\")：列“%s”应为整数，实为 %f", tn,
+						c->name, x);
 				iv = (lua_Integer)x;
 			} else {
 				iv = lua_tointeger(L, -1);
@@ -1126,8 +1358,8 @@ static int kp_emit(lua_State *L)
 		} else {
 			double x = lua_tonumber(L, -1);
 			if (!isfinite(x))
-				return luaL_error(L, "kp.emit(\"%s\")：列“%s”的值不是有限数（%f）", tn,
-						  c->name, x);
+				return luaL_error(L, "kp.emit(\"%s\")：列“%s”的值不是有限数（%f）",
+						  tn, c->name, x);
 			v->type = RT_REAL;
 			v->r = x;
 		}
@@ -1172,6 +1404,8 @@ static int kp_emit(lua_State *L)
 /* Helpers written in Lua; loaded with the kp table as its argument. */
 static const char prelude[] =
 	"local kp = ...\n"
+	"local string, math, table, type, error, ipairs, tostring =\n"
+	"  string, math, table, type, error, ipairs, tostring\n"
 	"function kp.marks(n)\n"
 	"  if math.type(n) ~= 'integer' or n < 0 then error('kp.marks：参数应为非负整数', 2) end\n"
 	"  return string.rep('?', n, ',')\n"
@@ -1182,7 +1416,8 @@ static const char prelude[] =
 	"end\n"
 	"function kp.rank(list, opts)\n"
 	"  opts = opts or {}\n"
-	"  local key, id, field, last = opts.by or 'score', opts.id or 'code', opts.field or 'rank', opts.last\n"
+	"  local key, id, field, last = opts.by or 'score', opts.id or 'code', opts.field or "
+	"'rank', opts.last\n"
 	"  local asc = opts.ascending\n"
 	"  for i, x in ipairs(list) do\n"
 	"    if type(x[key]) ~= 'number' then\n"
@@ -1207,26 +1442,55 @@ static const char prelude[] =
 	"  return list\n"
 	"end\n";
 
+/* Pushes an array of n strings. */
+static void push_strings(lua_State *L, const char *const *v, int n)
+{
+	int i;
+
+	lua_createtable(L, n, 0);
+	for (i = 0; i < n; i++) {
+		lua_pushstring(L, v[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+}
+
 static int setup(lua_State *L)
 {
 	struct engine *e = eng(L);
 	static const char *const base_names[] = {
-		"assert", "error", "ipairs", "next", "pairs", "select", "tonumber",
-		"tostring", "type", "rawequal", "rawget", "rawlen", "_VERSION", NULL,
+		"assert",   "error", "ipairs",	 "next",   "pairs",  "select",	 "tonumber",
+		"tostring", "type",  "rawequal", "rawget", "rawlen", "_VERSION", NULL,
 	};
 	static const luaL_Reg kp_funcs[] = {
-		{"query", kp_query},   {"has", kp_has},     {"need", kp_need},
-		{"period", kp_period}, {"has_year", kp_has_year}, {"round", kp_round},
-		{"fmt", kp_fmt},       {"card", kp_card},   {"emit", kp_emit},
-		{"warn", kp_warn},     {NULL, NULL},
+		{"query", kp_query},
+		{"has", kp_has},
+		{"need", kp_need},
+		{"period", kp_period},
+		{"has_year", kp_has_year},
+		{"round", kp_round},
+		{"fmt", kp_fmt},
+		{"card", kp_card},
+		{"emit", kp_emit},
+		{"warn", kp_warn},
+		{NULL, NULL},
 	};
 	static const luaL_Reg card_methods[] = {
-		{"add", card_add}, {"total", card_total}, {"publish", card_publish}, {NULL, NULL},
+		{"add", card_add},
+		{"total", card_total},
+		{"publish", card_publish},
+		{NULL, NULL},
 	};
-	static const char *const libs[] = {"string", "math", "table", "utf8"};
-	int i, G;
+	static const char *const libs[] = {"string", "math", "table", "utf8", "kp"};
+	static const struct {
+		const char *name;
+		enum pattern_op op;
+	} matchers[] = {{"string.find", PATTERN_FIND},
+			{"string.match", PATTERN_FIND},
+			{"string.gmatch", PATTERN_GMATCH},
+			{"string.gsub", PATTERN_GSUB}};
+	int i, G, kp;
 
-	luaL_requiref(L, LUA_GNAME, luaopen_base, 0);    /* base: the source of copies */
+	luaL_requiref(L, LUA_GNAME, luaopen_base, 0);	     /* base: the source of copies */
 	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 0); /* sets the string metatable */
 	luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);
 	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 0);
@@ -1254,6 +1518,13 @@ static int setup(lua_State *L)
 	lua_getfield(L, -1, "rep");
 	lua_pushcclosure(L, kp_rep, 1);
 	lua_setfield(L, -2, "rep");
+	for (i = 0; i < 4; i++) {
+		lua_getfield(L, -1, matchers[i].name + 7); /* after "string." */
+		lua_pushinteger(L, matchers[i].op);
+		lua_pushstring(L, matchers[i].name);
+		lua_pushcclosure(L, kp_pattern, 3);
+		lua_setfield(L, -2, matchers[i].name + 7);
+	}
 	lua_pop(L, 1);
 	lua_getfield(L, G, "math"); /* randomness would break byte-identical output */
 	lua_pushnil(L);
@@ -1285,11 +1556,24 @@ static int setup(lua_State *L)
 	lua_setfield(L, -2, "year");
 	lua_pushinteger(L, e->prev_year);
 	lua_setfield(L, -2, "prev_year");
+	kp = lua_gettop(L);
+	lua_createtable(L, SCHEMA_NHOURS, 0);
+	for (i = 0; i < SCHEMA_NHOURS; i++) {
+		lua_pushinteger(L, schema_hours[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_setfield(L, kp, "HOURS");
+	push_strings(L, schema_levels, SCHEMA_NLEVELS);
+	lua_setfield(L, kp, "LEVELS");
+	push_strings(L, schema_criteria, SCHEMA_NCRITERIA);
+	lua_setfield(L, kp, "CRITERIA");
+	lua_pushvalue(L, kp); /* for common.lua's result, after the lock */
+	lua_setfield(L, LUA_REGISTRYINDEX, KP_REG);
 	lua_pushvalue(L, -1);
 	lua_setfield(L, G, "kp");
 
-	lua_newtable(L); /* metatable of the globals: forbidden names */
-	lua_pushcfunction(L, forbidden_index);
+	lua_newtable(L); /* metatable of the globals: undefined and forbidden names */
+	lua_pushcfunction(L, global_index);
 	lua_setfield(L, -2, "__index");
 	lua_setmetatable(L, G);
 
@@ -1304,6 +1588,11 @@ static int setup(lua_State *L)
 		return lua_error(L);
 	lua_pushvalue(L, -2); /* kp */
 	lua_call(L, 1, 0);
+	lock_table(L, kp, "HOURS", "kp.HOURS");
+	lock_table(L, kp, "LEVELS", "kp.LEVELS");
+	lock_table(L, kp, "CRITERIA", "kp.CRITERIA");
+	for (i = 0; i < 5; i++)
+		lock_table(L, G, libs[i], libs[i]);
 	return 0;
 }
 
@@ -1337,14 +1626,23 @@ static int lua_failure(struct engine *e, int status, struct diag *d)
 	char src[256];
 	long line = 0;
 
-	if (status == LUA_ERRMEM || e->oom)
+	if (status == LUA_ERRMEM || e->oom) {
+		if (e->oom_line)
+			return diag_at(d, e->oom_src, e->oom_line, 0,
+				       "规则超出内存上限（%d MiB），已停止", (int)(e->cap >> 20));
 		return diag_at(d, e->last_line ? e->last_src : e->chunk, e->last_line, 0,
 			       "规则超出内存上限（%d MiB），已停止", (int)(e->cap >> 20));
+	}
 	if (!m)
 		m = "未知错误";
 	rest = split_loc(m, src, sizeof src, &line);
+	if (strcmp(rest ? rest : m, "C stack overflow") == 0) { /* recursion through gsub, sort */
+		m = "规则调用层数过深（C stack overflow），已停止：可能是函数无终止地递归调用";
+		if (rest)
+			rest = m;
+	}
 	if (rest) {
-		if (e->ntrace > 1)
+		if (e->ntrace > 1 || e->trace_cut)
 			return diag_at(d, src, line, 0, "%s（调用栈：%s）", rest, e->trace);
 		return diag_at(d, src, line, 0, "%s", rest);
 	}
@@ -1363,6 +1661,7 @@ static int eng_pcall(struct engine *e, int nargs, struct diag *d)
 	lua_insert(L, base);
 	e->err_src[0] = '\0';
 	e->ntrace = 0;
+	e->trace_cut = 0;
 	status = lua_pcall(L, nargs, 0, base);
 	lua_remove(L, base);
 	if (status == LUA_OK)
@@ -1391,7 +1690,8 @@ static char *read_rule(const char *path, size_t *len, struct diag *d, const char
 	}
 	n = fread(p + 2, 1, RULE_FILE_MAX + 1, f);
 	if (ferror(f) || n > RULE_FILE_MAX) {
-		diag_at(d, chunk, 0, 0, ferror(f) ? "无法读取规则文件" : "规则文件过大（超过 1 MiB）");
+		diag_at(d, chunk, 0, 0,
+			ferror(f) ? "无法读取规则文件" : "规则文件过大（超过 1 MiB）");
 		fclose(f);
 		free(p);
 		return NULL;
@@ -1413,6 +1713,53 @@ static char *read_rule(const char *path, size_t *len, struct diag *d, const char
 	return p;
 }
 
+/* Runs common.lua's chunk (argument 1) and sets kp.common to the table it
+ * returns. */
+static int call_common(lua_State *L)
+{
+	lua_call(L, 0, 1);
+	if (!lua_istable(L, -1))
+		return luaL_error(L, "%s 应以 return { … } 返回各考评共用的参数表，实为%s",
+				  eng(L)->chunk, tname(lua_type(L, -1)));
+	lua_getfield(L, LUA_REGISTRYINDEX, KP_REG);
+	lua_insert(L, -2);
+	lua_setfield(L, -2, "common");
+	return 0;
+}
+
+/* Runs the rules dir's common.lua in the rule's fresh state, under the
+ * rule's budgets, so that every assessment reads the same parameters. */
+static int run_common(struct engine *e, struct diag *d)
+{
+	char *src, name[300], saved[sizeof e->chunk];
+	size_t len = 0;
+	int status, rc = -1;
+
+	memcpy(saved, e->chunk, sizeof saved);
+	snprintf(e->chunk, sizeof e->chunk, "%s", e->common_chunk);
+	src = read_rule(e->common_path, &len, d, e->chunk);
+	if (!src)
+		goto done;
+	if (len && (unsigned char)src[0] == LUA_SIGNATURE[0]) {
+		diag_at(d, e->chunk, 1, 0,
+			"拒绝加载：这是编译过的 Lua 字节码，规则只接受源代码文本");
+		goto done;
+	}
+	lua_pushcfunction(e->L, call_common);
+	snprintf(name, sizeof name, "@%s", e->chunk);
+	status = luaL_loadbufferx(e->L, src, len, name, "t");
+	if (status != LUA_OK) {
+		lua_failure(e, status, d);
+		lua_pop(e->L, 2);
+		goto done;
+	}
+	rc = eng_pcall(e, 1, d);
+done:
+	free(src);
+	memcpy(e->chunk, saved, sizeof saved);
+	return rc;
+}
+
 static int run_file(struct engine *e, const char *path, const char *chunk, struct diag *d)
 {
 	char *src = NULL, name[300];
@@ -1424,7 +1771,10 @@ static int run_file(struct engine *e, const char *path, const char *chunk, struc
 	snprintf(e->last_src, sizeof e->last_src, "%s", chunk);
 	e->last_line = 0;
 	e->instr = e->sqlsteps = 0;
+	e->patsteps = 0;
 	e->fatal = e->oom = 0;
+	e->oom_src[0] = '\0';
+	e->oom_line = 0;
 	src = read_rule(path, &len, d, chunk);
 	if (!src)
 		goto done;
@@ -1443,6 +1793,8 @@ static int run_file(struct engine *e, const char *path, const char *chunk, struc
 		goto done;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	store_set_progress(e->ro, SQL_PROGRESS_EVERY, progress_cb, e);
+	if (e->common_path[0] && run_common(e, d) < 0)
+		goto done;
 	snprintf(name, sizeof name, "@%s", chunk);
 	status = luaL_loadbufferx(L, src, len, name, "t");
 	if (status != LUA_OK) {
@@ -1485,7 +1837,8 @@ static int list_rules(const char *dir, char ***out, size_t *n, struct diag *d)
 		return diag_at(d, dir, 0, 0, "无法打开规则目录：%s", strerror(errno));
 	while ((de = readdir(dh))) {
 		size_t l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".lua") != 0)
+		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".lua") != 0 ||
+		    strcmp(de->d_name, COMMON_RULE) == 0) /* not an assessment */
 			continue;
 		if (cnt == cap) {
 			char **nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *v);
@@ -1524,7 +1877,8 @@ static void data_years(struct engine *e)
 
 	e->nyears = 0;
 	for (i = 0; i < NYEARSRC; i++) {
-		snprintf(sql, sizeof sql, "SELECT substr(min(%s), 1, 4), substr(max(%s), 1, 4) FROM %s",
+		snprintf(sql, sizeof sql,
+			 "SELECT substr(min(%s), 1, 4), substr(max(%s), 1, 4) FROM %s",
 			 year_sources[i][1], year_sources[i][1], year_sources[i][0]);
 		if (store_prepare(e->ro, sql, &st, &d) < 0)
 			continue;
@@ -1595,15 +1949,20 @@ static int write_results(struct engine *e, struct store *rw, char **names, size_
 	    step_insert(st, "run", NULL, d) < 0)
 		goto done;
 	if (b.failed || store_bind_text(st, 1, "rules", -1) < 0 ||
-	    store_bind_text(st, 2, b.data ? b.data : "", -1) < 0 || step_insert(st, "run", NULL, d) < 0)
+	    store_bind_text(st, 2, b.data ? b.data : "", -1) < 0 ||
+	    step_insert(st, "run", NULL, d) < 0)
 		goto done;
 	store_finalize(st);
 	st = NULL;
 
-	if (store_prepare(rw, "INSERT INTO scores(assessment, entity, kind, name, score, result)"
-			      " VALUES(?1, ?2, ?3, ?4, ?5, ?6)", &st, d) < 0 ||
-	    store_prepare(rw, "INSERT INTO score_items(assessment, entity, seq, item, inputs, points,"
-			      " reason, rule) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st2, d) < 0)
+	if (store_prepare(rw,
+			  "INSERT INTO scores(assessment, entity, kind, name, score, result)"
+			  " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+			  &st, d) < 0 ||
+	    store_prepare(rw,
+			  "INSERT INTO score_items(assessment, entity, seq, item, inputs, points,"
+			  " reason, rule) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			  &st2, d) < 0)
 		goto done;
 	for (i = 0; i < e->npubs; i++) {
 		const struct pub *p = &e->pubs[i];
@@ -1731,9 +2090,16 @@ int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int 
 	base = rules_dir + dl;
 	while (base > rules_dir && base[-1] != '/')
 		base--;
+	snprintf(path, sizeof path, "%.*s/%s", (int)dl, rules_dir, COMMON_RULE);
+	if (access(path, F_OK) == 0) {
+		snprintf(e.common_path, sizeof e.common_path, "%s", path);
+		snprintf(e.common_chunk, sizeof e.common_chunk, "%.*s/%s",
+			 (int)(rules_dir + dl - base), base, COMMON_RULE);
+	}
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "%.*s/%s", (int)dl, rules_dir, names[i]);
-		snprintf(chunk, sizeof chunk, "%.*s/%s", (int)(rules_dir + dl - base), base, names[i]);
+		snprintf(chunk, sizeof chunk, "%.*s/%s", (int)(rules_dir + dl - base), base,
+			 names[i]);
 		if (run_file(&e, path, chunk, d) < 0)
 			goto done;
 	}
@@ -1767,10 +2133,14 @@ int rules_explain(struct store *s, const char *code, struct buf *out, struct dia
 	char *year = NULL;
 	int found = 0, rc = -1, r;
 
-	if (store_prepare(s, "SELECT assessment, kind, name, score, result FROM scores"
-			     " WHERE entity = ?1 ORDER BY rowid", &st, d) < 0 ||
-	    store_prepare(s, "SELECT item, inputs, points, reason, rule FROM score_items"
-			     " WHERE assessment = ?1 AND entity = ?2 ORDER BY seq", &it, d) < 0) {
+	if (store_prepare(s,
+			  "SELECT assessment, kind, name, score, result FROM scores"
+			  " WHERE entity = ?1 ORDER BY rowid",
+			  &st, d) < 0 ||
+	    store_prepare(s,
+			  "SELECT item, inputs, points, reason, rule FROM score_items"
+			  " WHERE assessment = ?1 AND entity = ?2 ORDER BY seq",
+			  &it, d) < 0) {
 		diag_set(d, "数据库中还没有考评结果（先运行 kaoping score）");
 		goto done;
 	}
@@ -1785,8 +2155,9 @@ int rules_explain(struct store *s, const char *code, struct buf *out, struct dia
 
 		if (found++)
 			buf_putc(out, '\n');
-		buf_printf(out, "%s（%s 年度）：%s%s%s%s%s\n", as, year ? year : "?", kind ? kind : "",
-			   kind ? " " : "", code, name ? " " : "", name ? name : "");
+		buf_printf(out, "%s（%s 年度）：%s%s%s%s%s\n", as, year ? year : "?",
+			   kind ? kind : "", kind ? " " : "", code, name ? " " : "",
+			   name ? name : "");
 		store_bind_text(it, 1, as, -1);
 		store_bind_text(it, 2, code, -1);
 		while ((r = store_step(it, d)) == STORE_ROW) {

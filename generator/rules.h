@@ -13,8 +13,14 @@
 /* Default limits per rule file: Lua VM instructions, SQLite VM steps, and
  * memory (the Lua state plus the results collected so far). */
 #define RULES_INSTR_BUDGET 400000000LL
-#define RULES_SQL_BUDGET 4000000000LL
-#define RULES_MEM_CAP ((size_t)256 << 20)
+#define RULES_SQL_BUDGET   4000000000LL
+#define RULES_MEM_CAP	   ((size_t)256 << 20)
+/* Nested calls: deeper is a runaway recursion (Lua itself would allow
+ * ~200,000 levels, and walking such a stack takes minutes). */
+#define RULES_DEPTH_MAX 200
+/* Steps of Lua's pattern matcher (string.find/match/gmatch/gsub), counted by
+ * the bound of pattern.h before each call: a few seconds at most. */
+#define RULES_PATTERN_BUDGET 1000000000.0
 
 /* Changes the limits for later runs (0 keeps a default); for tests. */
 void rules_set_limits(long long instr, long long sql_steps, size_t mem);

@@ -277,3 +277,12 @@ const char *schema_enum(const struct schema_col *c, const char *v, size_t n, siz
 	}
 	return NULL;
 }
+
+/* Domain constants, once: ingest counts the event facts for these limits and
+ * reads these levels; rules see all three as kp.HOURS, kp.LEVELS, kp.CRITERIA. */
+const int schema_hours[SCHEMA_NHOURS] = {24, 48, 72, 120, 168, 240, 360, 720};
+const char *const schema_levels[SCHEMA_NLEVELS] = {"网格", "社区", "街道", "部门", "区级"};
+const char *const schema_criteria[SCHEMA_NCRITERIA] = {
+	"组织建设", "队伍建设", "服务质量", "党员亮牌", "诚信承诺", "安全管理", "环境卫生",
+	"绿化养护", "设施维护", "秩序维护", "收费公示", "投诉处理", "业主满意",
+};

@@ -65,4 +65,14 @@ int schema_match(const struct schema_table *t, const char *header, size_t n);
 /* Maps a value of an enumeration to its canonical form, or NULL. */
 const char *schema_enum(const struct schema_col *c, const char *v, size_t n, size_t *outlen);
 
+/* The time limits (hours) that event_facts counts: columns hN and aN. */
+#define SCHEMA_NHOURS 8
+extern const int schema_hours[SCHEMA_NHOURS];
+/* events.level: the settlement levels, lowest first. */
+#define SCHEMA_NLEVELS 5
+extern const char *const schema_levels[SCHEMA_NLEVELS];
+/* property_checks.criterion: the 13 criteria of the standard, in its order. */
+#define SCHEMA_NCRITERIA 13
+extern const char *const schema_criteria[SCHEMA_NCRITERIA];
+
 #endif

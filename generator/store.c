@@ -27,6 +27,8 @@ struct store {
 struct store_stmt {
 	sqlite3_stmt *st;
 	struct store *s;
+	int bind_rc;  /* the first bind that failed since the last step or reset */
+	int bind_idx; /* and its parameter */
 };
 
 #define FACT_MEASURES                                                                            \
@@ -356,33 +358,46 @@ void store_finalize(struct store_stmt *st)
 	free(st);
 }
 
+/* Every bind result is checked here: the first failure is kept and the next
+ * store_step reports it, so a statement never runs with a value missing. */
+static int bound(struct store_stmt *st, int idx, int rc)
+{
+	if (rc == SQLITE_OK)
+		return 0;
+	if (!st->bind_rc) {
+		st->bind_rc = rc;
+		st->bind_idx = idx;
+	}
+	return -1;
+}
+
 int store_bind_text(struct store_stmt *st, int idx, const char *v, int len)
 {
 	if (!v)
-		return sqlite3_bind_null(st->st, idx) == SQLITE_OK ? 0 : -1;
-	return sqlite3_bind_text(st->st, idx, v, len, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+		return bound(st, idx, sqlite3_bind_null(st->st, idx));
+	return bound(st, idx, sqlite3_bind_text(st->st, idx, v, len, SQLITE_TRANSIENT));
 }
 
 int store_bind_text_static(struct store_stmt *st, int idx, const char *v, int len)
 {
 	if (!v)
-		return sqlite3_bind_null(st->st, idx) == SQLITE_OK ? 0 : -1;
-	return sqlite3_bind_text(st->st, idx, v, len, SQLITE_STATIC) == SQLITE_OK ? 0 : -1;
+		return bound(st, idx, sqlite3_bind_null(st->st, idx));
+	return bound(st, idx, sqlite3_bind_text(st->st, idx, v, len, SQLITE_STATIC));
 }
 
 int store_bind_int(struct store_stmt *st, int idx, int64_t v)
 {
-	return sqlite3_bind_int64(st->st, idx, v) == SQLITE_OK ? 0 : -1;
+	return bound(st, idx, sqlite3_bind_int64(st->st, idx, v));
 }
 
 int store_bind_double(struct store_stmt *st, int idx, double v)
 {
-	return sqlite3_bind_double(st->st, idx, v) == SQLITE_OK ? 0 : -1;
+	return bound(st, idx, sqlite3_bind_double(st->st, idx, v));
 }
 
 int store_bind_null(struct store_stmt *st, int idx)
 {
-	return sqlite3_bind_null(st->st, idx) == SQLITE_OK ? 0 : -1;
+	return bound(st, idx, sqlite3_bind_null(st->st, idx));
 }
 
 int store_bind_count(struct store_stmt *st)
@@ -392,7 +407,16 @@ int store_bind_count(struct store_stmt *st)
 
 int store_step(struct store_stmt *st, struct diag *d)
 {
-	int rc = sqlite3_step(st->st);
+	int rc;
+
+	if (st->bind_rc) {
+		diag_set(d, "数据库错误（绑定第 %d 个参数）：%s", st->bind_idx,
+			 sqlite3_errstr(st->bind_rc));
+		st->bind_rc = 0;
+		sqlite3_reset(st->st);
+		return STORE_ERROR;
+	}
+	rc = sqlite3_step(st->st);
 
 	if (rc == SQLITE_ROW)
 		return STORE_ROW;
@@ -412,6 +436,7 @@ int store_step(struct store_stmt *st, struct diag *d)
 
 void store_reset(struct store_stmt *st)
 {
+	st->bind_rc = 0;
 	sqlite3_reset(st->st);
 	sqlite3_clear_bindings(st->st);
 }

@@ -44,7 +44,10 @@ int store_create_indexes(struct store *s, struct diag *d);
 
 /* Prepared statements. The statement is owned by the caller: store_finalize.
  * Text passed to bind_text is copied by SQLite (SQLITE_TRANSIENT) unless
- * bind_text_static is used, whose text must live until the next step/reset. */
+ * bind_text_static is used, whose text must live until the next step/reset.
+ * A bind returns -1 when it fails, and the statement remembers the first
+ * failure: the next store_step returns STORE_ERROR naming the parameter
+ * (store_reset forgets it), so a row is never written with a value missing. */
 int store_prepare(struct store *s, const char *sql, struct store_stmt **out, struct diag *d);
 void store_finalize(struct store_stmt *st); /* accepts NULL */
 int store_bind_text(struct store_stmt *st, int idx, const char *v, int len);

@@ -16,21 +16,21 @@ local P = {
   complaints = { item = "投诉解决率",     weight = 10 },           -- 无投诉得满分
   projects   = { item = "共建项目",       weight = 15, full_at = 3 },   -- 报到单位年内完成项目数，3 个得满分
 
-  -- “五星”：每颗星的全部条件都达到才得星（min：不低于；max：不高于）
+  -- “五星”：每颗星的全部条件都达到才得星（min：不低于；max：不高于；比率以百分数计，90 即 90%）
   stars = {
     { name = "支部过硬", criteria = {
-        { metric = "branch_coverage", label = "网格党组织覆盖率", min = 1.0, unit = "%" } } },
+        { metric = "branch_coverage", label = "网格党组织覆盖率", min = 100, unit = "%" } } },
     { name = "共建共享", criteria = {
         { metric = "projects_done", label = "完成共建项目", min = 2, unit = "个" },
-        { metric = "wish_rate", label = "微心愿完成率", min = 0.9, unit = "%" } } },
+        { metric = "wish_rate", label = "微心愿完成率", min = 90, unit = "%" } } },
     { name = "平安法治", criteria = {
         { metric = "serious_incidents", label = "较大及以上事项", max = 0, unit = "件" },
-        { metric = "closure_rate", label = "事件办结率", min = 0.95, unit = "%" } } },
+        { metric = "closure_rate", label = "事件办结率", min = 95, unit = "%" } } },
     { name = "幸福和谐", criteria = {
         { metric = "resident_score", label = "居民满意度", min = 90, unit = "分" },
         { metric = "service_per100", label = "每百户志愿服务", min = 20, unit = "小时" } } },
     { name = "宜业兴业", criteria = {
-        { metric = "complaint_rate", label = "投诉解决率", min = 0.9, unit = "%" },
+        { metric = "complaint_rate", label = "投诉解决率", min = 90, unit = "%" },
         { metric = "business_services", label = "暖新及就业服务", min = 2, unit = "次" } } },
   },
   branch_kinds = { "网格党支部", "功能型党支部" },     -- 计入网格党组织覆盖的党组织类型
@@ -213,10 +213,12 @@ local function assess(y, card)
         if known[cr.metric] == nil then
           error("P.stars 的“" .. s.name .. "”用了未知的指标“" .. tostring(cr.metric) .. "”")
         end
-        local met = v ~= nil and (cr.min == nil or v >= cr.min) and (cr.max == nil or v <= cr.max)
+        local lo, hi = cr.min, cr.max   -- a rate's threshold is written in percent: 90 is 0.9
+        if cr.unit == "%" then lo, hi = lo and lo / 100, hi and hi / 100 end
+        local met = v ~= nil and (lo == nil or v >= lo) and (hi == nil or v <= hi)
         ok = ok and met
         why[#why + 1] = string.format("%s %s（%s%s）%s", cr.label, fmt_metric(v, cr.unit),
-          cr.min ~= nil and "≥" or "≤", fmt_metric(cr.min or cr.max, cr.unit), met and "达标" or "未达标")
+          lo ~= nil and "≥" or "≤", fmt_metric(lo or hi, cr.unit), met and "达标" or "未达标")
       end
       stars[#stars + 1] = { star = s.name, earned = ok, reason = table.concat(why, "；") }
       if ok then earned[#earned + 1] = s.name end

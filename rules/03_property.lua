@@ -7,14 +7,14 @@
 local P = {
   name = "物业企业考评",
 
-  -- 计分的考评项目（property_checks.criterion）
-  criteria = { "组织建设", "队伍建设", "服务质量", "党员亮牌", "诚信承诺", "安全管理", "环境卫生",
-               "绿化养护", "设施维护", "秩序维护", "收费公示", "投诉处理", "业主满意" },
+  -- 计分的考评项目（property_checks.criterion）：标准的 13 项 kp.CRITERIA，即组织建设、队伍建设……业主满意；
+  -- 只计其中几项时改为列表，如 criteria = { "组织建设", "服务质量", "业主满意" }
+  criteria = kp.CRITERIA,
 
-  -- 名单，自上而下判断，取第一个符合的
-  black = { name = "黑榜", veto_severity = "重大", score_below = 60 },     -- 发生重大事项，或得分低于 60
-  red   = { name = "红榜", score_min = 90, complaint_rate_max = 3, satisfaction_min = 85 },  -- 三项同时满足
-  talk  = { name = "约谈", score_below = 75, complaint_rate_above = 10, satisfaction_below = 70 },  -- 任一项
+  -- 名单，自上而下判断，取第一个符合的（min：不低于；max：不高于）
+  black = { name = "黑榜", veto_severity = "重大", score = { min = 60 } },  -- 发生重大事项，或得分未达 min
+  red   = { name = "红榜", score = { min = 90 }, complaint_rate = { max = 3 }, satisfaction = { min = 85 } },  -- 三项同时达到
+  talk  = { name = "约谈", score = { min = 75 }, complaint_rate = { max = 10 }, satisfaction = { min = 70 } },  -- 任一项未达到
   normal = { name = "一般" },
   -- 投诉率 = 年内涉及该企业的投诉件数 ÷ 服务户数 × 1000（‰）；业主满意度 = 业主评价平均分
 
@@ -136,20 +136,20 @@ for _, co in ipairs(companies) do
     local list, why
     if inc then
       list, why = P.black.name, string.format("%s 发生%s事项（%s），一票否决", inc.date, inc.severity, inc.description or inc.id)
-    elseif score < P.black.score_below then
-      list, why = P.black.name, string.format("考评得分 %s 分，低于 %s 分", kp.fmt(score, 2), P.black.score_below)
-    elseif score >= P.red.score_min and rate ~= nil and rate <= P.red.complaint_rate_max
-           and s ~= nil and s >= P.red.satisfaction_min then
+    elseif score < P.black.score.min then
+      list, why = P.black.name, string.format("考评得分 %s 分，低于 %s 分", kp.fmt(score, 2), P.black.score.min)
+    elseif score >= P.red.score.min and rate ~= nil and rate <= P.red.complaint_rate.max
+           and s ~= nil and s >= P.red.satisfaction.min then
       list, why = P.red.name, string.format("考评得分不低于 %s 分、投诉率不高于 %s‰、业主满意度不低于 %s 分",
-                                            P.red.score_min, P.red.complaint_rate_max, P.red.satisfaction_min)
+                                            P.red.score.min, P.red.complaint_rate.max, P.red.satisfaction.min)
     else
       local t = {}
-      if score < P.talk.score_below then t[#t + 1] = string.format("考评得分低于 %s 分", P.talk.score_below) end
-      if rate ~= nil and rate > P.talk.complaint_rate_above then
-        t[#t + 1] = string.format("投诉率高于 %s‰", P.talk.complaint_rate_above)
+      if score < P.talk.score.min then t[#t + 1] = string.format("考评得分低于 %s 分", P.talk.score.min) end
+      if rate ~= nil and rate > P.talk.complaint_rate.max then
+        t[#t + 1] = string.format("投诉率高于 %s‰", P.talk.complaint_rate.max)
       end
-      if s ~= nil and s < P.talk.satisfaction_below then
-        t[#t + 1] = string.format("业主满意度低于 %s 分", P.talk.satisfaction_below)
+      if s ~= nil and s < P.talk.satisfaction.min then
+        t[#t + 1] = string.format("业主满意度低于 %s 分", P.talk.satisfaction.min)
       end
       if #t > 0 then
         list, why = P.talk.name, table.concat(t, "；")

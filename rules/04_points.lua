@@ -37,29 +37,29 @@ local P = {
     },
   },
 
-  -- 办结时限（小时，只能取 24、48、72、120、168、240、360、720），用于判断超期：年内超时办结，或到年底仍未办结且已超时
-  time_limit = {
-    { level = "网格", hours = 72 },
-    { level = "社区", hours = 120 },
-    { level = "街道", hours = 168 },
-    { level = "部门", hours = 240 },
-    { level = "区级", hours = 360 },
-  },
-  default_hours = 168,
+  -- 办结时限（小时），用于判断超期：年内超时办结，或到年底仍未办结且已超时。
+  -- 与网格考核共用，在 common.lua 中修改，现为：网格 72、社区 120、街道 168、部门 240、
+  -- 区级 360，未注明办结层级的 168。每名网格员、网格长按其所在网格的超期事件扣分
+  -- （见上面 roles 中的 overdue 一项）。
+  time_limit = kp.common.time_limit,
+  default_hours = kp.common.default_hours,
+  -- 时限只能取 kp.HOURS 之一、办结层级只能取 kp.LEVELS 之一，
+  -- 由 common.lua 检查，不符合的运行即停止并指明行号。
+  -- 两项考评各自的时限不再分别填写，以免一处修改、另一处遗漏。
 
   candidates = 3,        -- 每个角色积分前 3 名（并列同入、积分须大于 0）为“最美”候选
 }
 
 -- ===== 以下为计算过程 =====
 
--- The time limits of P must be ones that event_facts counts (columns hN, aN): check them first.
-local HOURS = { 24, 48, 72, 120, 168, 240, 360, 720 }
-local function check_hours(name, h)
-  for _, v in ipairs(HOURS) do if h == v then return end end
-  error(string.format("参数 %s = %s 无效：办结时限只能取 %s 小时之一", name, tostring(h), table.concat(HOURS, "、")))
-end
-for i, t in ipairs(P.time_limit) do check_hours(string.format("P.time_limit[%d].hours（%s）", i, tostring(t.level)), t.hours) end
-check_hours("P.default_hours", P.default_hours)
+-- The time limits were checked by common.lua: each is one of kp.HOURS, the limits that
+-- event_facts counts (columns hN, aN). So the column names built from them below, with
+-- string.format("h%d + a%d", hours, hours), always exist; the level names stay ? parameters.
+-- An event is overdue when it was closed after its level's limit, or is still open at the
+-- year's end and was reported more than the limit before it: n - (hN + aN) of its grid.
+-- An event without a level gets default_hours. Late or open, it counts once, for its grid.
+-- The grid is the event's grid, and a person's grid is people.unit (see metric overdue).
+--
 if not kp.need(P.name, { "people" }) then return end
 
 local y = kp.year

@@ -6,6 +6,9 @@
 #                diffed with expected_stdout, stderr with expected_stderr (if present),
 #                the exit code with expected_exit (default 0).
 #   scripts:     tests/t/*.sh: exit 0 passes, 77 skips, anything else fails.
+# A check that a unit test or script could not make (a tool missing) is not
+# passed silently: the test prints a line "skip: what and why", and each such
+# line counts as one skip in the summary, beside the test's own result.
 # T=pattern runs only tests whose name contains pattern; UPDATE=1 rewrites the
 # expected_* files of case tests for review with git diff.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +28,13 @@ trap 'rm -rf "$base"' EXIT
 
 want() { [ -z "${T:-}" ] || case "$1" in *"$T"*) return 0 ;; *) return 1 ;; esac; }
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
+# skipped NAME OUTPUT: counts and shows the "skip: " lines of a test's output.
+skipped() {
+	n=$(grep -c '^skip: ' "$2")
+	[ "$n" -gt 0 ] || return 0
+	skip=$((skip + n))
+	grep '^skip: ' "$2" | sed "s|^|#   $1 |"
+}
 notok() { fail=$((fail + 1)); failed="$failed $1"; echo "not ok - $1"; [ -n "${2:-}" ] && sed 's/^/#   /' "$2" | head -40; }
 
 for bin in "$ROOT"/build/san/tests/*_test; do
@@ -34,6 +44,7 @@ for bin in "$ROOT"/build/san/tests/*_test; do
 	t="$base/$(basename "$bin")"
 	mkdir -p "$t"
 	if (cd "$t" && "$bin" "$t") >"$t.out" 2>&1; then ok "$name"; else notok "$name" "$t.out"; fi
+	skipped "$name" "$t.out"
 done
 
 for cmd in "$ROOT"/tests/cases/*/*/cmd; do
@@ -73,9 +84,9 @@ for sh in "$ROOT"/tests/t/*.sh; do
 	mkdir -p "$t"
 	(cd "$ROOT" && TMP="$t" sh "$sh") >"$t.out" 2>&1
 	code=$?
-	if [ "$code" = 0 ]; then ok "$name"
+	if [ "$code" = 0 ]; then ok "$name"; skipped "$name" "$t.out"
 	elif [ "$code" = 77 ]; then skip=$((skip + 1)); echo "ok - $name # skip $(tail -n 1 "$t.out")"
-	else notok "$name" "$t.out"; fi
+	else notok "$name" "$t.out"; skipped "$name" "$t.out"; fi
 done
 
 [ -n "$failed" ] && echo "failed:$failed"

@@ -21,7 +21,7 @@ for sig in KILL INT; do
 		kill -s "$sig" "$pid" 2>/dev/null
 		wait "$pid"
 		code=$?
-		[ "$code" != 0 ] || { echo "note: run finished before SIG$sig at ${delay}s"; continue; }
+		[ "$code" != 0 ] || { echo "skip: SIG$sig at ${delay}s: the run finished first"; continue; }
 		unchanged "SIG$sig after ${delay}s"
 		if [ "$sig" = INT ]; then
 			[ "$code" = 130 ] || fail "SIGINT exit code $code"
@@ -74,6 +74,7 @@ if mount -t tmpfs -o size=64m tmpfs "$TMP/ro" 2>/dev/null; then
 	[ "$left" = out ] || fail "full disk: left behind: $left"
 	echo "full disk: $(grep 错误 "$TMP/full.err")"
 else
-	echo "note: cannot mount tmpfs here; read-only and full-disk checks skipped"
+	echo "skip: read-only folder: cannot mount tmpfs here"
+	echo "skip: full disk: cannot mount tmpfs here"
 fi
 echo "all faults leave the previous output intact"

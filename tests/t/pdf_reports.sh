@@ -5,8 +5,10 @@
 # run's database. No unmasked phone or ID number of people.csv appears. An
 # edited narrative template (--templates) shows up in the briefing; a broken or
 # missing one is an error that names the file (and the line).
-# Needs qpdf, pdffonts, pdftotext, pdfinfo, sqlite3 (else skipped: 77).
+# Needs qpdf, pdffonts, pdftotext, pdfinfo, sqlite3 (else skipped: 77). A
+# missing binary or document fails.
 set -eu
+[ -x "$KAOPING_FAST" ] || { echo "FAIL: no executable $KAOPING_FAST"; exit 1; }
 for t in qpdf pdffonts pdftotext pdfinfo sqlite3; do
 	command -v "$t" >/dev/null 2>&1 || { echo "$t not installed"; exit 77; }
 done
@@ -16,8 +18,8 @@ out="$TMP/out"
 	exit 1
 }
 if [ ! -f "$out/briefing.pdf" ]; then
-	echo "kaoping run wrote no briefing.pdf (render does not call report_write yet)"
-	exit 77
+	echo "FAIL: kaoping run wrote no briefing.pdf"
+	exit 1
 fi
 db="$out/kaoping.db"
 q() { sqlite3 -batch -noheader "$db" "$1"; }

@@ -356,7 +356,7 @@ int main(int argc, char **argv)
 	snprintf(msg, sizeof msg, "%s/out/charts", tmp);
 	have_gnuplot = model_charts(m, p, msg, &d) == 0;
 	if (!have_gnuplot) {
-		printf("# charts skipped: %s\n", d.msg);
+		printf("skip: charts: %s\n", d.msg);
 		CHECK(strstr(d.msg, "gnuplot 未安装或运行失败") != NULL);
 	} else {
 		CHECK_STR(m->charts[MODEL_CHART_MONTHLY].svg, "charts/monthly.svg");

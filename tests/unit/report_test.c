@@ -217,6 +217,8 @@ int main(int argc, char **argv)
 		 : getenv("TMPDIR") ? getenv("TMPDIR")
 				    : "/tmp");
 	have_pdftotext = system("pdftotext -v >/dev/null 2>&1") == 0;
+	if (!have_pdftotext)
+		printf("skip: text of the documents: pdftotext not installed\n");
 	path(db, sizeof db, "report.db");
 	path(tpl, sizeof tpl, "tpl");
 	path(out, sizeof out, "out");
