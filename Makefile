@@ -49,10 +49,16 @@ build/kpgen: samples/gen.c | deps
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -o $@ $< -lz -lm
 
+# kpbook (samples/book.c): CSV files into a workbook's sheets, for the
+# tests and the benchmark.
+build/kpbook: samples/book.c | deps
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -o $@ $< -lxlsxwriter -lzip -lcsv
+
 run: build/kaoping
 	./build/kaoping run
 
-test: deps-test build/kaoping build/san/kaoping build/kpgen $(UNITBINS)
+test: deps-test build/kaoping build/san/kaoping build/kpgen build/kpbook $(UNITBINS)
 	@sh tests/run.sh
 
 city: build/kpgen

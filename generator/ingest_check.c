@@ -47,7 +47,7 @@ int ingest_fail_col(struct load *l, int ci, const char *fmt, ...)
 		buf_puts(&l->reason, l->headers[ci]);
 		buf_putc(&l->reason, ' ');
 		l->reject_col = l->colmap[ci] + 1;
-		l->reject_colname = l->headers[ci];
+		l->reject_colname = l->colref[ci] ? l->colref[ci] : l->headers[ci];
 		if (l->v[ci].present) {
 			ingest_quote_value(&l->reason, l->v[ci].s, l->v[ci].n);
 			buf_putc(&l->reason, ' ');
