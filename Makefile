@@ -64,7 +64,8 @@ test: deps-test build/kaoping build/san/kaoping build/kpgen build/kpbook $(UNITB
 city: build/kpgen
 	@test -f build/city/events.csv || ./build/kpgen city build/city
 
-bench: deps-test build/kaoping city
+bench: deps-test build/kaoping build/kpbook city
+	@sh tools/deps.sh bench
 	@sh tests/bench.sh
 
 fuzz: deps-test

@@ -319,6 +319,14 @@ static int classify(struct ctx *c, struct input *in, struct rowsrc *rs, struct d
 		}
 		if (own > name_hits)
 			name_hits = own;
+		/* The header shown is the record naming the most columns, else
+		 * the widest: not a title row above it. */
+		{
+			size_t f, filled = 0;
+			for (f = 0; f < rec.nfields; f++)
+				filled += rec.lens[f] > 0;
+			any = any * 64 + (int)(filled < 63 ? filled : 63);
+		}
 		if (any > most || hdr.len == 0) {
 			most = any > most ? any : most;
 			buf_reset(&hdr);

@@ -164,6 +164,7 @@ struct ctx {
 	size_t ninputs;
 	struct seen seen;
 	int track; /* the table has several files: fill seen (memory per row) */
+	int values_only; /* inspect: references are not resolved (nothing loaded) */
 };
 
 /* Units wait for the whole file: a parent may come further down. */
