@@ -341,11 +341,12 @@ static int classify(struct ctx *c, struct input *in, struct rowsrc *rs, struct d
 		if (alt >= 0 && best != by_name) {
 			buf_reset(&hdr);
 			list_fields(&hdr, &rec);
-			diag_at(d, in->path, rec.line, 0,
-				"无法确定文件属于哪张表：表头同样符合 %s.csv（%s）和 %s.csv（%s）；"
-				"表头为 %s。请把文件改名为其中一张表的文件名",
-				schema_tables[best].name, schema_tables[best].label,
-				schema_tables[alt].name, schema_tables[alt].label, hdr.data);
+			diag_at(d, in->workbook ? in->name : in->path, rec.line, 0,
+				"无法确定%s属于哪张表：表头同样符合 %s.csv（%s）和 %s.csv（%s）；"
+				"表头为 %s。请把%s改名为其中一张表的%s",
+				what, schema_tables[best].name, schema_tables[best].label,
+				schema_tables[alt].name, schema_tables[alt].label, hdr.data, what,
+				in->workbook ? "名称（如 events 或 网格事件）" : "文件名");
 			goto done;
 		}
 		in->table = best;
