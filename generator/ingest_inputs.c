@@ -426,7 +426,10 @@ int ingest_list_inputs(struct ctx *c, const char *dir, struct diag *d)
 		goto done;
 	}
 	while ((e = readdir(dh)) != NULL) {
-		if (e->d_name[0] == '.' || !input_name(e->d_name))
+		/* "~$book.xlsx" is the lock file Excel and WPS leave beside a
+		 * workbook while it is open: not an export. */
+		if (e->d_name[0] == '.' || (e->d_name[0] == '~' && e->d_name[1] == '$') ||
+		    !input_name(e->d_name))
 			continue;
 		if (nnames == cap) {
 			char **p;
