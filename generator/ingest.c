@@ -410,8 +410,9 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 	}
 	if (tot->files_found == 0) {
 		diag_at(d, dir, 0, 0,
-			"输入目录中没有交换格式的 CSV 文件（如 units.csv、events.csv，"
-			"或中文文件名 组织单元.csv、网格事件.csv）");
+			"输入目录中没有可识别的数据文件（.csv、.csv.gz、.xlsx 或 .xls，"
+			"表头含某张表的全部必填列，如 units.csv、events.csv，"
+			"或中文文件名 组织单元.csv、网格事件.xlsx）");
 		goto done;
 	}
 	if (store_exec(s, "INSERT OR REPLACE INTO meta(key,value) VALUES('schema_version','1');",
