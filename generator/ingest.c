@@ -197,7 +197,7 @@ static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, i
 	l.file = file;
 	l.path = path;
 	l.fileidx = fileidx;
-	if (source_open(&rd, in, d) < 0)
+	if (source_open_book(c, &rd, in, d) < 0)
 		goto done;
 	l.encoding = source_encoding(&rd);
 	if (source_size(&rd))
@@ -431,6 +431,7 @@ done:
 		free(c.inputs[i].path);
 	}
 	free(c.inputs);
+	source_books_close(&c);
 	seen_free(&c.seen);
 	strset_free(&c.units);
 	strset_free(&c.people);

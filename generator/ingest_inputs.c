@@ -56,6 +56,47 @@ int source_borrow(struct source *src, struct rowsrc *rs, const struct input *in,
 	return rowsrc_select(rs, (size_t)in->sheet, d);
 }
 
+/* Keeps rs (of path) as ctx's open workbook, closing the one before. */
+static int book_keep(struct ctx *c, struct rowsrc *rs, const char *path)
+{
+	char *p = strdup(path);
+
+	if (!p) {
+		rowsrc_close(rs);
+		return -1;
+	}
+	source_books_close(c);
+	c->book = rs;
+	c->book_path = p;
+	return 0;
+}
+
+void source_books_close(struct ctx *c)
+{
+	rowsrc_close(c->book);
+	free(c->book_path);
+	c->book = NULL;
+	c->book_path = NULL;
+}
+
+/* source_open, but a workbook's sheet is read from the workbook kept open
+ * when it is that one (no second parse of its shared strings), else the
+ * workbook is opened and kept in its place. */
+int source_open_book(struct ctx *c, struct source *src, const struct input *in, struct diag *d)
+{
+	struct rowsrc *rs = NULL;
+
+	if (!in->workbook)
+		return source_open(src, in, d);
+	if (!c->book_path || strcmp(c->book_path, in->path) != 0) {
+		if (rowsrc_open(&rs, in->path, d) < 0)
+			return -1;
+		if (book_keep(c, rs, in->path) < 0)
+			return diag_set(d, "内存不足");
+	}
+	return source_borrow(src, c->book, in, d);
+}
+
 /* Whether UTF-8 text may hold a character csvread_strip removes: C0 and
  * DEL, or a lead byte of C1 (C2), U+061C (D8), U+200E... (E2), U+FEFF (EF).
  * A cheap filter: most cells are copied only when it says so. */
@@ -463,7 +504,13 @@ int ingest_list_inputs(struct ctx *c, const char *dir, struct diag *d)
 		 * classified, so its shared strings are read once here. */
 		if (!bad && workbook_name(names[i])) {
 			bad = rowsrc_open(&rs, path, d) < 0;
-			if (!bad)
+			/* A platform's ".xls" is often text (CSV or tab-separated):
+			 * read by its bytes, as the CSV file it is. */
+			if (!bad && rowsrc_kind(rs) == ROWSRC_CSV) {
+				rowsrc_close(rs);
+				rs = NULL;
+			}
+			if (rs)
 				nsheets = rowsrc_sheet_count(rs);
 		}
 		for (k = 0; !bad && k < nsheets; k++) {
@@ -498,7 +545,12 @@ int ingest_list_inputs(struct ctx *c, const char *dir, struct diag *d)
 			}
 			bad = classify(c, in, rs, d) < 0;
 		}
-		rowsrc_close(rs);
+		if (rs && !bad && book_keep(c, rs, path) < 0) {
+			diag_set(d, "内存不足");
+			bad = 1;
+		} else if (bad) {
+			rowsrc_close(rs);
+		}
 		free(path);
 		if (bad)
 			goto done;

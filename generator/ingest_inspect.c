@@ -78,7 +78,7 @@ static int inspect_one(struct ctx *c, const struct input *in, struct buf *out, s
 	l.file = in->name;
 	l.path = in->path;
 	buf_printf(out, "  作为 %s.csv（%s）读取", t->name, t->label);
-	if (source_open(&src, in, d) < 0)
+	if (source_open_book(c, &src, in, d) < 0)
 		goto done;
 	l.encoding = source_encoding(&src);
 	while ((got = source_next(&src, &rec, d)) == 1 && in->header_line &&
@@ -202,6 +202,7 @@ done:
 		free(c.inputs[i].path);
 	}
 	free(c.inputs);
+	source_books_close(&c);
 	for (k = 0; k < w.n; k++)
 		free(w.msg[k]);
 	free(w.msg);

@@ -163,8 +163,13 @@ struct ctx {
 	struct input *inputs;
 	size_t ninputs;
 	struct seen seen;
-	int track; /* the table has several files: fill seen (memory per row) */
+	int track;	 /* the table has several files: fill seen (memory per row) */
 	int values_only; /* inspect: references are not resolved (nothing loaded) */
+	/* The workbook read last, kept open (one at a time) so that its shared
+	 * strings are parsed once for its listing and the loads of its sheets
+	 * that follow. */
+	struct rowsrc *book;
+	char *book_path;
 };
 
 /* Units wait for the whole file: a parent may come further down. */
@@ -266,6 +271,8 @@ int wq_row(struct wq *q, struct load *l, const struct csv_record *r);
 /* ingest_inputs.c: the input folder and the reader seam */
 int source_open(struct source *src, const struct input *in, struct diag *d);
 int source_borrow(struct source *src, struct rowsrc *rs, const struct input *in, struct diag *d);
+int source_open_book(struct ctx *c, struct source *src, const struct input *in, struct diag *d);
+void source_books_close(struct ctx *c);
 size_t source_where(const struct source *src, long line, size_t field, char *out, size_t cap);
 int source_next(struct source *src, struct csv_record *rec, struct diag *d);
 void source_close(struct source *src);
