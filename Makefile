@@ -7,8 +7,8 @@ CFLAGS  ?= -O2 -g
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 # Recursive (=) on purpose: pkg-config may only exist once deps have run.
 KP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
-            -Igenerator $(shell pkg-config --cflags lua5.4 sqlite3 libzip expat 2>/dev/null)
-KP_LIBS   = $(shell pkg-config --libs lua5.4 sqlite3 libzip expat 2>/dev/null) -lhpdf -lcsv -lunibreak -lxlsxwriter -lz -lm -pthread
+            -Igenerator $(shell pkg-config --cflags lua5.4 sqlite3 libzip expat freexl 2>/dev/null)
+KP_LIBS   = $(shell pkg-config --libs lua5.4 sqlite3 libzip expat freexl 2>/dev/null) -lhpdf -lcsv -lunibreak -lxlsxwriter -lz -lm -pthread
 # Unit tests read back what they wrote (.xlsx, .docx: zips of XML files); the
 # library already links libzip and expat.
 TEST_LIBS =
@@ -49,16 +49,23 @@ build/kpgen: samples/gen.c | deps
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -o $@ $< -lz -lm
 
+# kpbook (samples/book.c): CSV files into a workbook's sheets, for the
+# tests and the benchmark.
+build/kpbook: samples/book.c | deps
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -o $@ $< -lxlsxwriter -lzip -lcsv
+
 run: build/kaoping
 	./build/kaoping run
 
-test: deps-test build/kaoping build/san/kaoping build/kpgen $(UNITBINS)
+test: deps-test build/kaoping build/san/kaoping build/kpgen build/kpbook $(UNITBINS)
 	@sh tests/run.sh
 
 city: build/kpgen
 	@test -f build/city/events.csv || ./build/kpgen city build/city
 
-bench: deps-test build/kaoping city
+bench: deps-test build/kaoping build/kpbook city
+	@sh tools/deps.sh bench
 	@sh tests/bench.sh
 
 fuzz: deps-test

@@ -111,7 +111,9 @@ static int write_rejects(const struct model *m, const char *dir, struct diag *d)
 		const struct model_reject *r = &m->rejects[k];
 		field(&o, r->file);
 		field_long(&o, r->line);
-		if (r->col > 0)
+		if (r->file[0] == '[' && r->column) /* a sheet's: "C（上报时间）" */
+			field(&o, r->column);
+		else if (r->col > 0)
 			field_long(&o, r->col);
 		else
 			field(&o, NULL);

@@ -19,6 +19,7 @@
 
 #include "ingest_int.h"
 #include "parse.h"
+#include "xlsx.h"
 
 _Static_assert((int)FIELD_NULL == (int)STORE_NULL && (int)FIELD_INT == (int)STORE_INT &&
 		       (int)FIELD_REAL == (int)STORE_REAL && (int)FIELD_TEXT == (int)STORE_TEXT,
@@ -90,8 +91,10 @@ static void load_release(struct load *l)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof l->headers / sizeof l->headers[0]; i++)
+	for (i = 0; i < sizeof l->headers / sizeof l->headers[0]; i++) {
 		free(l->headers[i]);
+		free(l->colref[i]);
+	}
 	for (i = 0; i < l->nextra; i++)
 		free(l->extra_names[i]);
 	free(l->extra_names);
@@ -100,6 +103,27 @@ static void load_release(struct load *l)
 	store_finalize(l->rej);
 	store_finalize(l->ext);
 	buf_release(&l->reason);
+}
+
+/* A sheet's columns are cited by letter and header in rejects.csv:
+ * "C（上报时间）", as the person will look for them in Excel. */
+static int cell_columns(struct load *l, struct diag *d)
+{
+	size_t ci;
+
+	for (ci = 0; ci < l->t->ncols && ci < 64; ci++) {
+		char letters[4];
+		struct buf b;
+		if (l->colmap[ci] < 0 || !l->headers[ci])
+			continue;
+		xlsx_col_name((size_t)l->colmap[ci], letters);
+		buf_init(&b, 0);
+		buf_printf(&b, "%s（%s）", letters, l->headers[ci]);
+		l->colref[ci] = buf_steal(&b);
+		if (!l->colref[ci])
+			return diag_set(d, "内存不足");
+	}
+	return 0;
 }
 
 static int record_file(struct store *s, const char *file, const char *status, const char *enc,
@@ -173,9 +197,11 @@ static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, i
 	l.file = file;
 	l.path = path;
 	l.fileidx = fileidx;
-	if (source_open(&rd, path, d) < 0)
+	if (source_open_book(c, &rd, in, d) < 0)
 		goto done;
 	l.encoding = source_encoding(&rd);
+	if (source_size(&rd))
+		total = source_size(&rd); /* a sheet: its XML, not the zip */
 	got = source_next(&rd, &rec, d);
 	if (got < 0)
 		goto done;
@@ -207,7 +233,10 @@ static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, i
 			ingest_warn(c, "%s：表头在第 %ld 行，已跳过其上方的 %ld 行标题", file,
 				    rec.line, skipped);
 	}
+	source_pad(&rd, rec.nfields);
 	if (ingest_map_header(c, &l, &rec, &unknown, d) < 0 || prepare(&l, d) < 0)
+		goto done;
+	if (in->workbook && cell_columns(&l, d) < 0)
 		goto done;
 	if (unknown.len)
 		ingest_warn(c, "%s 有未识别的列（已另存，不参与计算）：%s", file, unknown.data);
@@ -381,8 +410,9 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 	}
 	if (tot->files_found == 0) {
 		diag_at(d, dir, 0, 0,
-			"输入目录中没有交换格式的 CSV 文件（如 units.csv、events.csv，"
-			"或中文文件名 组织单元.csv、网格事件.csv）");
+			"输入目录中没有可识别的数据文件（.csv、.csv.gz、.xlsx 或 .xls，"
+			"表头含某张表的全部必填列，如 units.csv、events.csv，"
+			"或中文文件名 组织单元.csv、网格事件.xlsx）");
 		goto done;
 	}
 	if (store_exec(s, "INSERT OR REPLACE INTO meta(key,value) VALUES('schema_version','1');",
@@ -401,6 +431,7 @@ done:
 		free(c.inputs[i].path);
 	}
 	free(c.inputs);
+	source_books_close(&c);
 	seen_free(&c.seen);
 	strset_free(&c.units);
 	strset_free(&c.people);

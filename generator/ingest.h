@@ -7,6 +7,7 @@
 #include "diag.h"
 
 struct store;
+struct buf;
 
 struct ingest_totals {
 	long files_found;
@@ -34,5 +35,12 @@ struct ingest_hooks {
  * column (d names it). */
 int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 	       struct ingest_totals *tot, struct diag *d);
+
+/* kaoping inspect: per file and sheet of dir, the table it is taken for (or
+ * why none), each column's mapping, unknown columns and the values among
+ * its first rows that ingest would reject (references aside), as Chinese
+ * text appended to out. Nothing is written. Returns 0, or -1 when a file
+ * cannot be read (d names it). */
+int ingest_inspect(const char *dir, struct buf *out, struct diag *d);
 
 #endif

@@ -47,7 +47,7 @@ int ingest_fail_col(struct load *l, int ci, const char *fmt, ...)
 		buf_puts(&l->reason, l->headers[ci]);
 		buf_putc(&l->reason, ' ');
 		l->reject_col = l->colmap[ci] + 1;
-		l->reject_colname = l->headers[ci];
+		l->reject_colname = l->colref[ci] ? l->colref[ci] : l->headers[ci];
 		if (l->v[ci].present) {
 			ingest_quote_value(&l->reason, l->v[ci].s, l->v[ci].n);
 			buf_putc(&l->reason, ' ');
@@ -147,7 +147,7 @@ static int parse_col(struct ctx *c, struct load *l, const struct csv_record *r, 
 	field(r, l, ci, &s, &n);
 	if (field_check(l->t, col, s, n, &l->v[ci], why, sizeof why) < 0)
 		return ingest_fail_col(l, ci, "%s", why);
-	if (l->v[ci].present && col->ref != REF_NONE && col->ref != REF_TARGET &&
+	if (!c->values_only && l->v[ci].present && col->ref != REF_NONE && col->ref != REF_TARGET &&
 	    col->ref != REF_PARENT)
 		return check_ref(c, l, ci, col->ref);
 	return 0;

@@ -1,5 +1,5 @@
 /* ingest_inputs.c - the input folder: which files are read (regular files
- * inside it), the reader seam (csvread for now), and the table each file is
+ * inside it), the reader seam (rowsrc: CSV files and workbooks' sheets), and the table each file is
  * taken for, by its header. */
 #include <dirent.h>
 #include <errno.h>
@@ -15,50 +15,224 @@
 #include "ingest_int.h"
 #include "parse.h"
 
+static int ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && strcasecmp(name + n - k, suffix) == 0;
+}
+
+/* Whether a file of the input folder is a workbook (one input per sheet). */
+static int workbook_name(const char *name)
+{
+	return ends_with(name, ".xlsx") || ends_with(name, ".xlsm") || ends_with(name, ".xls");
+}
+
 /* Whether a file of the input folder is one kaoping reads, by its name. */
 static int input_name(const char *name)
 {
-	size_t n = strlen(name);
-
-	return (n > 4 && strcasecmp(name + n - 4, ".csv") == 0) ||
-	       (n > 7 && strcasecmp(name + n - 7, ".csv.gz") == 0);
+	return ends_with(name, ".csv") || ends_with(name, ".csv.gz") || workbook_name(name);
 }
 
-int source_open(struct source *src, const char *path, struct diag *d)
+int source_open(struct source *src, const struct input *in, struct diag *d)
 {
-	return csvread_open(&src->csv, path, d);
+	memset(src, 0, sizeof *src);
+	buf_init(&src->text, 0);
+	buf_init(&src->raw, 0);
+	if (rowsrc_open(&src->rs, in->path, d) < 0)
+		return -1;
+	return in->sheet ? rowsrc_select(src->rs, (size_t)in->sheet, d) : 0;
+}
+
+/* Reads the sheet of in from a workbook already open (its shared strings
+ * parsed once for all its sheets); source_close leaves rs open. */
+int source_borrow(struct source *src, struct rowsrc *rs, const struct input *in, struct diag *d)
+{
+	memset(src, 0, sizeof *src);
+	buf_init(&src->text, 0);
+	buf_init(&src->raw, 0);
+	src->rs = rs;
+	src->borrowed = 1;
+	return rowsrc_select(rs, (size_t)in->sheet, d);
+}
+
+/* Keeps rs (of path) as ctx's open workbook, closing the one before. */
+static int book_keep(struct ctx *c, struct rowsrc *rs, const char *path)
+{
+	char *p = strdup(path);
+
+	if (!p) {
+		rowsrc_close(rs);
+		return -1;
+	}
+	source_books_close(c);
+	c->book = rs;
+	c->book_path = p;
+	return 0;
+}
+
+void source_books_close(struct ctx *c)
+{
+	rowsrc_close(c->book);
+	free(c->book_path);
+	c->book = NULL;
+	c->book_path = NULL;
+}
+
+/* source_open, but a workbook's sheet is read from the workbook kept open
+ * when it is that one (no second parse of its shared strings), else the
+ * workbook is opened and kept in its place. */
+int source_open_book(struct ctx *c, struct source *src, const struct input *in, struct diag *d)
+{
+	struct rowsrc *rs = NULL;
+
+	if (!in->workbook)
+		return source_open(src, in, d);
+	if (!c->book_path || strcmp(c->book_path, in->path) != 0) {
+		if (rowsrc_open(&rs, in->path, d) < 0)
+			return -1;
+		if (book_keep(c, rs, in->path) < 0)
+			return diag_set(d, "内存不足");
+	}
+	return source_borrow(src, c->book, in, d);
+}
+
+/* Whether UTF-8 text may hold a character csvread_strip removes: C0 and
+ * DEL, or a lead byte of C1 (C2), U+061C (D8), U+200E... (E2), U+FEFF (EF).
+ * A cheap filter: most cells are copied only when it says so. */
+static int may_strip(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+		if (b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE2 || b == 0xEF)
+			return 1;
+	}
+	return 0;
+}
+
+/* A workbook's record with its cells stripped like CSV text: copied into
+ * src's own arrays when any cell may need it. */
+static int strip_cells(struct source *src, struct csv_record *rec, struct diag *d)
+{
+	size_t j, *off;
+	unsigned long before = src->stripped;
+
+	for (j = 0; j < rec->nfields; j++)
+		if (may_strip(rec->fields[j], rec->lens[j]))
+			break;
+	if (j == rec->nfields)
+		return 0;
+	if (rec->nfields > src->cap) {
+		size_t nc = rec->nfields * 2;
+		const char **f = realloc(src->fields, nc * sizeof *f);
+		if (!f)
+			return diag_set(d, "内存不足");
+		src->fields = f;
+		size_t *l = realloc(src->lens, nc * sizeof *l);
+		if (!l)
+			return diag_set(d, "内存不足");
+		src->lens = l;
+		src->cap = nc;
+	}
+	buf_reset(&src->text);
+	off = src->lens; /* offsets first: text may move while it grows */
+	for (j = 0; j < rec->nfields; j++) {
+		off[j] = src->text.len;
+		buf_append(&src->text, rec->fields[j], rec->lens[j]);
+		buf_putc(&src->text, '\0');
+	}
+	if (src->text.len && !src->text.data)
+		return diag_set(d, "内存不足");
+	for (j = 0; j < rec->nfields; j++) {
+		char *p = src->text.data + off[j];
+		size_t n =
+			j + 1 < rec->nfields ? off[j + 1] - off[j] - 1 : src->text.len - off[j] - 1;
+		src->fields[j] = p;
+		off[j] = csvread_strip(p, n, &src->stripped);
+	}
+	if (src->stripped == before)
+		return 0; /* nothing removed: keep the reader's record */
+	rec->fields = src->fields;
+	rec->lens = src->lens;
+	/* The raw text (rejects, the data-quality page) loses them too. */
+	src->raw.len = 0;
+	if (buf_append(&src->raw, rec->raw, rec->rawlen) < 0)
+		return diag_set(d, "内存不足");
+	if (src->raw.data) {
+		rec->rawlen = csvread_strip(src->raw.data, src->raw.len, NULL);
+		rec->raw = src->raw.data;
+	}
+	return 0;
 }
 
 int source_next(struct source *src, struct csv_record *rec, struct diag *d)
 {
-	return csvread_next(src->csv, rec, d);
+	int got = rowsrc_next(src->rs, rec, d);
+
+	if (got == 1 && !rowsrc_csv(src->rs) && strip_cells(src, rec, d) < 0)
+		return -1;
+	return got;
 }
 
 void source_close(struct source *src)
 {
-	csvread_close(src->csv);
-	src->csv = NULL;
+	if (!src->borrowed)
+		rowsrc_close(src->rs);
+	src->rs = NULL;
+	buf_release(&src->text);
+	buf_release(&src->raw);
+	free(src->fields);
+	free(src->lens);
+	src->fields = NULL;
+	src->lens = NULL;
+	src->cap = 0;
 }
 
 const char *source_encoding(const struct source *src)
 {
-	return csvread_encoding(src->csv);
+	return rowsrc_encoding(src->rs);
 }
 
 unsigned long long source_offset(const struct source *src)
 {
-	return csvread_offset(src->csv);
+	return rowsrc_offset(src->rs);
+}
+
+/* What source_offset runs up to: a sheet's XML, not the zip; 0 when that
+ * is the file's size. */
+unsigned long long source_size(const struct source *src)
+{
+	return rowsrc_size(src->rs);
+}
+
+/* A sheet leaves trailing blank cells out: its rows are as wide as its
+ * header (a CSV file's short rows stay short, and are rejected). */
+void source_pad(struct source *src, size_t n)
+{
+	rowsrc_pad(src->rs, n);
+}
+
+/* "事件!C12" for a workbook's cell, "" for a CSV file. */
+size_t source_where(const struct source *src, long line, size_t field, char *out, size_t cap)
+{
+	return rowsrc_where(src->rs, line, field, out, cap);
 }
 
 /* Lines converted from the other encoding, and invisible characters removed. */
 unsigned long source_other_lines(const struct source *src, const char **other)
 {
-	return csvread_other_lines(src->csv, other);
+	struct csvread *csv = rowsrc_csv(src->rs);
+
+	return csv ? csvread_other_lines(csv, other) : 0;
 }
 
 unsigned long source_stripped(const struct source *src)
 {
-	return csvread_stripped(src->csv);
+	struct csvread *csv = rowsrc_csv(src->rs);
+
+	return csv ? csvread_stripped(csv) : src->stripped;
 }
 
 /* The table a file's name names: its base name without ".csv"/".csv.gz"
@@ -147,19 +321,22 @@ static void list_fields(struct buf *b, const struct csv_record *r)
  * Without such a record a file named after a table is taken for it; any
  * other is left unread with a warning. Fails when two tables fit equally
  * and the name does not choose. */
-static int classify(struct ctx *c, struct input *in, struct diag *d)
+static int classify(struct ctx *c, struct input *in, struct rowsrc *rs, struct diag *d)
 {
 	struct source src = {NULL};
 	struct csv_record rec;
 	struct buf hdr;
 	int got = 0, rc = -1, k, most = 0, name_hits = 0;
-	int exact = table_by_name(in->name, 1), by_name = table_by_name(in->name, 0);
+	/* A sheet is named by its own name (网格事件), or by its book's. */
+	const char *own_name = in->workbook ? strchr(in->name, ']') + 1 : in->name;
+	int exact = table_by_name(own_name, 1), by_name = table_by_name(in->name, 0);
+	const char *what = in->workbook ? "工作表" : "文件";
 	size_t i;
 
 	buf_init(&hdr, 0);
 	in->table = -1;
 	in->header_line = 0;
-	if (source_open(&src, in->path, d) < 0)
+	if ((rs ? source_borrow(&src, rs, in, d) : source_open(&src, in, d)) < 0)
 		goto done;
 	for (k = 0; k < 6 && (got = source_next(&src, &rec, d)) == 1; k++) {
 		int best = -1, best_n = 0, alt = -1, own = 0, any = 0, complete;
@@ -183,6 +360,14 @@ static int classify(struct ctx *c, struct input *in, struct diag *d)
 		}
 		if (own > name_hits)
 			name_hits = own;
+		/* The header shown is the record naming the most columns, else
+		 * the widest: not a title row above it. */
+		{
+			size_t f, filled = 0;
+			for (f = 0; f < rec.nfields; f++)
+				filled += rec.lens[f] > 0;
+			any = any * 64 + (int)(filled < 63 ? filled : 63);
+		}
 		if (any > most || hdr.len == 0) {
 			most = any > most ? any : most;
 			buf_reset(&hdr);
@@ -197,11 +382,12 @@ static int classify(struct ctx *c, struct input *in, struct diag *d)
 		if (alt >= 0 && best != by_name) {
 			buf_reset(&hdr);
 			list_fields(&hdr, &rec);
-			diag_at(d, in->path, rec.line, 0,
-				"无法确定文件属于哪张表：表头同样符合 %s.csv（%s）和 %s.csv（%s）；"
-				"表头为 %s。请把文件改名为其中一张表的文件名",
-				schema_tables[best].name, schema_tables[best].label,
-				schema_tables[alt].name, schema_tables[alt].label, hdr.data);
+			diag_at(d, in->workbook ? in->name : in->path, rec.line, 0,
+				"无法确定%s属于哪张表：表头同样符合 %s.csv（%s）和 %s.csv（%s）；"
+				"表头为 %s。请把%s改名为其中一张表的%s",
+				what, schema_tables[best].name, schema_tables[best].label,
+				schema_tables[alt].name, schema_tables[alt].label, hdr.data, what,
+				in->workbook ? "名称（如 events 或 网格事件）" : "文件名");
 			goto done;
 		}
 		in->table = best;
@@ -216,11 +402,10 @@ static int classify(struct ctx *c, struct input *in, struct diag *d)
 	if (exact >= 0 || (by_name >= 0 && name_hits > 0))
 		in->table = exact >= 0 ? exact : by_name;
 	else if (k == 0)
-		ingest_warn(c, "未识别的文件 %s：空文件，未读取", in->name);
+		ingest_warn(c, "未识别的%s %s：空%s，未读取", what, in->name, what);
 	else
-		ingest_warn(c,
-			    "未识别的文件 %s：表头不含任何一张表的全部必填列，未读取（表头为 %s）",
-			    in->name, hdr.len ? hdr.data : "（空）");
+		ingest_warn(c, "未识别的%s %s：表头不含任何一张表的全部必填列，未读取（表头为 %s）",
+			    what, in->name, hdr.len ? hdr.data : "（空）");
 	rc = 0;
 done:
 	buf_release(&hdr);
@@ -270,7 +455,7 @@ int ingest_list_inputs(struct ctx *c, const char *dir, struct diag *d)
 	DIR *dh = NULL;
 	struct dirent *e;
 	char **names = NULL, *dir_real = NULL;
-	size_t nnames = 0, cap = 0, i;
+	size_t nnames = 0, cap = 0, i, incap = 0;
 	int rc = -1;
 
 	dh = opendir(dir);
@@ -282,7 +467,10 @@ int ingest_list_inputs(struct ctx *c, const char *dir, struct diag *d)
 		goto done;
 	}
 	while ((e = readdir(dh)) != NULL) {
-		if (e->d_name[0] == '.' || !input_name(e->d_name))
+		/* "~$book.xlsx" is the lock file Excel and WPS leave beside a
+		 * workbook while it is open: not an export. */
+		if (e->d_name[0] == '.' || (e->d_name[0] == '~' && e->d_name[1] == '$') ||
+		    !input_name(e->d_name))
 			continue;
 		if (nnames == cap) {
 			char **p;
@@ -299,21 +487,72 @@ int ingest_list_inputs(struct ctx *c, const char *dir, struct diag *d)
 	}
 	if (nnames)
 		qsort(names, nnames, sizeof *names, cmp_str);
-	c->inputs = calloc(nnames ? nnames : 1, sizeof *c->inputs);
-	if (!c->inputs)
-		goto oom;
 	for (i = 0; i < nnames; i++) {
-		struct input *in = &c->inputs[c->ninputs++];
 		struct buf p;
-		in->name = names[i];
-		names[i] = NULL;
-		in->table = -1;
+		char *path;
+		size_t nsheets = 1, k;
+		struct rowsrc *rs = NULL;
+		int bad;
 		buf_init(&p, 0);
-		buf_printf(&p, "%s/%s", dir, in->name);
-		in->path = buf_steal(&p);
-		if (!in->path)
+		buf_printf(&p, "%s/%s", dir, names[i]);
+		path = buf_steal(&p);
+		if (!path)
 			goto oom;
-		if (input_check(dir_real, in->path, d) < 0 || classify(c, in, d) < 0)
+		bad = input_check(dir_real, path, d) < 0;
+		/* A workbook is one input per sheet, named as Excel names it:
+		 * [网格事件导出.xlsx]事件. Kept open while its sheets are
+		 * classified, so its shared strings are read once here. */
+		if (!bad && workbook_name(names[i])) {
+			bad = rowsrc_open(&rs, path, d) < 0;
+			/* A platform's ".xls" is often text (CSV or tab-separated):
+			 * read by its bytes, as the CSV file it is. */
+			if (!bad && rowsrc_kind(rs) == ROWSRC_CSV) {
+				rowsrc_close(rs);
+				rs = NULL;
+			}
+			if (rs)
+				nsheets = rowsrc_sheet_count(rs);
+		}
+		for (k = 0; !bad && k < nsheets; k++) {
+			struct input *in;
+			if (c->ninputs == incap) {
+				size_t ncap = incap ? incap * 2 : 32;
+				struct input *q = realloc(c->inputs, ncap * sizeof *q);
+				if (!q) {
+					diag_set(d, "内存不足");
+					bad = 1;
+					break;
+				}
+				c->inputs = q;
+				incap = ncap;
+			}
+			in = &c->inputs[c->ninputs++];
+			memset(in, 0, sizeof *in);
+			in->table = -1;
+			in->sheet = (int)k;
+			in->workbook = rs != NULL;
+			buf_init(&p, 0);
+			if (rs)
+				buf_printf(&p, "[%s]%s", names[i], rowsrc_sheet_name(rs, k));
+			else
+				buf_puts(&p, names[i]);
+			in->name = buf_steal(&p);
+			in->path = strdup(path);
+			if (!in->name || !in->path) {
+				diag_set(d, "内存不足");
+				bad = 1;
+				break;
+			}
+			bad = classify(c, in, rs, d) < 0;
+		}
+		if (rs && !bad && book_keep(c, rs, path) < 0) {
+			diag_set(d, "内存不足");
+			bad = 1;
+		} else if (bad) {
+			rowsrc_close(rs);
+		}
+		free(path);
+		if (bad)
 			goto done;
 	}
 	rc = 0;

@@ -14,6 +14,7 @@
 #include "csvread.h"
 #include "diag.h"
 #include "field.h"
+#include "rowsrc.h"
 #include "ingest.h"
 #include "schema.h"
 #include "strmap.h"
@@ -52,6 +53,7 @@ struct load {
 	const char *encoding; /* as the reader names it */
 	int colmap[64];	      /* schema column -> file column, or -1 */
 	char *headers[64];    /* header text of each schema column as in the file */
+	char *colref[64];     /* a sheet's: "C（上报时间）" for rejects, else NULL */
 	size_t nfilecols;
 	int *extra_cols; /* file columns not in the schema */
 	size_t nextra;
@@ -128,6 +130,8 @@ struct input {
 	char *path;	  /* folder/name */
 	int table;	  /* index in schema_tables, -1 when not read */
 	long header_line; /* the line its header was found on, 0 if not found */
+	int sheet;	  /* the sheet of a workbook (0 for a CSV file) */
+	int workbook;	  /* name is "[book.xlsx]sheet" */
 };
 
 struct ctx {
@@ -156,7 +160,13 @@ struct ctx {
 	struct input *inputs;
 	size_t ninputs;
 	struct seen seen;
-	int track; /* the table has several files: fill seen (memory per row) */
+	int track;	 /* the table has several files: fill seen (memory per row) */
+	int values_only; /* inspect: references are not resolved (nothing loaded) */
+	/* The workbook read last, kept open (one at a time) so that its shared
+	 * strings are parsed once for its listing and the loads of its sheets
+	 * that follow. */
+	struct rowsrc *book;
+	char *book_path;
 };
 
 /* Units wait for the whole file: a parent may come further down. */
@@ -198,12 +208,19 @@ struct wq {
 };
 
 /* ---- the seam where a file of the input is read ----
- * Every reader yields struct csv_record (fields as UTF-8, line, raw text);
- * csvread reads .csv and .csv.gz. Another reader (a spreadsheet's sheets)
- * plugs in here and in input_name. */
+ * Every reader yields struct csv_record (fields as UTF-8, line, raw text)
+ * through rowsrc: csvread for .csv and .csv.gz, xlsx and xls for a
+ * workbook's sheets (one input each, named "[book.xlsx]sheet"). */
 
 struct source {
-	struct csvread *csv;
+	struct rowsrc *rs;
+	int borrowed; /* rs belongs to the caller (the file's listing) */
+	/* A workbook's cells with control or bidi characters removed, as
+	 * csvread removes them from CSV text. */
+	struct buf text, raw;
+	const char **fields;
+	size_t *lens, cap;
+	unsigned long stripped;
 };
 
 /* ingest_maps.c: string sets and the places of rows */
@@ -249,11 +266,17 @@ int wq_extras(struct wq *q, struct load *l, const struct csv_record *r);
 int wq_row(struct wq *q, struct load *l, const struct csv_record *r);
 
 /* ingest_inputs.c: the input folder and the reader seam */
-int source_open(struct source *src, const char *path, struct diag *d);
+int source_open(struct source *src, const struct input *in, struct diag *d);
+int source_borrow(struct source *src, struct rowsrc *rs, const struct input *in, struct diag *d);
+int source_open_book(struct ctx *c, struct source *src, const struct input *in, struct diag *d);
+void source_books_close(struct ctx *c);
+size_t source_where(const struct source *src, long line, size_t field, char *out, size_t cap);
 int source_next(struct source *src, struct csv_record *rec, struct diag *d);
 void source_close(struct source *src);
 const char *source_encoding(const struct source *src);
 unsigned long long source_offset(const struct source *src);
+unsigned long long source_size(const struct source *src);
+void source_pad(struct source *src, size_t n);
 unsigned long source_other_lines(const struct source *src, const char **other);
 unsigned long source_stripped(const struct source *src);
 int ingest_list_inputs(struct ctx *c, const char *dir, struct diag *d);

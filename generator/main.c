@@ -124,6 +124,10 @@ static void usage(FILE *f, const char *cmd)
 	if (!cmd || strcmp(cmd, "ingest") == 0)
 		fputs("用法：kaoping ingest --input DIR --db FILE [--strict]\n"
 		      "  把 CSV 载入 SQLite，逐行检查；被拒绝的行连同原因存入数据库。\n", f);
+	if (!cmd || strcmp(cmd, "inspect") == 0)
+		fputs("用法：kaoping inspect --input DIR\n"
+		      "  载入前检查输入目录：每个文件和工作表对应哪张表、各列如何对应、\n"
+		      "  未识别的列，以及前 200 行中无法解析的值。不写数据库。\n", f);
 	if (!cmd || strcmp(cmd, "score") == 0)
 		fputs("用法：kaoping score --db FILE [--rules DIR] [--year YYYY]\n"
 		      "  运行 rules/*.lua 考核规则，结果写回数据库。\n", f);
@@ -509,8 +513,9 @@ int main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	cmd = argv[1];
-	if (strcmp(cmd, "run") && strcmp(cmd, "ingest") && strcmp(cmd, "score") &&
-	    strcmp(cmd, "render") && strcmp(cmd, "explain") && strcmp(cmd, "diff")) {
+	if (strcmp(cmd, "run") && strcmp(cmd, "ingest") && strcmp(cmd, "inspect") &&
+	    strcmp(cmd, "score") && strcmp(cmd, "render") && strcmp(cmd, "explain") &&
+	    strcmp(cmd, "diff")) {
 		fprintf(stderr, "kaoping: 未知命令“%s”\n", cmd);
 		usage(stderr, NULL);
 		return 2;
@@ -546,6 +551,20 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		if (do_ingest(&o, &tot, &d) < 0)
+			return fail(&d);
+	} else if (strcmp(cmd, "inspect") == 0) {
+		struct buf out;
+		int irc;
+		if (!o.input || o.db) {
+			usage(stderr, cmd);
+			return 2;
+		}
+		buf_init(&out, 0);
+		irc = ingest_inspect(o.input, &out, &d);
+		if (out.len)
+			fwrite(out.data, 1, out.len, stdout);
+		buf_release(&out);
+		if (irc < 0)
 			return fail(&d);
 	} else if (strcmp(cmd, "score") == 0) {
 		if (!o.db) {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # fuzz.sh SECONDS - builds each tests/fuzz/fuzz_*.c with clang's libFuzzer
 # (plus ASan/UBSan) and runs it for SECONDS on its corpus: the committed seeds
-# in tests/fuzz/corpus/<target>/ plus, for the CSV reader, the heads of the
+# in tests/fuzz/corpus/<target>/ (for fuzz_xlsx: small workbooks and XML parts)
+# plus, for the CSV reader, the heads of the
 # sample and test files. A crash leaves its input in build/fuzz/ and fails;
 # turn it into a test case. Each target's executions (libFuzzer's final
 # stat::number_of_executed_units) are printed, and all of them at the end.
@@ -10,8 +11,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 out="$ROOT/build/fuzz"
 mkdir -p "$out/obj"
-cflags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I$ROOT/generator $(pkg-config --cflags lua5.4 sqlite3 libzip expat)"
-libs="$(pkg-config --libs lua5.4 sqlite3 libzip expat) -lhpdf -lcsv -lunibreak -lxlsxwriter -lz -lm -pthread"
+cflags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I$ROOT/generator $(pkg-config --cflags lua5.4 sqlite3 libzip expat freexl)"
+libs="$(pkg-config --libs lua5.4 sqlite3 libzip expat freexl) -lhpdf -lcsv -lunibreak -lxlsxwriter -lz -lm -pthread"
 objs=""
 for f in "$ROOT"/generator/*.c; do
 	n=$(basename "$f" .c)
