@@ -1936,7 +1936,8 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 		snprintf(want, sizeof want, "%s.csv", t->name);
 		if (!find_file(dir, t, names, nnames, path, sizeof path, &base)) {
 			tot->files_absent++;
-			warn(&c, "未找到 %s（%s）：依赖它的考核项将跳过", want, t->label);
+			warn(&c, "未找到 %s（%s）：%s", want, t->label,
+			     t->when_absent ? t->when_absent : "依赖它的考核项将跳过");
 			if (record_file(s, want, "absent", NULL, NULL, NULL, "文件不存在", (int)i, d) < 0)
 				goto done;
 			continue;
