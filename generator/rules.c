@@ -352,7 +352,7 @@ static void engine_release(struct engine *e)
 	store_close(e->ro);
 }
 
-int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int year,
+int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int year, int final,
 	      void (*warn)(const char *msg, void *arg), void *warn_arg, struct diag *d)
 {
 	struct engine e;
@@ -365,10 +365,17 @@ int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int 
 	e.cap = mem_cap;
 	e.warn = warn;
 	e.warn_arg = warn_arg;
+	e.final = final;
 	if (list_rules(rules_dir, &names, &n, d) < 0)
 		return -1;
 	if (store_open(&e.ro, db_path, STORE_READONLY, d) < 0)
 		goto done;
+	if (final && store_scalar_int(e.ro, "SELECT count(*) FROM appeals", 0) <= 0) {
+		diag_set(d, "生成终稿（--final）需要申诉复核结果：输入中没有申诉数据（appeals.csv "
+			    "缺失或为空）；"
+			    "未经复核的结果请不加 --final 运行，生成公示稿");
+		goto done;
+	}
 	data_years(&e);
 	for (i = 0; i < (size_t)e.nyears; i++)
 		if (e.years[i].hi > latest)

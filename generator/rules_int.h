@@ -125,6 +125,7 @@ struct engine {
 	int ntrace;
 	int trace_cut; /* the stack goes on below the frames in trace */
 	int year, prev_year;
+	int final; /* the 终稿: appeals are applied (kp.final) */
 	struct yrange years[NYEARSRC];
 	int nyears;
 	struct arena *arena;
@@ -182,6 +183,7 @@ int msgh(lua_State *L);
 int setup(lua_State *L);
 
 /* rules_results.c */
+int card_name(lua_State *L);
 int card_gc(lua_State *L);
 int kp_card(lua_State *L);
 int card_add(lua_State *L);
@@ -189,5 +191,9 @@ int card_total(lua_State *L);
 int card_publish(lua_State *L);
 int kp_emit(lua_State *L);
 int write_results(struct engine *e, struct store *rw, char **names, size_t nnames, struct diag *d);
+
+/* rules_prelude.c */
+extern const char rules_prelude[];
+extern const size_t rules_prelude_len;
 
 #endif

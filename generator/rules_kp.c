@@ -26,7 +26,8 @@ static const char *const input_tables[][2] = {
 	{"wishes", "微心愿"},	   {"visits", "敲门走访"},
 	{"evaluations", "评价"},   {"property_checks", "物业考评"},
 	{"complaints", "投诉"},	   {"projects", "共建项目"},
-	{"incidents", "重大事项"},
+	{"incidents", "重大事项"}, {"adjustments", "加减分"},
+	{"appeals", "申诉"},
 };
 #define NINPUT ((int)(sizeof input_tables / sizeof input_tables[0]))
 

@@ -58,6 +58,15 @@ static const struct rcol report_units_cols[] = {
 
 /* Parameters a rule publishes for the reports, e.g. deadline_hours.网格 = 72,
  * so that the site and the PDFs count "on time" as the rules did. */
+/* Every appeal of the 终稿 run, as decided: 调整 (its item is in score_items)
+ * or 维持 (nothing changed, but it is recorded). */
+static const struct rcol appeal_outcomes_cols[] = {
+	{"id", RT_TEXT, 1, 1, 0},	{"assessment", RT_TEXT, 1, 0, 0},
+	{"entity", RT_TEXT, 1, 0, 0},	{"kind", RT_TEXT, 0, 0, 0},
+	{"decision", RT_TEXT, 1, 0, 0}, {"points", RT_REAL, 1, 0, 0},
+	{"review", RT_TEXT, 0, 0, 0},
+};
+
 static const struct rcol settings_cols[] = {
 	{"key", RT_TEXT, 1, 1, 0},
 	{"value", RT_TEXT, 1, 0, 0},
@@ -69,7 +78,7 @@ static const struct rcol settings_cols[] = {
 /* clang-format on */
 static const struct rtable rtables[] = {
 	RT(grid_tiers), RT(community_ranking), RT(community_stars), RT(redblack),
-	RT(points),	RT(report_units),      RT(settings),
+	RT(points),	RT(report_units),      RT(settings),	    RT(appeal_outcomes),
 };
 #define NRTABLES ((int)(sizeof rtables / sizeof rtables[0]))
 
@@ -213,6 +222,13 @@ int card_add(lua_State *L)
 	en->tail = x;
 	en->total += pts;
 	return 0;
+}
+
+/* card:name() -> the assessment's name, as given to kp.card. */
+int card_name(lua_State *L)
+{
+	lua_pushstring(L, check_card(L)->name);
+	return 1;
 }
 
 /* card:total(entity) -> the exact sum of the rounded items (0 if none). */
@@ -453,6 +469,10 @@ int write_results(struct engine *e, struct store *rw, char **names, size_t nname
 		goto done;
 	snprintf(num, sizeof num, "%d", e->prev_year);
 	if (store_bind_text(st, 1, "prev_year", -1) < 0 || store_bind_text(st, 2, num, -1) < 0 ||
+	    step_insert(st, "run", NULL, d) < 0)
+		goto done;
+	if (store_bind_text(st, 1, "version", -1) < 0 ||
+	    store_bind_text(st, 2, e->final ? RULES_VERSION_FINAL : RULES_VERSION_DRAFT, -1) < 0 ||
 	    step_insert(st, "run", NULL, d) < 0)
 		goto done;
 	if (b.failed || store_bind_text(st, 1, "rules", -1) < 0 ||

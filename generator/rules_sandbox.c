@@ -377,47 +377,6 @@ static void lock_table(lua_State *L, int t, const char *field, const char *name)
 
 /* ---- state setup -------------------------------------------------------- */
 
-/* Helpers written in Lua; loaded with the kp table as its argument. */
-static const char prelude[] =
-	"local kp = ...\n"
-	"local string, math, table, type, error, ipairs, tostring =\n"
-	"  string, math, table, type, error, ipairs, tostring\n"
-	"function kp.marks(n)\n"
-	"  if math.type(n) ~= 'integer' or n < 0 then error('kp.marks：参数应为非负整数', 2) end\n"
-	"  return string.rep('?', n, ',')\n"
-	"end\n"
-	"function kp.pct(num, den, nd)\n"
-	"  if den == nil or den == 0 then return '—' end\n"
-	"  return kp.fmt(100 * num / den, nd or 2) .. '%'\n"
-	"end\n"
-	"function kp.rank(list, opts)\n"
-	"  opts = opts or {}\n"
-	"  local key, id, field, last = opts.by or 'score', opts.id or 'code', opts.field or "
-	"'rank', opts.last\n"
-	"  local asc = opts.ascending\n"
-	"  for i, x in ipairs(list) do\n"
-	"    if type(x[key]) ~= 'number' then\n"
-	"      error(('kp.rank：第 %d 项的“%s”不是数值'):format(i, key), 2)\n"
-	"    end\n"
-	"  end\n"
-	"  local function lastof(x) return last ~= nil and x[last] and true or false end\n"
-	"  table.sort(list, function(a, b)\n"
-	"    local la, lb = lastof(a), lastof(b)\n"
-	"    if la ~= lb then return lb end\n"
-	"    if a[key] ~= b[key] then\n"
-	"      if asc then return a[key] < b[key] else return a[key] > b[key] end\n"
-	"    end\n"
-	"    return tostring(a[id]) < tostring(b[id])\n"
-	"  end)\n"
-	"  local r, pk, pl\n"
-	"  for i, x in ipairs(list) do\n"
-	"    local l = lastof(x)\n"
-	"    if i == 1 or x[key] ~= pk or l ~= pl then r = i end\n"
-	"    x[field], pk, pl = r, x[key], l\n"
-	"  end\n"
-	"  return list\n"
-	"end\n";
-
 /* Pushes an array of n strings. */
 static void push_strings(lua_State *L, const char *const *v, int n)
 {
@@ -451,10 +410,8 @@ int setup(lua_State *L)
 		{NULL, NULL},
 	};
 	static const luaL_Reg card_methods[] = {
-		{"add", card_add},
-		{"total", card_total},
-		{"publish", card_publish},
-		{NULL, NULL},
+		{"add", card_add},   {"total", card_total}, {"publish", card_publish},
+		{"name", card_name}, {NULL, NULL},
 	};
 	static const char *const libs[] = {"string", "math", "table", "utf8", "kp"};
 	static const struct {
@@ -532,6 +489,10 @@ int setup(lua_State *L)
 	lua_setfield(L, -2, "year");
 	lua_pushinteger(L, e->prev_year);
 	lua_setfield(L, -2, "prev_year");
+	lua_pushboolean(L, e->final);
+	lua_setfield(L, -2, "final");
+	lua_pushstring(L, e->final ? RULES_VERSION_FINAL : RULES_VERSION_DRAFT);
+	lua_setfield(L, -2, "version");
 	kp = lua_gettop(L);
 	lua_createtable(L, SCHEMA_NHOURS, 0);
 	for (i = 0; i < SCHEMA_NHOURS; i++) {
@@ -560,7 +521,7 @@ int setup(lua_State *L)
 	lua_setfield(L, -2, LUA_GNAME);
 	lua_pop(L, 1);
 
-	if (luaL_loadbufferx(L, prelude, sizeof prelude - 1, "=kp", "t") != LUA_OK)
+	if (luaL_loadbufferx(L, rules_prelude, rules_prelude_len, "=kp", "t") != LUA_OK)
 		return lua_error(L);
 	lua_pushvalue(L, -2); /* kp */
 	lua_call(L, 1, 0);
