@@ -47,6 +47,9 @@ local P = {
   -- 由 common.lua 检查，不符合的运行即停止并指明行号。
   -- 两项考评各自的时限不再分别填写，以免一处修改、另一处遗漏。
 
+  -- 考评委员会加减分（对象类型“人员”）的上限：年度加分合计、扣分合计各不超过 20 分
+  adjust = { max_add = 20, max_sub = 20 },
+
   candidates = 3,        -- 每个角色积分前 3 名（并列同入、积分须大于 0）为“最美”候选
 }
 
@@ -126,9 +129,7 @@ for _, p in ipairs(people) do
       local key = p.id
       if it.metric == "overdue" then key = p.unit elseif it.metric == "projects_done" then key = p.employer end
       local v = key and tbl[key] or 0
-      local pts = v * it.per
-      local capped = it.cap and pts > it.cap
-      if capped then pts = it.cap end
+      local pts = kp.per(v, { each = it.per, max = it.cap })
       local what = it.metric == "overdue" and ("所在网格 " .. p.unit .. " 超期 ") or
                    it.metric == "projects_done" and ((p.employer or "无报到单位") .. " 完成 ") or ""
       card:add{ entity = p.id, item = it.item,
@@ -137,6 +138,7 @@ for _, p in ipairs(people) do
                 reason = string.format("每%s%s %s 分%s", units[it.metric], it.per < 0 and "扣" or "得",
                                        kp.fmt(math.abs(it.per), 2), it.cap and ("，最多 " .. it.cap .. " 分") or "") }
     end
+    kp.adjust(card, p.id, { kind = "人员", name = p.name }, P.adjust)
     local r = by_role[p.role] or {}
     r[#r + 1] = { code = p.id, score = card:total(p.id), p = p }
     by_role[p.role] = r
