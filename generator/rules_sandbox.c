@@ -36,6 +36,11 @@ const char *where(lua_State *L, int level)
 	lua_Debug ar;
 	char loc[320];
 
+	/* The kp helpers written in Lua (rules_prelude.c, chunk "=kp") call
+	 * card:add and kp.emit for the rule: cite the rule line that called them. */
+	while (lua_getstack(L, level, &ar) && lua_getinfo(L, "S", &ar) &&
+	       strcmp(ar.source, "=kp") == 0)
+		level++;
 	if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
 		const char *src = strcmp(ar.short_src, e->chunk) == 0 ? e->chunk : ar.short_src;
 		snprintf(loc, sizeof loc, "%s:%d", src, ar.currentline);
