@@ -352,6 +352,62 @@ static void engine_release(struct engine *e)
 	store_close(e->ro);
 }
 
+/* Whether some published object is the one an adjustment or appeal names:
+ * by kind (人员 are published under their role) and by code or name. */
+static int named(const struct engine *e, const char *kind, const char *target)
+{
+	size_t i;
+
+	for (i = 0; i < e->npubs; i++) {
+		const struct pub *p = &e->pubs[i];
+		if (strcmp(kind, "人员") != 0 && (!p->kind || strcmp(p->kind, kind) != 0))
+			continue;
+		if (strcmp(p->entity, target) == 0 || (p->name && strcmp(p->name, target) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* Adjustments of the period and (in the 终稿) appeals that no assessment
+ * applied: a misspelt code or name would otherwise count for nothing in
+ * silence. Warnings only; a table an old database lacks is skipped. */
+static void unmatched(struct engine *e)
+{
+	struct store_stmt *st = NULL;
+	struct diag d;
+	char from[24], to[24];
+
+	snprintf(from, sizeof from, "%04d-01-01", e->year);
+	snprintf(to, sizeof to, "%04d-01-01", e->year + 1);
+	if (store_prepare(e->ro,
+			  "SELECT target_kind, target, reason FROM adjustments"
+			  " WHERE date >= ?1 AND date < ?2 ORDER BY date, rowid",
+			  &st, &d) == 0 &&
+	    store_bind_text(st, 1, from, -1) == 0 && store_bind_text(st, 2, to, -1) == 0) {
+		while (store_step(st, &d) == STORE_ROW)
+			if (!named(e, store_col_text(st, 0), store_col_text(st, 1)))
+				warnf(e,
+				      "加减分的对象“%s”（%s，事由：%"
+				      "s）不是任何考评的对象，未计入：请核对对象编码或名称",
+				      store_col_text(st, 1), store_col_text(st, 0),
+				      store_col_text(st, 2));
+	}
+	store_finalize(st);
+	st = NULL;
+	if (e->final &&
+	    store_prepare(e->ro, "SELECT id, target_kind, target FROM appeals ORDER BY id", &st,
+			  &d) == 0)
+		while (store_step(st, &d) == STORE_ROW)
+			if (!named(e, store_col_text(st, 1), store_col_text(st, 2)))
+				warnf(e,
+				      "申诉 %s "
+				      "的对象“%s”（%"
+				      "s）不是任何考评的对象，复核结论未计入：请核对对象编码或名称",
+				      store_col_text(st, 0), store_col_text(st, 2),
+				      store_col_text(st, 1));
+	store_finalize(st);
+}
+
 int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int year, int final,
 	      void (*warn)(const char *msg, void *arg), void *warn_arg, struct diag *d)
 {
@@ -418,6 +474,7 @@ int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int 
 		if (run_file(&e, path, chunk, d) < 0)
 			goto done;
 	}
+	unmatched(&e);
 	store_close(e.ro); /* no reader may hold the file while we write */
 	e.ro = NULL;
 	if (write_results(&e, rw, names, n, d) < 0)
