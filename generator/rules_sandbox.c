@@ -117,6 +117,8 @@ int msgh(lua_State *L)
 		}
 		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
 			continue;
+		if (strcmp(ar.source, "=kp") == 0) /* the kp helpers: show the rule's lines */
+			continue;
 		if (!e->err_src[0]) {
 			snprintf(e->err_src, sizeof e->err_src, "%s", ar.short_src);
 			e->err_line = ar.currentline;
