@@ -67,6 +67,22 @@ static const struct rcol appeal_outcomes_cols[] = {
 	{"review", RT_TEXT, 0, 0, 0},
 };
 
+/* The committee's adjustments each assessment applied (year kp.year), one row
+ * per adjustments row and object: what was decided and what counted. */
+static const struct rcol adjustment_items_cols[] = {
+	{"assessment", RT_TEXT, 1, 1, 0},
+	{"entity", RT_TEXT, 1, 1, 0},
+	{"n", RT_INT, 1, 1, 0},
+	{"kind", RT_TEXT, 0, 0, 0},
+	{"item", RT_TEXT, 1, 0, 0},
+	{"points", RT_REAL, 1, 0, 0},
+	{"counted", RT_REAL, 1, 0, 0},
+	{"reason", RT_TEXT, 0, 0, 0},
+	{"basis", RT_TEXT, 0, 0, 0},
+	{"date", RT_TEXT, 0, 0, 0},
+	{"approved_by", RT_TEXT, 0, 0, 0},
+};
+
 static const struct rcol settings_cols[] = {
 	{"key", RT_TEXT, 1, 1, 0},
 	{"value", RT_TEXT, 1, 0, 0},
@@ -77,8 +93,9 @@ static const struct rcol settings_cols[] = {
 
 /* clang-format on */
 static const struct rtable rtables[] = {
-	RT(grid_tiers), RT(community_ranking), RT(community_stars), RT(redblack),
-	RT(points),	RT(report_units),      RT(settings),	    RT(appeal_outcomes),
+	RT(grid_tiers),	      RT(community_ranking), RT(community_stars), RT(redblack),
+	RT(points),	      RT(report_units),	     RT(settings),	  RT(appeal_outcomes),
+	RT(adjustment_items),
 };
 #define NRTABLES ((int)(sizeof rtables / sizeof rtables[0]))
 

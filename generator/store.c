@@ -119,7 +119,7 @@ static const char SCHEMA_RESULTS[] =
 	" DROP TABLE IF EXISTS community_stars; DROP TABLE IF EXISTS redblack;"
 	" DROP TABLE IF EXISTS points; DROP TABLE IF EXISTS report_units;"
 	" DROP TABLE IF EXISTS run; DROP TABLE IF EXISTS settings;"
-	" DROP TABLE IF EXISTS appeal_outcomes;\n"
+	" DROP TABLE IF EXISTS appeal_outcomes; DROP TABLE IF EXISTS adjustment_items;\n"
 	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
 	"CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);\n"
 	/* Every point awarded or deducted, with its reason (计分依据). */
@@ -147,7 +147,12 @@ static const char SCHEMA_RESULTS[] =
 	/* The 终稿's appeals as decided (调整 or 维持), see rules/README.md. */
 	"CREATE TABLE appeal_outcomes(id TEXT PRIMARY KEY, assessment TEXT NOT NULL,"
 	" entity TEXT NOT NULL, kind TEXT, decision TEXT NOT NULL, points REAL NOT NULL,"
-	" review TEXT);\n";
+	" review TEXT);\n"
+	/* The 加减分 applied: n is the adjustments row (rowid); counted <= points within the caps. */
+	"CREATE TABLE adjustment_items(assessment TEXT NOT NULL, entity TEXT NOT NULL,"
+	" n INTEGER NOT NULL, kind TEXT, item TEXT NOT NULL, points REAL NOT NULL,"
+	" counted REAL NOT NULL, reason TEXT, basis TEXT, date TEXT, approved_by TEXT,"
+	" PRIMARY KEY(assessment, entity, n));\n";
 
 static int fail(struct diag *d, struct store *s, const char *what)
 {
