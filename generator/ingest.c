@@ -384,7 +384,8 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 			nfiles += c.inputs[k].table == (int)i;
 		if (!nfiles) {
 			tot->files_absent++;
-			ingest_warn(&c, "未找到 %s（%s）：依赖它的考核项将跳过", want, t->label);
+			ingest_warn(&c, "未找到 %s（%s）：%s", want, t->label,
+				    t->when_absent ? t->when_absent : "依赖它的考核项将跳过");
 			if (record_file(s, want, "absent", NULL, NULL, NULL, "文件不存在",
 					(int)i * 1000, d) < 0)
 				goto done;

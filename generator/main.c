@@ -32,6 +32,7 @@ struct opts {
 	int year;
 	int strict;
 	int quiet;
+	int final; /* --final: the 终稿, with appeals.csv applied */
 	const char *code; /* explain */
 	const char *dbs[2]; /* diff: OLD.db NEW.db */
 	int ndbs;
@@ -118,8 +119,9 @@ static void usage(FILE *f, const char *cmd)
 {
 	if (!cmd || strcmp(cmd, "run") == 0)
 		fputs("用法：kaoping run [--input DIR] [--output DIR] [--rules DIR] [--templates DIR]"
-		      " [--year YYYY] [--settings FILE] [--strict]\n"
+		      " [--year YYYY] [--settings FILE] [--strict] [--final]\n"
 		      "  读取 CSV 导出、计分、生成报告：数据库在 OUTPUT/kaoping.db。\n"
+		      "  不带 --final 为公示稿；--final 按 appeals.csv 的复核结论生成终稿。\n"
 		      "  不带参数时读取自带样例（samples/county），写入 output/。\n", f);
 	if (!cmd || strcmp(cmd, "ingest") == 0)
 		fputs("用法：kaoping ingest --input DIR --db FILE [--strict]\n"
@@ -129,7 +131,7 @@ static void usage(FILE *f, const char *cmd)
 		      "  载入前检查输入目录：每个文件和工作表对应哪张表、各列如何对应、\n"
 		      "  未识别的列，以及前 200 行中无法解析的值。不写数据库。\n", f);
 	if (!cmd || strcmp(cmd, "score") == 0)
-		fputs("用法：kaoping score --db FILE [--rules DIR] [--year YYYY]\n"
+		fputs("用法：kaoping score --db FILE [--rules DIR] [--year YYYY] [--final]\n"
 		      "  运行 rules/*.lua 考核规则，结果写回数据库。\n", f);
 	if (!cmd || strcmp(cmd, "render") == 0)
 		fputs("用法：kaoping render --db FILE --output DIR [--templates DIR]\n"
@@ -185,6 +187,10 @@ static int parse_args(int argc, char **argv, struct opts *o, const char *cmd)
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout, cmd);
 			exit(0);
+		}
+		if (strcmp(a, "--final") == 0) {
+			o->final = 1;
+			continue;
 		}
 		if (strcmp(a, "--strict") == 0) {
 			o->strict = 1;
@@ -269,7 +275,7 @@ static int do_score(const struct opts *o, struct diag *d)
 
 	if (store_open(&s, o->db, STORE_UPDATE, d) < 0)
 		return -1;
-	rc = rules_run(s, o->db, o->rules, o->year, warn_cb, NULL, d);
+	rc = rules_run(s, o->db, o->rules, o->year, o->final, warn_cb, NULL, d);
 	store_close(s);
 	return rc;
 }

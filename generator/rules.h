@@ -2,7 +2,7 @@
  * Rules read the data through a read-only connection (SELECT only), record
  * every point they award on score cards and emit result rows; the engine
  * validates them and writes them all in one transaction, or nothing.
- * The rules API is documented in rules/README.md. Only rules.c includes Lua. */
+ * The rules API is documented in rules/README.md. Only rules*.c include Lua. */
 #ifndef KP_RULES_H
 #define KP_RULES_H
 
@@ -31,9 +31,16 @@ void rules_set_limits(long long instr, long long sql_steps, size_t mem);
  * with rw (store_reset_results + inserts) in ONE transaction, only if every
  * rule succeeded: a failing rule writes nothing and fills d with the rule's
  * file:line. warn(msg, arg) receives warnings (Chinese, one line each, no
- * newline); warn may be NULL. Returns 0 or -1. */
-int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int year,
+ * newline); warn may be NULL. final: the 终稿, which applies appeals.csv
+ * (kp.final); it fails when the appeals table is empty or absent.
+ * Returns 0 or -1. */
+int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int year, int final,
 	      void (*warn)(const char *msg, void *arg), void *warn_arg, struct diag *d);
+
+/* The run's version, stored as run.version (and kp.version): a plain run is
+ * the draft for publication; with final (--final) the appeals are applied. */
+#define RULES_VERSION_DRAFT "公示稿"
+#define RULES_VERSION_FINAL "终稿"
 
 /* Appends the explanation of one entity (grid/community code, company credit
  * code, person id, employer name) to out: every assessment it appears in, item

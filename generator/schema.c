@@ -146,20 +146,52 @@ static const struct schema_col incidents[] = {
 	{"description", "描述|事项描述", "描述", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
 };
 
+/* The committee's 加减分 and the appeals against the draft: decided outside
+ * the platforms. target is a code or a name, resolved by the rules engine
+ * (kp.adjust) against the objects each assessment scores. */
+static const struct schema_col adjustments[] = {
+	{"target_kind", "对象类型", "对象类型", COL_ENUM, REQ, 0, 0,
+	 "网格|社区|物业企业=物业公司|人员|报到单位=双报到单位", REF_NONE},
+	{"target", "对象编码|对象|对象名称", "对象编码", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
+	{"item", "项目|加减分项目|考核项目", "项目", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
+	{"points", "分值|加减分值|分数", "分值", COL_REAL, REQ | RNG, -1000, 1000, NULL, REF_NONE},
+	{"reason", "事由|理由|加减分事由", "事由", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
+	{"basis", "依据|文号|文件依据", "依据", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"date", "日期|认定日期", "日期", COL_DATE, REQ, 0, 0, NULL, REF_NONE},
+	{"approved_by", "审定人|审定", "审定人", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+};
+
+static const struct schema_col appeals[] = {
+	{"id", "申诉编号|编号", "申诉编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"target_kind", "对象类型", "对象类型", COL_ENUM, REQ, 0, 0,
+	 "网格|社区|物业企业=物业公司|人员|报到单位=双报到单位", REF_NONE},
+	{"target", "对象编码|对象|对象名称", "对象编码", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
+	{"item", "申诉项目|项目", "申诉项目", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"claim", "申诉理由|理由", "申诉理由", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"received_at", "受理日期|申诉日期", "受理日期", COL_DATE, 0, 0, 0, NULL, REF_NONE},
+	{"decision", "复核结论|结论", "复核结论", COL_ENUM, 0, 0, 0, "维持|调整", REF_NONE},
+	{"points", "调整分值|分值", "调整分值", COL_REAL, RNG, -1000, 1000, NULL, REF_NONE},
+	{"decided_by", "复核人", "复核人", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"decided_at", "复核日期", "复核日期", COL_DATE, 0, 0, 0, NULL, REF_NONE},
+	{"note", "说明|复核说明", "说明", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+};
+
 const struct schema_table schema_tables[] = {
-	{"units", "组织单元", units, N(units)},
-	{"companies", "物业企业", companies, N(companies)},
-	{"people", "人员", people, N(people)},
-	{"branches", "党组织", branches, N(branches)},
-	{"events", "网格事件", events, N(events)},
-	{"services", "志愿服务", services, N(services)},
-	{"wishes", "微心愿", wishes, N(wishes)},
-	{"visits", "敲门走访", visits, N(visits)},
-	{"evaluations", "评价", evaluations, N(evaluations)},
-	{"property_checks", "物业考评", property_checks, N(property_checks)},
-	{"complaints", "投诉", complaints, N(complaints)},
-	{"projects", "共建项目", projects, N(projects)},
-	{"incidents", "重大事项", incidents, N(incidents)},
+	{"units", "组织单元", units, N(units), NULL},
+	{"companies", "物业企业", companies, N(companies), NULL},
+	{"people", "人员", people, N(people), NULL},
+	{"branches", "党组织", branches, N(branches), NULL},
+	{"events", "网格事件", events, N(events), NULL},
+	{"services", "志愿服务", services, N(services), NULL},
+	{"wishes", "微心愿", wishes, N(wishes), NULL},
+	{"visits", "敲门走访", visits, N(visits), NULL},
+	{"evaluations", "评价", evaluations, N(evaluations), NULL},
+	{"property_checks", "物业考评", property_checks, N(property_checks), NULL},
+	{"complaints", "投诉", complaints, N(complaints), NULL},
+	{"projects", "共建项目", projects, N(projects), NULL},
+	{"incidents", "重大事项", incidents, N(incidents), NULL},
+	{"adjustments", "加减分", adjustments, N(adjustments), "本次不计加减分"},
+	{"appeals", "申诉", appeals, N(appeals), "公示稿不需要；终稿（--final）需要它"},
 };
 const size_t schema_ntables = N(schema_tables);
 

@@ -1,4 +1,4 @@
-/* schema.h - the exchange format (SPEC §1) as data: the thirteen tables in
+/* schema.h - the exchange format (SPEC §1) as data: the tables in
  * load order, their columns with English and Chinese header names, types,
  * ranges, enumerations and references. ingest.c interprets it. */
 #ifndef KP_SCHEMA_H
@@ -51,6 +51,9 @@ struct schema_table {
 	const char *label;    /* Chinese name */
 	const struct schema_col *cols;
 	size_t ncols;
+	/* What an absent file means, when not "the assessments that need it
+	 * are skipped" (optional inputs such as adjustments.csv). */
+	const char *when_absent;
 };
 
 /* The tables in load order (dependencies first). */

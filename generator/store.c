@@ -71,6 +71,12 @@ static const char SCHEMA_INPUT[] =
 	" list TEXT, title TEXT, status TEXT, completed_at TEXT);\n"
 	"CREATE TABLE incidents(id TEXT PRIMARY KEY, date TEXT NOT NULL, target_kind TEXT NOT NULL,"
 	" target TEXT NOT NULL, severity TEXT NOT NULL, description TEXT);\n"
+	"CREATE TABLE adjustments(target_kind TEXT NOT NULL, target TEXT NOT NULL,"
+	" item TEXT NOT NULL, points REAL NOT NULL, reason TEXT NOT NULL, basis TEXT,"
+	" date TEXT NOT NULL, approved_by TEXT);\n"
+	"CREATE TABLE appeals(id TEXT PRIMARY KEY, target_kind TEXT NOT NULL, target TEXT NOT NULL,"
+	" item TEXT, claim TEXT, received_at TEXT, decision TEXT, points REAL, decided_by TEXT,"
+	" decided_at TEXT, note TEXT);\n"
 	/* Ingest bookkeeping. */
 	"CREATE TABLE ingest_files(file TEXT PRIMARY KEY, status TEXT NOT NULL,"
 	" encoding TEXT, rows_read INTEGER NOT NULL DEFAULT 0,"
@@ -114,7 +120,8 @@ static const char SCHEMA_RESULTS[] =
 	" DROP TABLE IF EXISTS grid_tiers; DROP TABLE IF EXISTS community_ranking;"
 	" DROP TABLE IF EXISTS community_stars; DROP TABLE IF EXISTS redblack;"
 	" DROP TABLE IF EXISTS points; DROP TABLE IF EXISTS report_units;"
-	" DROP TABLE IF EXISTS run; DROP TABLE IF EXISTS settings;\n"
+	" DROP TABLE IF EXISTS run; DROP TABLE IF EXISTS settings;"
+	" DROP TABLE IF EXISTS appeal_outcomes; DROP TABLE IF EXISTS adjustment_items;\n"
 	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
 	"CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);\n"
 	/* Every point awarded or deducted, with its reason (计分依据). */
@@ -138,7 +145,16 @@ static const char SCHEMA_RESULTS[] =
 	"CREATE TABLE points(id TEXT PRIMARY KEY, name TEXT, role TEXT, unit TEXT,"
 	" points REAL NOT NULL, rank_in_role INTEGER, candidate INTEGER NOT NULL DEFAULT 0);\n"
 	"CREATE TABLE report_units(employer TEXT PRIMARY KEY, projects INTEGER,"
-	" completed INTEGER, rating REAL, score REAL, level TEXT);\n";
+	" completed INTEGER, rating REAL, score REAL, level TEXT);\n"
+	/* The 终稿's appeals as decided (调整 or 维持), see rules/README.md. */
+	"CREATE TABLE appeal_outcomes(id TEXT PRIMARY KEY, assessment TEXT NOT NULL,"
+	" entity TEXT NOT NULL, kind TEXT, decision TEXT NOT NULL, points REAL NOT NULL,"
+	" review TEXT);\n"
+	/* The 加减分 applied: n is the adjustments row (rowid); counted <= points within the caps. */
+	"CREATE TABLE adjustment_items(assessment TEXT NOT NULL, entity TEXT NOT NULL,"
+	" n INTEGER NOT NULL, kind TEXT, item TEXT NOT NULL, points REAL NOT NULL,"
+	" counted REAL NOT NULL, reason TEXT, basis TEXT, date TEXT, approved_by TEXT,"
+	" PRIMARY KEY(assessment, entity, n));\n";
 
 static int fail(struct diag *d, struct store *s, const char *what)
 {

@@ -26,7 +26,15 @@ local P = {
   activity     = { item = "每百户上报",   weight = 10, full_at = 20,      -- 每百户上报达 20 件得满分
                    sources = { "网格员上报", "随手拍", "巡查" } },       -- 计入的事件来源
 
-  -- 三个等次：得分不低于 min 即入该档（自上而下判断）；funding 为年度网格工作经费（元）
+  -- 考评委员会加减分的上限（common.lua：加分不超过 5 分，扣分不超过 10 分）
+  adjust = kp.common.adjust,
+
+  -- 三个等次：得分不低于 min 即入该档（自上而下判断）；funding 为年度网格工作经费（元）。
+  -- 按比例分档时改为 by = "share"，各档写 share（占网格总数的百分比，最后一档不写），例如
+  --   tiers = { by = "share", { name = "一档", share = 30, funding = 30000 },
+  --             { name = "二档", share = 40, funding = 20000 }, { name = "三档", funding = 10000 } },
+  -- 名额为 网格数 × 累计比例 向下取整；在分界处得分相同的网格不拆开，同入较低一档
+  -- （比例是上限，“一档不超过 30%”）；要同入较高一档，加 ties = "up"。
   tiers = {
     { name = "一档", min = 85, funding = 30000 },
     { name = "二档", min = 70, funding = 20000 },
@@ -144,14 +152,12 @@ for _, g in ipairs(grids) do
             reason = string.format("每百户上报 ÷ %s 件 × %s 分（封顶满分；来源：%s）",
                                    P.activity.full_at, P.activity.weight, table.concat(P.activity.sources, "、")) }
 
+  kp.adjust(card, c, { kind = "网格", name = g.name }, P.adjust)
   g.score = card:total(c)
-  for _, t in ipairs(P.tiers) do
-    if g.score >= t.min then g.tier = t; break end
-  end
-  if not g.tier then error(string.format("得分 %s 不在任何档次内：请检查 P.tiers", kp.fmt(g.score, 2))) end
 end
 
 kp.rank(grids)
+kp.tiers(grids, P.tiers)
 
 for _, g in ipairs(grids) do
   card:publish(g.code, { kind = "网格", name = g.name,

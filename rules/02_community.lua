@@ -42,6 +42,9 @@ local P = {
     { stars = 4, name = "四星支部", amount = 20000 },
   },
   veto_severity = "重大",
+
+  -- 考评委员会加减分（adjustments.csv）的上限，见 common.lua：加分不超过 5 分，扣分不超过 10 分
+  adjust = kp.common.adjust,
 }
 
 -- ===== 以下为计算过程 =====
@@ -232,6 +235,7 @@ local function assess(y, card)
         break
       end
     end
+    kp.adjust(card, code, { kind = "社区", name = c.name, year = y }, P.adjust)
     list[#list + 1] = { code = code, name = c.name, street = c.street, score = card:total(code),
                         stars = stars, earned = earned, veto = veto, vetoed = veto ~= nil }
   end

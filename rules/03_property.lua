@@ -20,6 +20,9 @@ local P = {
 
   -- 公示：考评年度次年 1 月 1 日公示，红榜、黑榜有效期 12 个月
   valid_months = 12,
+
+  -- 考评委员会加减分（adjustments.csv）的上限，见 common.lua：加分不超过 5 分，扣分不超过 10 分
+  adjust = kp.common.adjust,
 }
 
 -- ===== 以下为计算过程 =====
@@ -122,6 +125,7 @@ for _, co in ipairs(companies) do
       card:add{ entity = code, item = "季度考评", inputs = "本年度无考评记录", points = 0,
                 reason = "无考评记录记 0 分" }
     end
+    kp.adjust(card, code, { kind = "物业企业", name = co.name }, P.adjust)
     local score = card:total(code)
     local n = complaints[code] or 0
     local rate = co.households > 0 and n * 1000 / co.households or nil

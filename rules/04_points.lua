@@ -7,18 +7,20 @@ local P = {
   name = "积分制",
 
   -- 每个角色的计分项：metric 为下面“指标”之一，per 为每单位得分（负数为扣分），cap 为该项封顶
+  -- （得分最多 cap 分，扣分最多扣 cap 分；超出部分在该项中注明“超出上限 x 分未计”）。
+  -- 超期事件（网格员、网格长）每件扣 2 分，最多扣 20 分。
   -- 指标：events_valid 有效上报事件（年内已办结）；visits 入户走访户次；overdue 本网格超期事件；
   --       service_hours 志愿服务小时；wishes_done 完成认领的微心愿；projects_done 本人报到单位年内完成的共建项目
   roles = {
     ["网格员"] = {
       { metric = "events_valid", item = "有效上报事件", per = 1 },
       { metric = "visits", item = "入户走访", per = 0.5 },
-      { metric = "overdue", item = "超期事件扣分", per = -2 },
+      { metric = "overdue", item = "超期事件扣分", per = -2, cap = 20 },
     },
     ["网格长"] = {
       { metric = "events_valid", item = "有效上报事件", per = 1 },
       { metric = "visits", item = "入户走访", per = 0.5 },
-      { metric = "overdue", item = "超期事件扣分", per = -2 },
+      { metric = "overdue", item = "超期事件扣分", per = -2, cap = 20 },
     },
     ["兼职网格员"] = {
       { metric = "events_valid", item = "有效上报事件", per = 1 },
@@ -46,6 +48,9 @@ local P = {
   -- 时限只能取 kp.HOURS 之一、办结层级只能取 kp.LEVELS 之一，
   -- 由 common.lua 检查，不符合的运行即停止并指明行号。
   -- 两项考评各自的时限不再分别填写，以免一处修改、另一处遗漏。
+
+  -- 考评委员会加减分（对象类型“人员”）的上限：年度加分合计、扣分合计各不超过 20 分
+  adjust = { max_add = 20, max_sub = 20 },
 
   candidates = 3,        -- 每个角色积分前 3 名（并列同入、积分须大于 0）为“最美”候选
 }
@@ -126,17 +131,17 @@ for _, p in ipairs(people) do
       local key = p.id
       if it.metric == "overdue" then key = p.unit elseif it.metric == "projects_done" then key = p.employer end
       local v = key and tbl[key] or 0
-      local pts = v * it.per
-      local capped = it.cap and pts > it.cap
-      if capped then pts = it.cap end
+      local pts, over = kp.per(v, { each = it.per, max = it.cap })
       local what = it.metric == "overdue" and ("所在网格 " .. p.unit .. " 超期 ") or
                    it.metric == "projects_done" and ((p.employer or "无报到单位") .. " 完成 ") or ""
       card:add{ entity = p.id, item = it.item,
                 inputs = what .. (it.metric == "service_hours" and kp.fmt(v, 2) or tostring(v)) .. " " .. units[it.metric],
                 points = pts,
                 reason = string.format("每%s%s %s 分%s", units[it.metric], it.per < 0 and "扣" or "得",
-                                       kp.fmt(math.abs(it.per), 2), it.cap and ("，最多 " .. it.cap .. " 分") or "") }
+                                       kp.fmt(math.abs(it.per), 2), it.cap and ("，最多" .. (it.per < 0 and "扣 " or " ") .. it.cap .. " 分") or "") ..
+                         (over > 0 and ("，超出上限 " .. kp.fmt(over, 2) .. " 分未计") or "") }
     end
+    kp.adjust(card, p.id, { kind = "人员", name = p.name }, P.adjust)
     local r = by_role[p.role] or {}
     r[#r + 1] = { code = p.id, score = card:total(p.id), p = p }
     by_role[p.role] = r

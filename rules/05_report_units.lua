@@ -19,6 +19,9 @@ local P = {
     { name = "差",   min = 0 },
   },
   lists = { "资源清单", "需求清单", "项目清单" },
+
+  -- 考评委员会加减分（adjustments.csv）的上限，见 common.lua：加分不超过 5 分，扣分不超过 10 分
+  adjust = kp.common.adjust,
 }
 
 -- ===== 以下为计算过程 =====
@@ -101,6 +104,7 @@ for _, e in ipairs(employers) do
             points = P.members.weight * math.min(1, avg / P.members.full_at),
             reason = string.format("人均时长 ÷ %s 小时 × %s 分（封顶满分）", P.members.full_at, P.members.weight) }
 
+  kp.adjust(card, code, { kind = "报到单位", name = code }, P.adjust)
   local score = card:total(code)
   local level
   for _, l in ipairs(P.levels) do

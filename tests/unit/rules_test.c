@@ -129,7 +129,7 @@ static int run(int year, struct diag *d)
 	buf_reset(&warnings);
 	if (store_open(&rw, dbpath, STORE_UPDATE, d) < 0)
 		return -2;
-	rc = rules_run(rw, dbpath, rulesdir, year, on_warn, NULL, d);
+	rc = rules_run(rw, dbpath, rulesdir, year, 0, on_warn, NULL, d);
 	store_close(rw);
 	return rc;
 }
