@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "strmap.h"
 #include "rules.h"
 
 #define HOOK_EVERY	   1000	     /* Lua instructions between count-hook calls */
@@ -47,17 +48,9 @@ struct arena {
 	char data[];
 };
 
-struct sment {
-	const char *k; /* not owned: must outlive the map */
-	size_t n;
-	uint32_t h;
-	long v;
-};
-
-struct smap {
-	struct sment *t;
-	size_t cap, cnt;
-};
+/* The engine's string maps are strmaps whose memory is charged to the
+ * rule's cap (keys not owned: they must outlive the map). */
+#define smap strmap
 
 struct item {
 	const char *item, *inputs, *reason, *rule; /* interned */

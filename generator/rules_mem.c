@@ -129,80 +129,42 @@ int oom_error(lua_State *L)
 
 /* ---- string map --------------------------------------------------------- */
 
-static uint32_t hash(const char *s, size_t n)
+/* strmap's allocator over the engine's: the maps count against the cap. */
+static void *map_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	struct engine *e = ud;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-static struct sment *smap_find(struct smap *m, const char *k, size_t n, uint32_t h)
-{
-	size_t i;
-
-	if (!m->cap)
+	if (nsize == 0) {
+		eng_free(e, ptr, osize);
 		return NULL;
-	for (i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		struct sment *s = &m->t[i];
-		if (!s->k)
-			return s;
-		if (s->h == h && s->n == n && memcmp(s->k, k, n) == 0)
-			return s;
 	}
+	return eng_realloc(e, ptr, osize, nsize);
 }
 
 long smap_get(struct smap *m, const char *k, size_t n)
 {
-	struct sment *s = smap_find(m, k, n, hash(k, n));
-	return s && s->k ? s->v : -1;
+	return strmap_get(m, k, n);
 }
 
 /* Inserts or replaces; k must outlive the map. 0 ok, -1 out of memory. */
 int smap_put(struct engine *e, struct smap *m, const char *k, size_t n, long v)
 {
-	uint32_t h = hash(k, n);
-	struct sment *s;
-
-	if ((m->cnt + 1) * 2 > m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 64, ocap = m->cap, i;
-		struct sment *old = m->t, *t = eng_realloc(e, NULL, 0, ncap * sizeof *t);
-		if (!t)
-			return -1;
-		memset(t, 0, ncap * sizeof *t);
-		/* smap_find probes with m->cap: the new size before re-inserting. */
-		m->t = t;
-		m->cap = ncap;
-		for (i = 0; i < ocap; i++)
-			if (old[i].k)
-				*smap_find(m, old[i].k, old[i].n, old[i].h) = old[i];
-		eng_free(e, old, ocap * sizeof *old);
-	}
-	s = smap_find(m, k, n, h);
-	if (!s->k) {
-		s->k = k;
-		s->n = n;
-		s->h = h;
-		m->cnt++;
-	}
-	s->v = v;
-	return 0;
+	if (!m->alloc)
+		strmap_init(m, map_alloc, e);
+	return strmap_put(m, k, n, v);
 }
 
 void smap_release(struct engine *e, struct smap *m)
 {
-	eng_free(e, m->t, m->cap * sizeof *m->t);
-	m->t = NULL;
-	m->cap = m->cnt = 0;
+	(void)e;
+	strmap_release(m);
 }
 
 /* Returns an arena copy of s shared by every equal string (raises on OOM). */
 const char *intern(lua_State *L, const char *s, size_t n)
 {
 	struct engine *e = eng(L);
-	struct sment *f = smap_find(&e->strings, s, n, hash(s, n));
+	struct strmap_ent *f = strmap_slot(&e->strings, s, n, strmap_hash(s, n));
 	char *p;
 
 	if (f && f->k)
