@@ -335,6 +335,7 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 	int rc = -1;
 
 	memset(&c, 0, sizeof c);
+	buf_init(&c.msg, 0);
 	memset(tot, 0, sizeof *tot);
 	c.s = s;
 	c.h = h;
@@ -403,6 +404,7 @@ done:
 	free(c.inputs);
 	seen_free(&c.seen);
 	strset_free(&c.units);
+	units_names_free(&c);
 	strset_free(&c.people);
 	strset_free(&c.companies);
 	strset_free(&c.sources);

@@ -133,6 +133,14 @@ struct input {
 	long header_line; /* the line its header was found on, 0 if not found */
 };
 
+/* A loaded unit for names (ingest_units.c): units of one name are chained. */
+struct unit_info {
+	char *name;
+	char *parent; /* the parent's code, NULL for a county */
+	int level;
+	uint32_t next; /* id + 1 of the next unit of the same name, 0 at the end */
+};
+
 struct ctx {
 	struct store *s;
 	const struct ingest_hooks *h;
@@ -141,6 +149,9 @@ struct ctx {
 	struct buf msg;
 	/* Codes by id: units set values are (id << 3 | level), people's are id. */
 	char **unit_code, **person_code;
+	struct unit_info *uinfo; /* by unit id */
+	size_t nuinfo, uinfo_cap;
+	struct strset unit_names; /* name -> id + 1 of its first unit */
 	size_t nunit, nperson, unit_cap, person_cap;
 	/* Event facts. */
 	struct strset sources;
@@ -171,13 +182,15 @@ struct pending_unit {
 	int has_hh, has_pop;
 	int64_t hh, pop;
 	int state; /* 0 unknown, 1 valid, 2 rejected, 3 being resolved */
+	uint32_t next_same; /* index + 1 of the next unit of this file with the same name */
 	char *why;
 };
 
 struct units_pending {
 	struct pending_unit *u;
 	size_t n, cap;
-	struct strset idx; /* code -> index in u */
+	struct strset idx;   /* code -> index in u */
+	struct strset names; /* name -> index + 1 of its first unit in u */
 	long parent_col;   /* file column of parent (1-based), 0 if absent */
 };
 
@@ -238,6 +251,14 @@ int check_record(struct ctx *c, struct load *l, const struct csv_record *r);
 void units_free(struct units_pending *up);
 int units_add(struct ctx *c, struct units_pending *up, struct load *l, const struct csv_record *r);
 int units_finish(struct ctx *c, struct load *l, struct units_pending *up, struct diag *d);
+void units_names_free(struct ctx *c);
+/* The unit a reference names: its code, its name, or its names from an
+ * upper level down concatenated (东华门街道东华门第1社区第1网格); level 0
+ * any. A name shared by several units is narrowed by the row's street and
+ * community (name or code; n 0 when not given). Returns the unit id, -1
+ * unknown, -2 ambiguous (why lists the candidates), -3 out of memory. */
+long units_resolve(struct ctx *c, const char *v, size_t n, int level, const char *street,
+		   size_t sn, const char *comm, size_t cn, struct buf *why);
 
 /* ingest_facts.c: event facts */
 void facts_map_free(struct factmap *m);
