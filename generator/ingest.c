@@ -111,8 +111,8 @@ static int record_file(struct store *s, const char *file, const char *status, co
 
 	if (store_prepare(s,
 			  "INSERT OR REPLACE INTO ingest_files(file,status,encoding,rows_read,"
-			  "rows_loaded,rows_rejected,unknown_columns,message,seq)"
-			  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+			  "rows_loaded,rows_rejected,unknown_columns,message,seq,rows_void)"
+			  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
 			  &st, d) < 0)
 		return -1;
 	store_bind_text(st, 1, file, -1);
@@ -121,6 +121,7 @@ static int record_file(struct store *s, const char *file, const char *status, co
 	store_bind_int(st, 4, l ? l->read : 0);
 	store_bind_int(st, 5, l ? l->loaded : 0);
 	store_bind_int(st, 6, l ? l->rejected : 0);
+	store_bind_int(st, 10, l ? l->voided : 0);
 	store_bind_text(st, 7, unknown && *unknown ? unknown : NULL, -1);
 	store_bind_text(st, 8, msg, -1);
 	store_bind_int(st, 9, seq);
@@ -164,10 +165,11 @@ static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, i
 	l.t = t;
 	l.kind = kind;
 	if (kind == T_EVENTS) {
-		static const char *ev[7] = {"grid",   "reported_at", "closed_at",   "level",
-					    "source", "reporter",    "satisfaction"};
+		static const char *ev[9] = {"grid",	    "reported_at", "closed_at",
+					    "level",	    "source",	   "reporter",
+					    "satisfaction", "status",	   "deadline"};
 		int k;
-		for (k = 0; k < 7; k++)
+		for (k = 0; k < 9; k++)
 			l.ev_cols[k] = ingest_col_index(t, ev[k]);
 	}
 	l.file = file;
@@ -307,6 +309,7 @@ static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, i
 	tot->rows_read += l.read;
 	tot->rows_loaded += l.loaded;
 	tot->rows_rejected += l.rejected;
+	tot->rows_void += l.voided;
 	rc = 0;
 done:
 	if (q.started) {

@@ -62,8 +62,8 @@ struct load {
 	struct field_val v[32];
 	long refv[32];	    /* id of a checked reference, per column (-1 unchecked) */
 	long unchecked[32]; /* references not checked: their file is absent */
-	int ev_cols[7];	    /* events: grid, reported_at, closed_at, level, source,
-			       reporter, satisfaction */
+	int ev_cols[9];	    /* events: grid, reported_at, closed_at, level, source,
+			       reporter, satisfaction, status, deadline */
 	struct store_stmt *ins, *rej, *ext;
 	struct buf reason;
 	long reject_col;
@@ -72,6 +72,7 @@ struct load {
 	int cache_idx[8];
 	int ncache;
 	long read, loaded, rejected;
+	long voided; /* loaded with a void status (schema_void_status) */
 };
 
 /* ---- event facts: events summed up while loading (see store.c) ---- */
@@ -262,6 +263,7 @@ long units_resolve(struct ctx *c, const char *v, size_t n, int level, const char
 
 /* ingest_facts.c: event facts */
 void facts_map_free(struct factmap *m);
+/* Returns 0, 1 for a void event (not counted), -1 out of memory. */
 int facts_add(struct ctx *c, const int *ec, const struct field_val *v, const long *refv);
 int facts_write(struct ctx *c, struct diag *d);
 

@@ -76,7 +76,7 @@ static const char SCHEMA_INPUT[] =
 	"CREATE TABLE ingest_files(file TEXT PRIMARY KEY, status TEXT NOT NULL,"
 	" encoding TEXT, rows_read INTEGER NOT NULL DEFAULT 0,"
 	" rows_loaded INTEGER NOT NULL DEFAULT 0, rows_rejected INTEGER NOT NULL DEFAULT 0,"
-	" unknown_columns TEXT, message TEXT, seq INTEGER);\n"
+	" unknown_columns TEXT, message TEXT, seq INTEGER, rows_void INTEGER NOT NULL DEFAULT 0);\n"
 	"CREATE TABLE rejects(file TEXT NOT NULL, line INTEGER NOT NULL, col INTEGER,"
 	" column_name TEXT, reason TEXT NOT NULL, raw TEXT);\n"
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);\n"
