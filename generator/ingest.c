@@ -251,6 +251,10 @@ static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, i
 					goto done;
 				}
 			}
+			if ((is_people || is_companies) && ingest_put_name(c, &l) < 0) {
+				diag_set(d, "内存不足");
+				goto done;
+			}
 			if (wq_row(&q, &l, &rec) < 0)
 				break;
 			if (c->h && c->h->progress && (l.read & 0xffff) == 0)
@@ -408,6 +412,11 @@ done:
 	seen_free(&c.seen);
 	strset_free(&c.units);
 	units_names_free(&c);
+	strset_free(&c.person_names);
+	strset_free(&c.company_names);
+	for (i = 0; i < c.ncompany; i++)
+		free(c.company_code[i]);
+	free(c.company_code);
 	strset_free(&c.people);
 	strset_free(&c.companies);
 	strset_free(&c.sources);

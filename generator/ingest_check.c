@@ -123,9 +123,10 @@ static long by_name(struct ctx *c, struct load *l, int ci, int level, const char
 	if (id == -3)
 		return ingest_fail_col(l, ci, "内存不足");
 	if (id == -2)
-		return ingest_fail_col(
-			l, ci, "对应多个%s，无法确定：%s；请填写所属街道、所属社区或改填编码", what,
-			c->msg.data ? c->msg.data : "");
+		return ingest_fail_col(l, ci, "对应多个%s，无法确定：%s；请%s编码",
+				       level ? what : "单元", c->msg.data ? c->msg.data : "",
+				       col_at(l, "street") >= 0 ? "填写所属街道、所属社区或改填"
+								: "改填");
 	if (id < 0) {
 		if (sn || cn)
 			return ingest_fail_col(l, ci, "引用了不存在的%s（在%s%.*s%s%.*s内）", what,
@@ -139,6 +140,45 @@ static long by_name(struct ctx *c, struct load *l, int ci, int level, const char
 	v->s = c->unit_code[id];
 	v->n = strlen(v->s);
 	return id << 3 | c->uinfo[id].level;
+}
+
+int ingest_put_name(struct ctx *c, struct load *l)
+{
+	struct strset *set = l->kind == T_PEOPLE ? &c->person_names : &c->company_names;
+	const struct field_val *code = &l->v[0], *name = &l->v[1];
+	long id, had;
+
+	if (l->kind == T_PEOPLE) {
+		id = strset_get(&c->people, code->s, code->n);
+	} else {
+		id = ingest_add_code(&c->company_code, &c->ncompany, &c->company_cap, code->s,
+				     code->n);
+	}
+	if (id < 0)
+		return -1;
+	had = strset_get(set, name->s, name->n);
+	if (had == id + 1)
+		return 0;
+	return strset_put(set, name->s, name->n, had >= 0 ? NAME_SHARED : (uint32_t)id + 1);
+}
+
+/* A person or company given by name: the one of that name. Returns its id,
+ * or -1 with the reason set. */
+static long other_by_name(struct ctx *c, struct load *l, int ci, int people)
+{
+	struct field_val *v = &l->v[ci];
+	long got = strset_get(people ? &c->person_names : &c->company_names, v->s, v->n);
+
+	if (got == (long)NAME_SHARED)
+		return ingest_fail_col(l, ci, "对应多个同名%s，无法确定；请改填%s",
+				       people ? "人员" : "物业企业",
+				       people ? "人员编号" : "统一社会信用代码");
+	if (got <= 0)
+		return ingest_fail_col(
+			l, ci, people ? "引用了不存在的人员编号" : "引用了不存在的物业企业");
+	v->s = people ? c->person_code[got - 1] : c->company_code[got - 1];
+	v->n = strlen(v->s);
+	return got - 1;
 }
 
 /* Checks a reference; returns 0 if fine. */
@@ -175,8 +215,8 @@ static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 			return 0;
 		}
 		got = strset_get(&c->people, v->s, v->n);
-		if (got < 0)
-			return ingest_fail_col(l, ci, "引用了不存在的人员编号");
+		if (got < 0 && (got = other_by_name(c, l, ci, 1)) < 0)
+			return -1;
 		l->refv[ci] = got;
 		return 0;
 	case REF_COMPANY:
@@ -184,8 +224,8 @@ static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 			l->unchecked[ci]++;
 			return 0;
 		}
-		if (strset_get(&c->companies, v->s, v->n) < 0)
-			return ingest_fail_col(l, ci, "引用了不存在的物业企业");
+		if (strset_get(&c->companies, v->s, v->n) < 0 && other_by_name(c, l, ci, 0) < 0)
+			return -1;
 		return 0;
 	default: return 0;
 	}

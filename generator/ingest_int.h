@@ -153,6 +153,10 @@ struct ctx {
 	struct unit_info *uinfo; /* by unit id */
 	size_t nuinfo, uinfo_cap;
 	struct strset unit_names; /* name -> id + 1 of its first unit */
+	/* People and companies by name: id + 1, NAME_SHARED when several. */
+	struct strset person_names, company_names;
+	char **company_code;
+	size_t ncompany, company_cap;
 	size_t nunit, nperson, unit_cap, person_cap;
 	/* Event facts. */
 	struct strset sources;
@@ -247,6 +251,10 @@ int ingest_map_header(struct ctx *c, struct load *l, const struct csv_record *r,
 		      struct buf *unknown, struct diag *d);
 int ingest_all_empty(const struct csv_record *r);
 int check_record(struct ctx *c, struct load *l, const struct csv_record *r);
+#define NAME_SHARED UINT32_MAX
+/* Keeps the name of the person or company row just checked (column 1), for
+ * references by name. Returns 0, -1 out of memory. */
+int ingest_put_name(struct ctx *c, struct load *l);
 
 /* ingest_units.c: units resolved after their file */
 void units_free(struct units_pending *up);
