@@ -79,11 +79,11 @@ static int close_out(struct out *o, const char *dir, const char *file, struct di
 static int write_files(const struct model *m, const char *dir, struct diag *d)
 {
 	static const char *const COLS[] = {"file",   "rows_read", "rows_loaded",    "rows_rejected",
-					   "status", "encoding",  "unknown_columns"};
+					   "status", "encoding",  "unknown_columns", "rows_void"};
 	struct out o;
 	long k;
 
-	if (open_out(&o, dir, "ingest_report.csv", COLS, 7, d) < 0)
+	if (open_out(&o, dir, "ingest_report.csv", COLS, 8, d) < 0)
 		return close_out(&o, dir, "ingest_report.csv", d), -1;
 	for (k = 0; k < m->nfiles; k++) {
 		const struct model_file *f = &m->files[k];
@@ -94,6 +94,7 @@ static int write_files(const struct model *m, const char *dir, struct diag *d)
 		field(&o, f->status);
 		field(&o, f->encoding);
 		field(&o, f->unknown_columns);
+		field_long(&o, f->voided);
 		end_row(&o);
 	}
 	return close_out(&o, dir, "ingest_report.csv", d);

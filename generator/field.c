@@ -71,6 +71,35 @@ static int enum_fail(const struct schema_table *t, const struct schema_col *col,
 	return -1;
 }
 
+/* Ratings as platforms write them in words (回访满意度 非常满意 … 非常不满意),
+ * for the 1-5 columns; brackets ([满意]) are ignored. */
+static int rating_word(const struct schema_col *col, const char *s, size_t n, int64_t *out)
+{
+	static const struct {
+		const char *w;
+		int v;
+	} words[] = {{"非常满意", 5},	{"很满意", 5},	{"满意", 4},   {"比较满意", 4},
+		     {"基本满意", 3},	{"一般", 3},	{"不满意", 2}, {"不太满意", 2},
+		     {"非常不满意", 1}, {"很不满意", 1}};
+	size_t i;
+
+	if (col->type != COL_INT || col->min != 1 || col->max != 5)
+		return -1;
+	if (n >= 2 && (s[0] == '[' || s[0] == '(') && (s[n - 1] == ']' || s[n - 1] == ')')) {
+		s++;
+		n -= 2;
+	} else if (n >= 6 && memcmp(s, "【", 3) == 0 && memcmp(s + n - 3, "】", 3) == 0) {
+		s += 3;
+		n -= 6;
+	}
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strlen(words[i].w) == n && memcmp(words[i].w, s, n) == 0) {
+			*out = words[i].v;
+			return 0;
+		}
+	return -1;
+}
+
 int field_check(const struct schema_table *t, const struct schema_col *col, const char *s, size_t n,
 		struct field_val *v, char *why, size_t cap)
 {
@@ -95,7 +124,7 @@ int field_check(const struct schema_table *t, const struct schema_col *col, cons
 		/* fall through */
 	case COL_TEXT: v->type = FIELD_TEXT; break;
 	case COL_INT:
-		if (parse_int(s, n, &v->i) < 0)
+		if (parse_int(s, n, &v->i) < 0 && rating_word(col, s, n, &v->i) < 0)
 			return fail(why, cap, "不是有效的整数");
 		v->type = FIELD_INT;
 		if ((col->flags & COL_RANGE) &&

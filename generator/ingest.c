@@ -135,8 +135,8 @@ static int record_file(struct store *s, const char *file, const char *status, co
 
 	if (store_prepare(s,
 			  "INSERT OR REPLACE INTO ingest_files(file,status,encoding,rows_read,"
-			  "rows_loaded,rows_rejected,unknown_columns,message,seq)"
-			  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+			  "rows_loaded,rows_rejected,unknown_columns,message,seq,rows_void)"
+			  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
 			  &st, d) < 0)
 		return -1;
 	store_bind_text(st, 1, file, -1);
@@ -145,6 +145,7 @@ static int record_file(struct store *s, const char *file, const char *status, co
 	store_bind_int(st, 4, l ? l->read : 0);
 	store_bind_int(st, 5, l ? l->loaded : 0);
 	store_bind_int(st, 6, l ? l->rejected : 0);
+	store_bind_int(st, 10, l ? l->voided : 0);
 	store_bind_text(st, 7, unknown && *unknown ? unknown : NULL, -1);
 	store_bind_text(st, 8, msg, -1);
 	store_bind_int(st, 9, seq);
@@ -188,10 +189,11 @@ static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, i
 	l.t = t;
 	l.kind = kind;
 	if (kind == T_EVENTS) {
-		static const char *ev[7] = {"grid",   "reported_at", "closed_at",   "level",
-					    "source", "reporter",    "satisfaction"};
+		static const char *ev[9] = {"grid",	    "reported_at", "closed_at",
+					    "level",	    "source",	   "reporter",
+					    "satisfaction", "status",	   "deadline"};
 		int k;
-		for (k = 0; k < 7; k++)
+		for (k = 0; k < 9; k++)
 			l.ev_cols[k] = ingest_col_index(t, ev[k]);
 	}
 	l.file = file;
@@ -278,6 +280,10 @@ static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, i
 					goto done;
 				}
 			}
+			if ((is_people || is_companies) && ingest_put_name(c, &l) < 0) {
+				diag_set(d, "内存不足");
+				goto done;
+			}
 			if (wq_row(&q, &l, &rec) < 0)
 				break;
 			if (c->h && c->h->progress && (l.read & 0xffff) == 0)
@@ -336,6 +342,7 @@ static int load_file(struct ctx *c, const struct schema_table *t, int fileidx, i
 	tot->rows_read += l.read;
 	tot->rows_loaded += l.loaded;
 	tot->rows_rejected += l.rejected;
+	tot->rows_void += l.voided;
 	rc = 0;
 done:
 	if (q.started) {
@@ -364,6 +371,7 @@ int ingest_run(struct store *s, const char *dir, const struct ingest_hooks *h,
 	int rc = -1;
 
 	memset(&c, 0, sizeof c);
+	buf_init(&c.msg, 0);
 	memset(tot, 0, sizeof *tot);
 	c.s = s;
 	c.h = h;
@@ -435,6 +443,12 @@ done:
 	source_books_close(&c);
 	seen_free(&c.seen);
 	strset_free(&c.units);
+	units_names_free(&c);
+	strset_free(&c.person_names);
+	strset_free(&c.company_names);
+	for (i = 0; i < c.ncompany; i++)
+		free(c.company_code[i]);
+	free(c.company_code);
 	strset_free(&c.people);
 	strset_free(&c.companies);
 	strset_free(&c.sources);

@@ -15,6 +15,7 @@ struct ingest_totals {
 	long rows_read;
 	long rows_loaded;
 	long rows_rejected;
+	long rows_void; /* loaded, of a void status: kept but never counted */
 };
 
 struct ingest_hooks {

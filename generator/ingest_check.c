@@ -90,6 +90,97 @@ static const char *ref_name(enum col_ref ref)
 	}
 }
 
+static int col_at(struct load *l, const char *name);
+
+/* The value of the row's context column name (street, community) when the
+ * table has one that is not itself a reference. */
+static void context(struct load *l, const char *name, const char **s, size_t *n)
+{
+	int i = col_at(l, name);
+
+	*s = "";
+	*n = 0;
+	if (i >= 0 && l->t->cols[i].ref == REF_NONE && l->v[i].present) {
+		*s = l->v[i].s;
+		*n = l->v[i].n;
+	}
+}
+
+/* A unit reference that is not a code: looked up by name (units_resolve).
+ * Returns the set value (id << 3 | level) and points v at the unit's code,
+ * or -1 with the reason set. */
+static long by_name(struct ctx *c, struct load *l, int ci, int level, const char *what)
+{
+	struct field_val *v = &l->v[ci];
+	const char *st, *cm;
+	size_t sn, cn;
+	long id;
+
+	context(l, "street", &st, &sn);
+	context(l, "community", &cm, &cn);
+	buf_reset(&c->msg);
+	id = units_resolve(c, v->s, v->n, level, st, sn, cm, cn, &c->msg);
+	if (id == -3)
+		return ingest_fail_col(l, ci, "内存不足");
+	if (id == -2)
+		return ingest_fail_col(l, ci, "对应多个%s，无法确定：%s；请%s编码",
+				       level ? what : "单元", c->msg.data ? c->msg.data : "",
+				       col_at(l, "street") >= 0 ? "填写所属街道、所属社区或改填"
+								: "改填");
+	if (id < 0) {
+		if (sn || cn)
+			return ingest_fail_col(l, ci, "引用了不存在的%s（在%s%.*s%s%.*s内）", what,
+					       sn ? "街道 " : "", (int)sn, st,
+					       sn && cn ? "、社区 "
+					       : cn	? "社区 "
+							: "",
+					       (int)cn, cm);
+		return ingest_fail_col(l, ci, "引用了不存在的%s", what);
+	}
+	v->s = c->unit_code[id];
+	v->n = strlen(v->s);
+	return id << 3 | c->uinfo[id].level;
+}
+
+int ingest_put_name(struct ctx *c, struct load *l)
+{
+	struct strset *set = l->kind == T_PEOPLE ? &c->person_names : &c->company_names;
+	const struct field_val *code = &l->v[0], *name = &l->v[1];
+	long id, had;
+
+	if (l->kind == T_PEOPLE) {
+		id = strset_get(&c->people, code->s, code->n);
+	} else {
+		id = ingest_add_code(&c->company_code, &c->ncompany, &c->company_cap, code->s,
+				     code->n);
+	}
+	if (id < 0)
+		return -1;
+	had = strset_get(set, name->s, name->n);
+	if (had == id + 1)
+		return 0;
+	return strset_put(set, name->s, name->n, had >= 0 ? NAME_SHARED : (uint32_t)id + 1);
+}
+
+/* A person or company given by name: the one of that name. Returns its id,
+ * or -1 with the reason set. */
+static long other_by_name(struct ctx *c, struct load *l, int ci, int people)
+{
+	struct field_val *v = &l->v[ci];
+	long got = strset_get(people ? &c->person_names : &c->company_names, v->s, v->n);
+
+	if (got == (long)NAME_SHARED)
+		return ingest_fail_col(l, ci, "对应多个同名%s，无法确定；请改填%s",
+				       people ? "人员" : "物业企业",
+				       people ? "人员编号" : "统一社会信用代码");
+	if (got <= 0)
+		return ingest_fail_col(
+			l, ci, people ? "引用了不存在的人员编号" : "引用了不存在的物业企业");
+	v->s = people ? c->person_code[got - 1] : c->company_code[got - 1];
+	v->n = strlen(v->s);
+	return got - 1;
+}
+
 /* Checks a reference; returns 0 if fine. */
 static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 {
@@ -98,14 +189,18 @@ static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 
 	switch (ref) {
 	case REF_UNIT:
-		if (strset_get(&c->units, v->s, v->n) < 0)
-			return ingest_fail_col(l, ci, "引用了不存在的单元编码");
+		if (strset_get(&c->units, v->s, v->n) < 0 && by_name(c, l, ci, 0, "单元编码") < 0)
+			return -1;
 		return 0;
 	case REF_GRID:
 	case REF_COMMUNITY:
 		got = strset_get(&c->units, v->s, v->n);
-		if (got < 0)
-			return ingest_fail_col(l, ci, "引用了不存在的%s", ref_name(ref));
+		if (got < 0) {
+			got = by_name(c, l, ci, ref == REF_GRID ? LV_GRID : LV_COMMUNITY,
+				      ref_name(ref));
+			if (got < 0)
+				return -1;
+		}
 		if ((got & 7) != (ref == REF_GRID ? LV_GRID : LV_COMMUNITY))
 			return ingest_fail_col(l, ci, "不是%s（是%s）", ref_name(ref),
 					       ingest_level_cn((int)(got & 7)));
@@ -120,8 +215,8 @@ static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 			return 0;
 		}
 		got = strset_get(&c->people, v->s, v->n);
-		if (got < 0)
-			return ingest_fail_col(l, ci, "引用了不存在的人员编号");
+		if (got < 0 && (got = other_by_name(c, l, ci, 1)) < 0)
+			return -1;
 		l->refv[ci] = got;
 		return 0;
 	case REF_COMPANY:
@@ -129,8 +224,8 @@ static int check_ref(struct ctx *c, struct load *l, int ci, enum col_ref ref)
 			l->unchecked[ci]++;
 			return 0;
 		}
-		if (strset_get(&c->companies, v->s, v->n) < 0)
-			return ingest_fail_col(l, ci, "引用了不存在的物业企业");
+		if (strset_get(&c->companies, v->s, v->n) < 0 && other_by_name(c, l, ci, 0) < 0)
+			return -1;
 		return 0;
 	default: return 0;
 	}
@@ -145,8 +240,18 @@ static int parse_col(struct ctx *c, struct load *l, const struct csv_record *r, 
 	char why[512];
 
 	field(r, l, ci, &s, &n);
+	(void)c;
 	if (field_check(l->t, col, s, n, &l->v[ci], why, sizeof why) < 0)
 		return ingest_fail_col(l, ci, "%s", why);
+	return 0;
+}
+
+/* References are checked once the whole row is parsed: a name is narrowed
+ * by the row's street and community, which may come later in the row. */
+static int refs_col(struct ctx *c, struct load *l, int ci)
+{
+	const struct schema_col *col = &l->t->cols[ci];
+
 	if (!c->values_only && l->v[ci].present && col->ref != REF_NONE && col->ref != REF_TARGET &&
 	    col->ref != REF_PARENT)
 		return check_ref(c, l, ci, col->ref);
@@ -422,6 +527,9 @@ int check_record(struct ctx *c, struct load *l, const struct csv_record *r)
 				       r->nfields, l->nfilecols);
 	for (i = 0; i < l->t->ncols; i++)
 		if (parse_col(c, l, r, (int)i) < 0)
+			return -1;
+	for (i = 0; i < l->t->ncols; i++)
+		if (refs_col(c, l, (int)i) < 0)
 			return -1;
 	return check_row(c, l);
 }

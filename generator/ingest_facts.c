@@ -14,7 +14,6 @@
 #include "ingest_int.h"
 #include "parse.h"
 
-
 void facts_map_free(struct factmap *m)
 {
 	free(m->keys);
@@ -142,6 +141,7 @@ static void fact_count(struct fact *f, int closed, int bucket, long sat)
 int facts_add(struct ctx *c, const int *ec, const struct field_val *v, const long *refv)
 {
 	int ig = ec[0], ir = ec[1], ic = ec[2], il = ec[3], is = ec[4], ip = ec[5], isat = ec[6];
+	int ist = ec[7], idl = ec[8];
 	const char *rep = v[ir].s;
 	long year =
 		(rep[0] - '0') * 1000 + (rep[1] - '0') * 100 + (rep[2] - '0') * 10 + (rep[3] - '0');
@@ -152,6 +152,9 @@ int facts_add(struct ctx *c, const int *ec, const struct field_val *v, const lon
 	uint64_t key;
 	struct fact *f;
 
+	/* A void case (作废…) stays in events with its status, out of every figure. */
+	if (v[ist].present && schema_void_status(v[ist].s, v[ist].n))
+		return 1;
 	if (year != c->end_year) {
 		snprintf(c->end_text, sizeof c->end_text, "%04ld-01-01 00:00:00",
 			 (year + 1) % 10000);
@@ -162,6 +165,13 @@ int facts_add(struct ctx *c, const int *ec, const struct field_val *v, const lon
 		closed = 1;
 	dt = closed ? epoch_of(v[ic].s) - t_rep : c->end_epoch - t_rep;
 	bucket = bucket_of(dt);
+	/* An event's own deadline decides on-time, whatever its level's limit:
+	 * on time it counts within every limit (bucket 0), late within none
+	 * (NBUCKET); so hN and aN read by level limits give the same answer. */
+	if (v[idl].type != STORE_NULL) {
+		const char *until = closed ? v[ic].s : c->end_text;
+		bucket = memcmp(until, v[idl].s, 19) <= 0 ? 0 : NBUCKET;
+	}
 	if (v[il].type != STORE_NULL)
 		lv = level_index(v[il].s, v[il].n);
 	if (v[isat].type == STORE_INT)

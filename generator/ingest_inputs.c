@@ -1,6 +1,7 @@
 /* ingest_inputs.c - the input folder: which files are read (regular files
  * inside it), the reader seam (rowsrc: CSV files and workbooks' sheets), and the table each file is
  * taken for, by its header. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -361,11 +362,19 @@ static int classify(struct ctx *c, struct input *in, struct rowsrc *rs, struct d
 		if (own > name_hits)
 			name_hits = own;
 		/* The header shown is the record naming the most columns, else
-		 * the widest: not a title row above it. */
+		 * the widest: not a title row above it. A record with a number in
+		 * a cell is data, however many names its text happens to match. */
 		{
-			size_t f, filled = 0;
-			for (f = 0; f < rec.nfields; f++)
+			size_t f, filled = 0, j;
+			int numeric = 0;
+			for (f = 0; f < rec.nfields; f++) {
 				filled += rec.lens[f] > 0;
+				for (j = 0; j < rec.lens[f] && isdigit((unsigned char)rec.fields[f][j]); j++)
+					;
+				numeric |= rec.lens[f] > 0 && j == rec.lens[f];
+			}
+			if (numeric)
+				any = 0, filled = 0;
 			any = any * 64 + (int)(filled < 63 ? filled : 63);
 		}
 		if (any > most || hdr.len == 0) {

@@ -61,8 +61,8 @@ struct load {
 	struct field_val v[32];
 	long refv[32];	    /* id of a checked reference, per column (-1 unchecked) */
 	long unchecked[32]; /* references not checked: their file is absent */
-	int ev_cols[7];	    /* events: grid, reported_at, closed_at, level, source,
-			       reporter, satisfaction */
+	int ev_cols[9];	    /* events: grid, reported_at, closed_at, level, source,
+			       reporter, satisfaction, status, deadline */
 	struct store_stmt *ins, *rej, *ext;
 	struct buf reason;
 	long reject_col;
@@ -71,6 +71,7 @@ struct load {
 	int cache_idx[8];
 	int ncache;
 	long read, loaded, rejected;
+	long voided; /* loaded with a void status (schema_void_status) */
 };
 
 /* ---- event facts: events summed up while loading (see store.c) ---- */
@@ -134,6 +135,14 @@ struct input {
 	int workbook;	  /* name is "[book.xlsx]sheet" */
 };
 
+/* A loaded unit for names (ingest_units.c): units of one name are chained. */
+struct unit_info {
+	char *name;
+	char *parent; /* the parent's code, NULL for a county */
+	int level;
+	uint32_t next; /* id + 1 of the next unit of the same name, 0 at the end */
+};
+
 struct ctx {
 	struct store *s;
 	const struct ingest_hooks *h;
@@ -142,6 +151,13 @@ struct ctx {
 	struct buf msg;
 	/* Codes by id: units set values are (id << 3 | level), people's are id. */
 	char **unit_code, **person_code;
+	struct unit_info *uinfo; /* by unit id */
+	size_t nuinfo, uinfo_cap;
+	struct strset unit_names; /* name -> id + 1 of its first unit */
+	/* People and companies by name: id + 1, NAME_SHARED when several. */
+	struct strset person_names, company_names;
+	char **company_code;
+	size_t ncompany, company_cap;
 	size_t nunit, nperson, unit_cap, person_cap;
 	/* Event facts. */
 	struct strset sources;
@@ -178,13 +194,15 @@ struct pending_unit {
 	int has_hh, has_pop;
 	int64_t hh, pop;
 	int state; /* 0 unknown, 1 valid, 2 rejected, 3 being resolved */
+	uint32_t next_same; /* index + 1 of the next unit of this file with the same name */
 	char *why;
 };
 
 struct units_pending {
 	struct pending_unit *u;
 	size_t n, cap;
-	struct strset idx; /* code -> index in u */
+	struct strset idx;   /* code -> index in u */
+	struct strset names; /* name -> index + 1 of its first unit in u */
 	long parent_col;   /* file column of parent (1-based), 0 if absent */
 };
 
@@ -247,14 +265,27 @@ int ingest_map_header(struct ctx *c, struct load *l, const struct csv_record *r,
 		      struct buf *unknown, struct diag *d);
 int ingest_all_empty(const struct csv_record *r);
 int check_record(struct ctx *c, struct load *l, const struct csv_record *r);
+#define NAME_SHARED UINT32_MAX
+/* Keeps the name of the person or company row just checked (column 1), for
+ * references by name. Returns 0, -1 out of memory. */
+int ingest_put_name(struct ctx *c, struct load *l);
 
 /* ingest_units.c: units resolved after their file */
 void units_free(struct units_pending *up);
 int units_add(struct ctx *c, struct units_pending *up, struct load *l, const struct csv_record *r);
 int units_finish(struct ctx *c, struct load *l, struct units_pending *up, struct diag *d);
+void units_names_free(struct ctx *c);
+/* The unit a reference names: its code, its name, or its names from an
+ * upper level down concatenated (东华门街道东华门第1社区第1网格); level 0
+ * any. A name shared by several units is narrowed by the row's street and
+ * community (name or code; n 0 when not given). Returns the unit id, -1
+ * unknown, -2 ambiguous (why lists the candidates), -3 out of memory. */
+long units_resolve(struct ctx *c, const char *v, size_t n, int level, const char *street,
+		   size_t sn, const char *comm, size_t cn, struct buf *why);
 
 /* ingest_facts.c: event facts */
 void facts_map_free(struct factmap *m);
+/* Returns 0, 1 for a void event (not counted), -1 out of memory. */
 int facts_add(struct ctx *c, const int *ec, const struct field_val *v, const long *refv);
 int facts_write(struct ctx *c, struct diag *d);
 

@@ -183,9 +183,13 @@ static int w_batch(struct wq *q, const struct buf *b)
 				diag_set(&q->err, "内存不足");
 				return -1;
 			}
-			if (l->kind == T_EVENTS && facts_add(q->c, l->ev_cols, q->v, q->refv) < 0) {
-				diag_set(&q->err, "内存不足");
-				return -1;
+			if (l->kind == T_EVENTS) {
+				int fr = facts_add(q->c, l->ev_cols, q->v, q->refv);
+				if (fr < 0) {
+					diag_set(&q->err, "内存不足");
+					return -1;
+				}
+				l->voided += fr == 1;
 			}
 			break;
 		case STORE_CONSTRAINT: {

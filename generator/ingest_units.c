@@ -34,10 +34,55 @@ static void unit_reject(struct pending_unit *u, struct buf *tmp)
 	u->why = ingest_dupn(tmp->data ? tmp->data : "", tmp->len);
 }
 
+/* A parent given by name: the one unit of the level above with that name,
+ * in this file or loaded before, becomes u->parent's code. Returns 1 when
+ * replaced, 0 when no unit has that name, -1 rejected as ambiguous. */
+static int parent_by_name(struct units_pending *up, const struct ctx *c, struct pending_unit *u,
+			  struct buf *tmp)
+{
+	size_t n = strlen(u->parent);
+	long j = strset_get(&up->names, u->parent, n);
+	long k = strset_get(&c->unit_names, u->parent, n);
+	const char *found = NULL;
+	int count = 0;
+
+	buf_reset(tmp);
+	for (; j > 0; j = (long)up->u[j - 1].next_same)
+		if (up->u[j - 1].level == u->level - 1) {
+			found = up->u[j - 1].code;
+			buf_printf(tmp, "%s%s（%s）", count++ ? "、" : "", up->u[j - 1].name,
+				   up->u[j - 1].code);
+		}
+	/* Units of this file are inserted as they resolve: counted above. */
+	for (; k > 0; k = (long)c->uinfo[k - 1].next)
+		if (c->uinfo[k - 1].level == u->level - 1 &&
+		    strset_get(&up->idx, c->unit_code[k - 1], strlen(c->unit_code[k - 1])) < 0) {
+			found = c->unit_code[k - 1];
+			buf_printf(tmp, "%s%s（%s）", count++ ? "、" : "", c->uinfo[k - 1].name,
+				   c->unit_code[k - 1]);
+		}
+	if (count == 1) {
+		char *code = strdup(found);
+		if (!code)
+			return 0;
+		free(u->parent);
+		u->parent = code;
+		return 1;
+	}
+	if (count > 1) {
+		char *list = ingest_dupn(tmp->data, tmp->len);
+		buf_reset(tmp);
+		buf_printf(tmp, "上级单位 \"%s\" 对应多个%s，无法确定：%s；请改填上级编码",
+			   u->parent, ingest_level_cn(u->level - 1), list ? list : "");
+		free(list);
+		return -1;
+	}
+	return 0;
+}
+
 /* Resolves unit i: valid when its parent chain reaches a county with the
  * levels in order. Returns 1 valid, 0 rejected. */
-static int resolve_unit(struct units_pending *up, const struct strset *known, size_t i,
-			struct buf *tmp)
+static int resolve_unit(struct units_pending *up, const struct ctx *c, size_t i, struct buf *tmp)
 {
 	struct pending_unit *u = &up->u[i];
 	long j, got;
@@ -65,7 +110,19 @@ static int resolve_unit(struct units_pending *up, const struct strset *known, si
 		return 0;
 	}
 	j = strset_get(&up->idx, u->parent, strlen(u->parent));
-	got = j < 0 ? strset_get(known, u->parent, strlen(u->parent)) : -1;
+	got = j < 0 ? strset_get(&c->units, u->parent, strlen(u->parent)) : -1;
+	if (j < 0 && got < 0) {
+		int byname = parent_by_name(up, c, u, tmp);
+		if (byname < 0) {
+			unit_reject(u, tmp);
+			return 0;
+		}
+		buf_reset(tmp);
+		if (byname > 0) {
+			j = strset_get(&up->idx, u->parent, strlen(u->parent));
+			got = j < 0 ? strset_get(&c->units, u->parent, strlen(u->parent)) : -1;
+		}
+	}
 	if (got >= 0 && (got & 7) == u->level - 1) {
 		/* A parent loaded from an earlier file of the units table. */
 		u->state = 1;
@@ -91,7 +148,7 @@ static int resolve_unit(struct units_pending *up, const struct strset *known, si
 		return 0;
 	}
 	u->state = 3;
-	if (!resolve_unit(up, known, (size_t)j, tmp)) {
+	if (!resolve_unit(up, c, (size_t)j, tmp)) {
 		buf_reset(tmp);
 		buf_printf(tmp, "上级编码 \"%s\" 所指的单元本身被拒绝", u->parent);
 		unit_reject(u, tmp);
@@ -114,6 +171,7 @@ void units_free(struct units_pending *up)
 	}
 	free(up->u);
 	strset_free(&up->idx);
+	strset_free(&up->names);
 }
 
 /* Keeps a checked unit row until the file is read. */
@@ -159,6 +217,13 @@ int units_add(struct ctx *c, struct units_pending *up, struct load *l, const str
 		up->n++; /* freed with the rest */
 		return -2;
 	}
+	/* Chain the units of one name: the newest first. */
+	j = strset_get(&up->names, u->name, strlen(u->name));
+	u->next_same = j > 0 ? (uint32_t)j : 0;
+	if (strset_put(&up->names, u->name, strlen(u->name), (uint32_t)up->n + 1) < 0) {
+		up->n++;
+		return -2;
+	}
 	up->n++;
 	return 0;
 }
@@ -167,6 +232,156 @@ static const char *level_en(int lv)
 {
 	static const char *names[] = {"", "county", "street", "community", "grid"};
 	return lv >= 1 && lv <= 4 ? names[lv] : "";
+}
+
+/* Keeps a loaded unit's name, parent and level for references by name. */
+static int remember(struct ctx *c, long id, const struct pending_unit *u)
+{
+	struct unit_info *ui;
+	long head;
+
+	if ((size_t)id >= c->uinfo_cap) {
+		size_t cap = c->uinfo_cap ? c->uinfo_cap * 2 : 256;
+		struct unit_info *p;
+		while (cap <= (size_t)id)
+			cap *= 2;
+		p = realloc(c->uinfo, cap * sizeof *p);
+		if (!p)
+			return -1;
+		memset(p + c->uinfo_cap, 0, (cap - c->uinfo_cap) * sizeof *p);
+		c->uinfo = p;
+		c->uinfo_cap = cap;
+	}
+	ui = &c->uinfo[id];
+	ui->name = strdup(u->name);
+	ui->parent = u->parent ? strdup(u->parent) : NULL;
+	ui->level = u->level;
+	if ((size_t)id >= c->nuinfo)
+		c->nuinfo = (size_t)id + 1;
+	if (!ui->name || (u->parent && !ui->parent))
+		return -1;
+	head = strset_get(&c->unit_names, u->name, strlen(u->name));
+	ui->next = head > 0 ? (uint32_t)head : 0;
+	return strset_put(&c->unit_names, u->name, strlen(u->name), (uint32_t)id + 1);
+}
+
+void units_names_free(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nuinfo; i++) {
+		free(c->uinfo[i].name);
+		free(c->uinfo[i].parent);
+	}
+	free(c->uinfo);
+	c->uinfo = NULL;
+	c->nuinfo = c->uinfo_cap = 0;
+	strset_free(&c->unit_names);
+}
+
+static long parent_of(const struct ctx *c, long id)
+{
+	const char *p = c->uinfo[id].parent;
+	long got;
+
+	if (!p)
+		return -1;
+	got = strset_get(&c->units, p, strlen(p));
+	return got < 0 ? -1 : got >> 3;
+}
+
+/* Whether unit id is named s, or has code s. */
+static int unit_is(const struct ctx *c, long id, const char *s, size_t n)
+{
+	const char *code = c->unit_code[id], *name = c->uinfo[id].name;
+
+	return (strlen(code) == n && memcmp(code, s, n) == 0) ||
+	       (strlen(name) == n && memcmp(name, s, n) == 0);
+}
+
+/* Whether the row's street and community (when given) are ancestors of id. */
+static int within(const struct ctx *c, long id, const char *street, size_t sn, const char *comm,
+		  size_t cn)
+{
+	int ok_s = sn == 0, ok_c = cn == 0;
+	long p;
+
+	for (p = parent_of(c, id); p >= 0; p = parent_of(c, p)) {
+		if (!ok_s && c->uinfo[p].level == LV_STREET && unit_is(c, p, street, sn))
+			ok_s = 1;
+		if (!ok_c && c->uinfo[p].level == LV_COMMUNITY && unit_is(c, p, comm, cn))
+			ok_c = 1;
+	}
+	return ok_s && ok_c;
+}
+
+/* Whether v is the names of id and of some of its ancestors, from the top
+ * down, concatenated: the way platforms print a grid's full name. */
+static int path_is(const struct ctx *c, long id, const char *v, size_t n)
+{
+	while (id >= 0) {
+		const char *name = c->uinfo[id].name;
+		size_t len = strlen(name);
+		if (len > n || memcmp(v + n - len, name, len) != 0)
+			return 0;
+		n -= len;
+		if (n == 0)
+			return 1;
+		id = parent_of(c, id);
+	}
+	return 0;
+}
+
+/* "东华门街道/东华门第1社区/第1网格（G001）": a candidate for a message. */
+static void describe(const struct ctx *c, long id, struct buf *b)
+{
+	long chain[8];
+	int k = 0;
+
+	for (long p = id; p >= 0 && k < 8; p = parent_of(c, p))
+		if (c->uinfo[p].level != LV_COUNTY)
+			chain[k++] = p;
+	while (k-- > 0)
+		buf_printf(b, "%s%s", c->uinfo[chain[k]].name, k ? "/" : "");
+	buf_printf(b, "（%s）", c->unit_code[id]);
+}
+
+long units_resolve(struct ctx *c, const char *v, size_t n, int level, const char *street, size_t sn,
+		   const char *comm, size_t cn, struct buf *why)
+{
+	long found = -1, k;
+	int count = 0, pass;
+	size_t i;
+
+	if (c->nuinfo == 0)
+		return -1;
+	/* Pass 0: the exact name; pass 1: the names of a path concatenated. */
+	for (pass = 0; pass < 2 && count == 0; pass++) {
+		k = pass == 0 ? strset_get(&c->unit_names, v, n) : -1;
+		for (i = 0; pass == 0 ? k > 0 : i < c->nuinfo; i++) {
+			long id = pass == 0 ? k - 1 : (long)i;
+			if (pass == 0)
+				k = (long)c->uinfo[id].next;
+			if (!c->uinfo[id].name || (level && c->uinfo[id].level != level))
+				continue;
+			if (pass == 1 && !path_is(c, id, v, n))
+				continue;
+			if (!within(c, id, street, sn, comm, cn))
+				continue;
+			if (count < 5) {
+				if (count)
+					buf_puts(why, "、");
+				describe(c, id, why);
+			}
+			count++;
+			found = id;
+		}
+	}
+	if (count > 5)
+		buf_printf(why, "等 %d 个", count);
+	if (count > 1)
+		return -2;
+	return count == 1 ? found : -1;
 }
 
 /* Inserts the resolved units and rejects the others, in file order. */
@@ -185,7 +400,7 @@ int units_finish(struct ctx *c, struct load *l, struct units_pending *up, struct
 		r.line = u->line;
 		r.raw = u->raw;
 		r.rawlen = strlen(u->raw);
-		if (resolve_unit(up, &c->units, i, &tmp)) {
+		if (resolve_unit(up, c, i, &tmp)) {
 			struct store_stmt *st = l->ins;
 			store_reset(st);
 			store_bind_text(st, 1, u->code, -1);
@@ -201,7 +416,7 @@ int units_finish(struct ctx *c, struct load *l, struct units_pending *up, struct
 			long id = ingest_add_code(&c->unit_code, &c->nunit, &c->unit_cap, u->code,
 						  strlen(u->code));
 			struct field_val key = {.s = u->code, .n = strlen(u->code)};
-			if (id < 0 || id >= (1L << 24) ||
+			if (id < 0 || id >= (1L << 24) || remember(c, id, u) < 0 ||
 			    strset_put(&c->units, u->code, strlen(u->code),
 				       (uint32_t)(id << 3 | u->level)) < 0 ||
 			    (c->track && seen_put(&c->seen, seen_key(&key, 1),

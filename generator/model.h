@@ -182,6 +182,7 @@ struct model_role {
 struct model_file {
 	char *file, *status, *encoding, *unknown_columns, *message; /* last four or NULL */
 	long read, loaded, rejected;
+	long voided; /* loaded with a void status, never counted */
 };
 struct model_reason {
 	char *file, *column; /* column "" for a whole-row problem */

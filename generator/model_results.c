@@ -465,7 +465,7 @@ int model_load_quality(struct model_ctx *c)
 		return diag_set(c->d, "内存不足");
 	if (model_prep(c,
 		       "SELECT file, status, encoding, rows_read, rows_loaded, rows_rejected,"
-		       " unknown_columns, message FROM ingest_files ORDER BY seq, file",
+		       " unknown_columns, message, rows_void FROM ingest_files ORDER BY seq, file",
 		       &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW && m->nfiles < n) {
@@ -478,6 +478,7 @@ int model_load_quality(struct model_ctx *c)
 		f->rejected = (long)store_col_int(st, 5);
 		f->unknown_columns = model_dupm(c, store_col_text(st, 6), NULL);
 		f->message = model_dupm(c, store_col_text(st, 7), NULL);
+		f->voided = (long)store_col_int(st, 8);
 		m->rows_read += f->read;
 		m->rows_loaded += f->loaded;
 		m->rows_rejected += f->rejected;

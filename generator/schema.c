@@ -6,23 +6,33 @@
 #include "parse.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define REQ COL_REQUIRED
-#define RNG COL_RANGE
+#define REQ  COL_REQUIRED
+#define RNG  COL_RANGE
 
 static const struct schema_col units[] = {
-	{"code", "单元编码|编码|单位编码|组织编码", "单元编码", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
-	{"name", "名称|单元名称", "名称", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
-	{"level", "层级|级别|类型", "层级", COL_ENUM, REQ, 0, 0,
-	 "county=区县=县区=县=区=县级|street=街道=乡镇=镇|community=社区=村居|grid=网格", REF_NONE},
-	{"parent", "上级编码|上级单元|上级|父级编码", "上级编码", COL_CODE, 0, 0, 0, NULL, REF_PARENT},
+	{"code", "单元编码|编码|单位编码|组织编码|单位代码|组织机构编码|部门编码", "单元编码",
+	 COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"name", "名称|单元名称|单位名称|组织名称|组织机构名称|部门名称", "名称", COL_TEXT, REQ, 0,
+	 0, NULL, REF_NONE},
+	{"level", "层级|级别|类型|单位层级|组织层级|单位级别|单位类型|组织类型", "层级", COL_ENUM,
+	 REQ, 0, 0,
+	 "county=区县=县区=县=区=县级=区级=市辖区=职能部门=部门|street=街道=乡镇=镇=街道办事处|"
+	 "community=社区=村居=村=社区居委会|grid=网格",
+	 REF_NONE},
+	{"parent",
+	 "上级编码|上级单元|上级|父级编码|上级单位|上级单位编码|上级单位名称|上级组织|所属上级|"
+	 "父级|上级部门",
+	 "上级编码", COL_CODE, 0, 0, 0, NULL, REF_PARENT},
 	{"households", "户数|住户数|总户数", "户数", COL_INT, RNG, 0, 1e9, NULL, REF_NONE},
 	{"population", "人口|人口数|常住人口", "人口", COL_INT, RNG, 0, 1e10, NULL, REF_NONE},
 };
 
 static const struct schema_col companies[] = {
-	{"code", "统一社会信用代码|信用代码|企业编码", "统一社会信用代码", COL_CREDIT, REQ, 0, 0, NULL, REF_NONE},
+	{"code", "统一社会信用代码|信用代码|企业编码", "统一社会信用代码", COL_CREDIT, REQ, 0, 0,
+	 NULL, REF_NONE},
 	{"name", "企业名称|名称", "企业名称", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
-	{"projects", "在管小区数|在管项目数|小区数", "在管小区数", COL_INT, RNG, 0, 1e6, NULL, REF_NONE},
+	{"projects", "在管小区数|在管项目数|小区数", "在管小区数", COL_INT, RNG, 0, 1e6, NULL,
+	 REF_NONE},
 	{"households", "服务户数|户数", "服务户数", COL_INT, RNG, 0, 1e9, NULL, REF_NONE},
 };
 
@@ -30,10 +40,12 @@ static const struct schema_col people[] = {
 	{"id", "人员编号|编号", "人员编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
 	{"name", "姓名|名称", "姓名", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
 	{"role", "角色|身份|人员类型", "角色", COL_ENUM, REQ, 0, 0,
-	 "网格长|网格员=专职网格员|兼职网格员|楼长=楼栋长=单元长=红色楼长|报到党员=在职党员=双报到党员|"
+	 "网格长|网格员=专职网格员|兼职网格员|楼长=楼栋长=单元长=红色楼长|报到党员=在职党员="
+	 "双报到党员|"
 	 "志愿者|社区书记=社区党委书记=党组织书记",
 	 REF_NONE},
-	{"unit", "所属单元|所属网格|所属社区|单元编码", "所属单元", COL_CODE, REQ, 0, 0, NULL, REF_UNIT},
+	{"unit", "所属单元|所属网格|所属社区|单元编码|所属单位|所在网格|所在社区", "所属单元",
+	 COL_CODE, REQ, 0, 0, NULL, REF_UNIT},
 	{"party_member", "是否党员|党员", "是否党员", COL_BOOL, 0, 0, 0, NULL, REF_NONE},
 	{"phone", "手机号|手机|电话|联系电话", "手机号", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
 	{"id_card", "身份证号|身份证|证件号码", "身份证号", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
@@ -45,23 +57,44 @@ static const struct schema_col branches[] = {
 	{"name", "名称|党组织名称", "名称", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
 	{"unit", "所属单元|单元编码", "所属单元", COL_CODE, REQ, 0, 0, NULL, REF_UNIT},
 	{"kind", "类型|党组织类型", "类型", COL_ENUM, REQ, 0, 0,
-	 "社区党委|网格党支部=小区党支部=网格（小区）党支部|楼栋党小组=党小组|功能型党支部|物业企业党支部",
+	 "社区党委|网格党支部=小区党支部=网格（小区）党支部|楼栋党小组=党小组|功能型党支部|"
+	 "物业企业党支部",
 	 REF_NONE},
 	{"members", "党员数|党员人数", "党员数", COL_INT, RNG, 0, 1e7, NULL, REF_NONE},
-	{"company", "所属企业|企业", "所属企业", COL_CODE, 0, 0, 0, NULL, REF_COMPANY},
+	{"company", "所属企业|企业|企业名称", "所属企业", COL_CODE, 0, 0, 0, NULL, REF_COMPANY},
 };
 
 static const struct schema_col events[] = {
-	{"id", "事件编号|编号|事件id|工单编号|事件单号", "事件编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
-	{"grid", "所属网格|网格编码|网格|网格编号|所属网格编码", "所属网格", COL_CODE, REQ, 0, 0, NULL, REF_GRID},
-	{"category", "事件类型|类型|事件类别|事件分类|问题类型", "事件类型", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
-	{"source", "来源|事件来源|上报渠道|来源渠道", "来源", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
-	{"reported_at", "上报时间|上报日期|受理时间|发现时间|创建时间|登记时间", "上报时间", COL_DATETIME, REQ, 0, 0, NULL, REF_NONE},
-	{"closed_at", "办结时间|办结日期|结案时间|办结完成时间", "办结时间", COL_DATETIME, 0, 0, 0, NULL, REF_NONE},
-	{"level", "办结层级|处置层级|结案层级|办理层级", "办结层级", COL_ENUM, 0, 0, 0,
-	 "网格|社区|街道|部门|区级=区县=县级", REF_NONE},
+	{"id", "事件编号|编号|事件id|工单编号|事件单号|案件编号|案卷编号|案件号|任务号", "事件编号",
+	 COL_CODE, REQ, 0, 0, NULL, REF_NONE},
+	{"grid", "所属网格|网格编码|网格|网格编号|所属网格编码|网格名称|所在网格|责任网格",
+	 "所属网格", COL_CODE, REQ, 0, 0, NULL, REF_GRID},
+	{"category",
+	 "事件类型|类型|事件类别|事件分类|问题类型|大类名称|小类名称|问题分类|案件类型|事件大类",
+	 "事件类型", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"source", "来源|事件来源|上报渠道|来源渠道|问题来源|案件来源", "来源", COL_TEXT, 0, 0, 0,
+	 NULL, REF_NONE},
+	{"reported_at", "上报时间|上报日期|受理时间|发现时间|创建时间|登记时间", "上报时间",
+	 COL_DATETIME, REQ, 0, 0, NULL, REF_NONE},
+	{"closed_at",
+	 "办结时间|办结日期|结案时间|办结完成时间|处置结束时间|处置完成时间|实际办结时间",
+	 "办结时间", COL_DATETIME, 0, 0, 0, NULL, REF_NONE},
+	{"level", "办结层级|处置层级|结案层级|办理层级|处置单位层级", "办结层级", COL_ENUM, 0, 0, 0,
+	 "网格|社区|街道|部门=职能部门|区级=区县=县级", REF_NONE},
 	{"reporter", "上报人|上报人编号", "上报人", COL_CODE, 0, 0, 0, NULL, REF_PERSON},
-	{"satisfaction", "满意度|群众满意度|满意度评价", "满意度", COL_INT, RNG, 1, 5, NULL, REF_NONE},
+	{"satisfaction", "满意度|群众满意度|满意度评价|回访满意度|回访结果|评价结果", "满意度",
+	 COL_INT, RNG, 1, 5, NULL, REF_NONE},
+	/* Platform columns: a status whose void values (作废…) keep the row out
+	 * of every figure, a per-event deadline that decides on-time, and the
+	 * street and community that pick a grid among several of the same name. */
+	{"status", "状态|当前阶段|案件状态|办理状态|事件状态|处置状态|当前状态", "当前阶段",
+	 COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"deadline", "处置截止时间|办结时限|应办结时间|截止时间|处置时限|办理时限", "处置截止时间",
+	 COL_DATETIME, 0, 0, 0, NULL, REF_NONE},
+	{"street", "所属街道|街道|街道名称|所在街道", "所属街道", COL_TEXT, 0, 0, 0, NULL,
+	 REF_NONE},
+	{"community", "所属社区|社区|社区名称|所在社区", "所属社区", COL_TEXT, 0, 0, 0, NULL,
+	 REF_NONE},
 };
 
 static const struct schema_col services[] = {
@@ -83,7 +116,7 @@ static const struct schema_col wishes[] = {
 	{"claimed_at", "认领时间|认领日期", "认领时间", COL_DATE, 0, 0, 0, NULL, REF_NONE},
 	{"completed_at", "完成时间|完成日期", "完成时间", COL_DATE, 0, 0, 0, NULL, REF_NONE},
 	{"claimed_by", "认领人|认领单位", "认领人", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
-	{"rating", "评价|评分", "评价", COL_INT, RNG, 1, 5, NULL, REF_NONE},
+	{"rating", "评价|评分|评价结果|满意度", "评价", COL_INT, RNG, 1, 5, NULL, REF_NONE},
 };
 
 static const struct schema_col visits[] = {
@@ -93,13 +126,16 @@ static const struct schema_col visits[] = {
 	{"round", "轮次", "轮次", COL_INT, REQ | RNG, 1, 1000, NULL, REF_NONE},
 	{"date", "走访日期|日期", "走访日期", COL_DATE, REQ, 0, 0, NULL, REF_NONE},
 	{"visitor", "走访人|走访人编号", "走访人", COL_CODE, 0, 0, 0, NULL, REF_NONE},
+	{"street", "所属街道|街道|所在街道", "所属街道", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
+	{"community", "所属社区|社区|所在社区", "所属社区", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
 };
 
 static const struct schema_col evaluations[] = {
 	{"id", "评价编号|编号", "评价编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
 	{"target_kind", "对象类型", "对象类型", COL_ENUM, REQ, 0, 0,
 	 "社区|网格|物业企业=物业公司|报到单位=双报到单位|服务", REF_NONE},
-	{"target", "对象编码|对象", "对象编码", COL_CODE, REQ, 0, 0, NULL, REF_TARGET},
+	{"target", "对象编码|对象|评价对象|对象名称|被评价对象", "对象编码", COL_CODE, REQ, 0, 0,
+	 NULL, REF_TARGET},
 	{"evaluator", "评价主体|评价人", "评价主体", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
 	{"method", "方式|评价方式", "方式", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
 	{"date", "日期|评价日期", "日期", COL_DATE, REQ, 0, 0, NULL, REF_NONE},
@@ -107,7 +143,8 @@ static const struct schema_col evaluations[] = {
 };
 
 static const struct schema_col property_checks[] = {
-	{"company", "企业|企业编码|统一社会信用代码", "企业", COL_CODE, REQ, 0, 0, NULL, REF_COMPANY},
+	{"company", "企业|企业编码|统一社会信用代码|企业名称|物业企业|物业公司", "企业", COL_CODE,
+	 REQ, 0, 0, NULL, REF_COMPANY},
 	{"community", "社区|社区编码", "社区", COL_CODE, REQ, 0, 0, NULL, REF_COMMUNITY},
 	{"quarter", "季度|考评季度", "季度", COL_QUARTER, REQ, 0, 0, NULL, REF_NONE},
 	{"criterion", "考评项目|项目", "考评项目", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
@@ -121,7 +158,7 @@ static const struct schema_col complaints[] = {
 	{"channel", "渠道|投诉渠道", "渠道", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
 	{"category", "类别|投诉类别", "类别", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
 	{"unit", "涉及社区|社区", "涉及社区", COL_CODE, 0, 0, 0, NULL, REF_UNIT},
-	{"company", "涉及企业|企业", "涉及企业", COL_CODE, 0, 0, 0, NULL, REF_COMPANY},
+	{"company", "涉及企业|企业|企业名称", "涉及企业", COL_CODE, 0, 0, 0, NULL, REF_COMPANY},
 	{"resolved", "是否解决", "是否解决", COL_BOOL, 0, 0, 0, NULL, REF_NONE},
 	{"satisfied", "是否满意", "是否满意", COL_BOOL, 0, 0, 0, NULL, REF_NONE},
 };
@@ -130,7 +167,8 @@ static const struct schema_col projects[] = {
 	{"id", "项目编号|编号", "项目编号", COL_CODE, REQ, 0, 0, NULL, REF_NONE},
 	{"employer", "报到单位", "报到单位", COL_TEXT, REQ, 0, 0, NULL, REF_NONE},
 	{"community", "社区|所属社区", "社区", COL_CODE, 0, 0, 0, NULL, REF_UNIT},
-	{"list", "清单|清单类型", "清单", COL_ENUM, 0, 0, 0, "资源清单|需求清单|项目清单", REF_NONE},
+	{"list", "清单|清单类型", "清单", COL_ENUM, 0, 0, 0, "资源清单|需求清单|项目清单",
+	 REF_NONE},
 	{"title", "名称|项目名称", "名称", COL_TEXT, 0, 0, 0, NULL, REF_NONE},
 	{"status", "状态", "状态", COL_ENUM, 0, 0, 0, "认领=已认领|完成=已完成", REF_NONE},
 	{"completed_at", "完成时间|完成日期", "完成时间", COL_DATE, 0, 0, 0, NULL, REF_NONE},
@@ -220,7 +258,8 @@ static size_t norm_header(const char *s, size_t n, char *out, size_t cap, int st
 			i += c == '(' ? 1 : 3;
 			continue;
 		}
-		if (strip_notes && depth && (c == ')' || (i + 2 < n && memcmp(s + i, "）", 3) == 0))) {
+		if (strip_notes && depth &&
+		    (c == ')' || (i + 2 < n && memcmp(s + i, "）", 3) == 0))) {
 			depth--;
 			i += c == ')' ? 1 : 3;
 			continue;
@@ -262,7 +301,8 @@ int schema_match(const struct schema_table *t, const char *header, size_t n)
 		if (len == 0)
 			continue;
 		for (i = 0; i < t->ncols; i++)
-			if ((strlen(t->cols[i].name) == len && memcmp(t->cols[i].name, h, len) == 0) ||
+			if ((strlen(t->cols[i].name) == len &&
+			     memcmp(t->cols[i].name, h, len) == 0) ||
 			    in_list(t->cols[i].aliases, h, len))
 				return (int)i;
 	}
@@ -293,8 +333,10 @@ const char *schema_enum(const struct schema_col *c, const char *v, size_t n, siz
 				size_t k;
 				for (k = 0; k < n; k++) {
 					char a = p[k], b = v[k];
-					if (a >= 'A' && a <= 'Z') a += 32;
-					if (b >= 'A' && b <= 'Z') b += 32;
+					if (a >= 'A' && a <= 'Z')
+						a += 32;
+					if (b >= 'A' && b <= 'Z')
+						b += 32;
 					if (a != b)
 						break;
 				}
@@ -308,6 +350,28 @@ const char *schema_enum(const struct schema_col *c, const char *v, size_t n, siz
 		g = ge ? ge + 1 : NULL;
 	}
 	return NULL;
+}
+
+int schema_void_status(const char *s, size_t n)
+{
+	static const char *const words[] = {"作废",   "已作废", "无效", "无效件", "重复件",  "重复",
+					    "已撤销", "撤销",	"撤件", "已撤件", "不予受理"};
+	size_t i;
+
+	parse_trim(&s, &n);
+	if (n >= 2 && (s[0] == '[' || s[0] == '(') && (s[n - 1] == ']' || s[n - 1] == ')')) {
+		s++;
+		n -= 2;
+	} else if (n >= 6 && (memcmp(s, "【", 3) == 0 || memcmp(s, "（", 3) == 0 ||
+			      memcmp(s, "［", 3) == 0)) {
+		s += 3;
+		n -= 6;
+	}
+	parse_trim(&s, &n);
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0)
+			return 1;
+	return 0;
 }
 
 /* Domain constants, once: ingest counts the event facts for these limits and

@@ -68,6 +68,10 @@ int schema_match(const struct schema_table *t, const char *header, size_t n);
 /* Maps a value of an enumeration to its canonical form, or NULL. */
 const char *schema_enum(const struct schema_col *c, const char *v, size_t n, size_t *outlen);
 
+/* Whether an events.status means the case is void (作废, 无效, 重复件,
+ * 已撤销…, bracketed or not): such rows are kept but never counted. */
+int schema_void_status(const char *s, size_t n);
+
 /* The time limits (hours) that event_facts counts: columns hN and aN. */
 #define SCHEMA_NHOURS 8
 extern const int schema_hours[SCHEMA_NHOURS];

@@ -3,6 +3,8 @@
  * the messiness of real platform exports and a few planted bad rows (listed on
  * stderr and in samples/README.md). `kpgen city DIR`: a clean one-year city
  * (开封市, 3,858 grids, ~4.64M events) shaped like seed 002, for the bench.
+ * `kpgen platform DIR`: a small export as a city-management platform hands it
+ * over (gen_platform).
  * Own PRNG (splitmix64), no clock: the same arguments give byte-identical files.
  * Depends on libc, libm and glibc iconv (people.csv of the county is GB18030). */
 #include <errno.h>
@@ -2070,6 +2072,99 @@ static void gen_incidents(const char *dir)
 	o_close(o);
 }
 
+/* ---- platform: an export as a city-management platform hands it over */
+
+/* `kpgen platform DIR`: a small district (东城区: 3 streets, 9 communities,
+ * 36 grids named 第1网格..第4网格 in every community) as a platform exports
+ * it: Chinese file names, a title row above the header, names instead of
+ * codes (a unit's parent by name, listed after its children; a case's grid
+ * by name with its street and community, or by its full path of names),
+ * 案件编号/当前阶段/处置截止时间/处置结束时间, ratings in words and some void
+ * cases ([作废], 重复件). 600 cases of 2025. Prints the counts on stdout. */
+static void gen_platform(const char *dir)
+{
+	static const char *const ST[3] = {"东华门街道", "景山街道", "交道口街道"};
+	static const char *const SRC[4] = {"网格员上报", "12345热线", "巡查发现", "随手拍"};
+	static const char *const CAT[4] = {"市容环境", "街面秩序", "施工管理", "突发事件"};
+	static const char *const SAT[5] = {"非常不满意", "不满意", "基本满意", "满意", "非常满意"};
+	struct rng r = rng_make("platform");
+	char path[4096], comm[64];
+	FILE *f;
+	int s, c, g, i, nvoid = 0, nopen = 0, nfull = 0;
+
+	snprintf(path, sizeof path, "%s/组织架构.csv", dir);
+	f = fopen(path, "w");
+	if (!f)
+		die("cannot create", path);
+	fprintf(f, "东城区网格化管理平台 组织架构导出,,,\n");
+	fprintf(f, "单位编码,单位名称,单位层级,上级单位\n");
+	/* children first: a parent given by name further down the file */
+	for (s = 2; s >= 0; s--)
+		for (c = 3; c >= 1; c--) {
+			snprintf(comm, sizeof comm, "%.*s第%d社区", (int)(strlen(ST[s]) - 6), ST[s], c);
+			for (g = 1; g <= 4; g++)
+				fprintf(f, "G%02d%02d%02d,第%d网格,网格,%s\n", s + 1, c, g, g, comm);
+			fprintf(f, "C%02d%02d,%s,社区,%s\n", s + 1, c, comm, ST[s]);
+		}
+	for (s = 0; s < 3; s++)
+		fprintf(f, "S%02d,%s,街道,东城区\n", s + 1, ST[s]);
+	fprintf(f, "D01,东城区,区县,\n");
+	if (fclose(f) != 0)
+		die("cannot write", path);
+
+	snprintf(path, sizeof path, "%s/网格事件导出.csv", dir);
+	f = fopen(path, "w");
+	if (!f)
+		die("cannot create", path);
+	fprintf(f, "网格事件导出（2025年1月1日至2025年12月31日）\n");
+	fprintf(f, "序号,案件编号,问题来源,大类名称,所属街道,所属社区,所属网格,上报时间,"
+		   "处置截止时间,处置结束时间,当前阶段,回访满意度\n");
+	for (i = 0; i < 600; i++) {
+		int day = rng_below(&r, 360), hour = 7 + rng_below(&r, 12);
+		int limit = rng_chance(&r, 0.5) ? 72 : 168;
+		int took = 2 + rng_below(&r, 200);
+		int v = rng_chance(&r, 0.05) ? 1 + rng_below(&r, 2) : 0;
+		int open = !v && rng_chance(&r, 0.08);
+		int full = rng_chance(&r, 0.2);
+		int y0 = day_index(2025, 1, 1);
+		s = rng_below(&r, 3);
+		c = 1 + rng_below(&r, 3);
+		g = 1 + rng_below(&r, 4);
+		snprintf(comm, sizeof comm, "%.*s第%d社区", (int)(strlen(ST[s]) - 6), ST[s], c);
+		fprintf(f, "%d,AJ2025%05d,%s,%s,", i + 1, i + 1, SRC[rng_below(&r, 4)],
+			CAT[rng_below(&r, 4)]);
+		if (full)
+			fprintf(f, ",,%s%s第%d网格,", ST[s], comm, g);
+		else
+			fprintf(f, "%s,%s,第%d网格,", ST[s], comm, g);
+		{
+			int d = y0 + day, ss = hour * 3600;
+			int dd = d + (ss + limit * 3600) / 86400, ds = (ss + limit * 3600) % 86400;
+			int cd = d + (ss + took * 3600) / 86400, cs = (ss + took * 3600) % 86400;
+			int yy, mm, dy;
+			yy = day_y[d], mm = day_m[d], dy = day_d[d];
+			fprintf(f, "%04d-%02d-%02d %02d:00:00,", yy, mm, dy, hour);
+			yy = day_y[dd], mm = day_m[dd], dy = day_d[dd];
+			fprintf(f, "%04d-%02d-%02d %02d:%02d:00,", yy, mm, dy, ds / 3600, ds % 3600 / 60);
+			if (open || v) {
+				fprintf(f, ",");
+			} else {
+				yy = day_y[cd], mm = day_m[cd], dy = day_d[cd];
+				fprintf(f, "%04d-%02d-%02d %02d:%02d:00,", yy, mm, dy, cs / 3600,
+					cs % 3600 / 60);
+			}
+		}
+		fprintf(f, "%s,%s\n", v == 1 ? "[作废]" : v == 2 ? "重复件" : open ? "[处置中]" : "[结案]",
+			open || v ? "" : SAT[rng_below(&r, 5)]);
+		nvoid += v != 0;
+		nopen += open;
+		nfull += full;
+	}
+	if (fclose(f) != 0)
+		die("cannot write", path);
+	printf("units 49 events 600 void %d open %d full_path %d\n", nvoid, nopen, nfull);
+}
+
 /* ---- main */
 
 static void mkdir_p(const char *dir)
@@ -2146,8 +2241,14 @@ static void gzip_file(const char *dir, const char *name)
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "platform") == 0) {
+		cal_init();
+		mkdir_p(argv[2]);
+		gen_platform(argv[2]);
+		return 0;
+	}
 	if (argc != 3 || (strcmp(argv[1], "county") != 0 && strcmp(argv[1], "city") != 0)) {
-		fprintf(stderr, "usage: kpgen county|city DIR\n");
+		fprintf(stderr, "usage: kpgen county|city|platform DIR\n");
 		return 2;
 	}
 	g_city = strcmp(argv[1], "city") == 0;

@@ -28,7 +28,8 @@ static const char INPUT[] =
 	" ('X1', 'M1', '2025Q1', '甲项', 9, 10), ('X1', 'M1', '2025Q1', '乙项', 8, 10),"
 	" ('X1', 'M1', '2025Q2', '乙项', 6, 10), ('X1', 'M1', '2025Q1', '丙项', 5, 10),"
 	" ('X1', 'M1', '2025Q1', '丁项', 1, 2);"
-	"INSERT INTO ingest_files VALUES ('people.csv', 'loaded', 'UTF-8', 3, 2, 1, NULL, NULL, 0);"
+	"INSERT INTO ingest_files(file, status, encoding, rows_read, rows_loaded, rows_rejected,"
+	" unknown_columns, message, seq) VALUES ('people.csv', 'loaded', 'UTF-8', 3, 2, 1, NULL, NULL, 0);"
 	"INSERT INTO rejects VALUES ('people.csv', 4, 2, '姓名', '电话 13655556666 写在姓名里',"
 	" 'P9,李四13655556666,网格员');";
 
