@@ -170,6 +170,16 @@ int pdf_new_page(struct rend *r);
 int pdf_text_block(struct rend *r, const char *s, const struct tstyle *st, double indent,
 		   int align);
 int pdf_need(struct rend *r, double h);
+void pdf_forget_state(struct rend *r);
+
+/* pdf_official.c */
+int pdf_nonempty(const char *s);
+int pdf_brief_head(struct rend *r, const struct doc *d);
+int pdf_notice_head(struct rend *r, const struct doc *d);
+int pdf_annex_list(struct rend *r, const struct doc *d);
+int pdf_signature(struct rend *r, const struct doc *d);
+int pdf_annexes(struct rend *r, const struct doc *d);
+int pdf_colophon(struct rend *r, const struct doc *d);
 
 /* pdf_table.c */
 int pdf_table(struct rend *r, const struct doc_block *b);

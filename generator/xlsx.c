@@ -5,7 +5,7 @@
  * row is handed out as soon as it is complete and memory does not grow with
  * the sheet. Element names are compared without their namespace prefix:
  * writers use "x:c" as well as "c", and Strict OOXML other namespaces. */
-#include "xlsx.h"
+#include "xlsx_int.h"
 
 #include <errno.h>
 #include <expat.h>
@@ -17,78 +17,6 @@
 #include <string.h>
 #include <strings.h>
 #include <zip.h>
-
-#include "parse.h"
-
-#define CHUNK	       (256u << 10)
-#define MAX_ROW_NUMBER 1048576L
-#define MAX_SHEETS     4096
-#define MAX_FMTS       4096  /* custom number formats kept (Excel allows about 250) */
-#define MAX_XFS	       65536 /* cell formats kept (Excel allows 64,000) */
-
-/* Date kinds of a cell format (bits). */
-enum { DK_DATE = 1, DK_TIME = 2, DK_SECS = 4 };
-
-struct xsheet {
-	char *name;
-	char *part; /* member name in the zip */
-};
-
-enum part { P_RELS, P_WB, P_WBRELS, P_STYLES, P_SST, P_SHEET };
-
-struct xrel {
-	char *id, *type, *target;
-};
-
-struct xlsx {
-	zip_t *za;
-	char path[512];
-	struct xlsx_limits lim;
-	int date1904;
-	struct xsheet *sheets;
-	size_t nsheets;
-	/* shared strings: NUL-terminated in sst, starting at sst_off[i] */
-	struct buf sst;
-	size_t *sst_off;
-	size_t nsst, sst_cap;
-	/* per cell format (the s attribute): its date kind */
-	unsigned char *xf;
-	size_t nxf, xf_cap;
-	/* custom number formats: id -> date kind */
-	unsigned *fmt_id;
-	unsigned char *fmt_kind;
-	size_t nfmt, fmt_cap;
-	/* parsing state shared by the part handlers */
-	XML_Parser p;
-	enum part part;
-	const char *member; /* member being parsed, for messages */
-	int err;	    /* a handler failed; cbd holds why */
-	struct diag cbd;
-	int depth_rph; /* inside phonetic runs (rPh): their text is not the value */
-	int in_t, in_si, in_v, in_is, in_cellxfs, in_sheetdata, in_row, in_c;
-	struct buf text;
-	char *office; /* the workbook part, from _rels/.rels */
-	struct xrel *rels;
-	size_t nrels, rels_cap;
-	char **sheet_rid; /* during open: each sheet's relationship id */
-	size_t nrid;
-	/* the selected sheet */
-	size_t cur;
-	zip_file_t *zf;
-	unsigned long long inflated;
-	size_t chunk;		     /* read size for the member being parsed */
-	unsigned long long declared; /* its size as the zip says, 0 if unknown */
-	int suspended, eof, row_ready, selected;
-	long row_num, last_row;
-	int row_unnumbered; /* the row has no r: its first cell's reference may tell */
-	size_t next_col, col;
-	char ctype;	/* the cell's t: s, i (inlineStr), t (str), b, d, n, e, ? */
-	struct buf val; /* the rendering of a number or date */
-	long cstyle;
-	int has_v;
-	struct xlsx_row row;
-	long ready_line;
-};
 
 static const char *local(const char *n)
 {
@@ -104,7 +32,7 @@ static const char *attr(const char **a, const char *name)
 	return NULL;
 }
 
-static char *dupstr(const char *s)
+char *xlsx_dupstr(const char *s)
 {
 	size_t n = strlen(s) + 1;
 	char *p = malloc(n);
@@ -182,101 +110,6 @@ static size_t decode_x(char *s, size_t n)
 	return o;
 }
 
-/* ---- number formats -------------------------------------------------- */
-
-/* The date kind of a format code: y, m, d, h, s outside quotes, brackets
- * and escapes. A lone m is minutes when h or s is there and no y or d. */
-static unsigned char code_kind(const char *s)
-{
-	int y = 0, m = 0, d = 0, h = 0, sec = 0;
-
-	for (; *s; s++) {
-		if (strncasecmp(s, "general", 7) == 0) {
-			s += 6; /* a word, not d/m/y letters */
-			continue;
-		}
-		switch (*s) {
-		case '"':
-			s++;
-			while (*s && *s != '"')
-				s++;
-			if (!*s)
-				s--;
-			break;
-		case '[':
-			while (*s && *s != ']')
-				s++;
-			if (!*s)
-				s--;
-			break;
-		case '\\':
-		case '_':
-		case '*':
-			if (s[1])
-				s++;
-			break;
-		case 'y':
-		case 'Y': y = 1; break;
-		case 'm':
-		case 'M': m = 1; break;
-		case 'd':
-		case 'D': d = 1; break;
-		case 'h':
-		case 'H': h = 1; break;
-		case 's':
-		case 'S': sec = 1; break;
-		default: break;
-		}
-	}
-	if (y || d || (m && !h && !sec))
-		return (unsigned char)(DK_DATE | (h || sec ? DK_TIME : 0) | (sec ? DK_SECS : 0));
-	if (h || sec || m)
-		return (unsigned char)(DK_TIME | (sec ? DK_SECS : 0));
-	return 0;
-}
-
-/* Built-in formats: 14-22 and 45-47 everywhere, 27-36 and 50-58 the
- * Chinese-locale date formats (yyyy"年"m"月"d"日", h"时"mm"分"...). */
-static unsigned char builtin_kind(unsigned id)
-{
-	if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || id == 36 ||
-	    (id >= 50 && id <= 54) || id == 57 || id == 58)
-		return DK_DATE;
-	if (id == 18 || id == 20 || id == 32 || id == 34 || id == 55)
-		return DK_TIME;
-	if (id == 19 || id == 21 || id == 33 || id == 35 || id == 45 || id == 46 || id == 47 ||
-	    id == 56)
-		return DK_TIME | DK_SECS;
-	if (id == 22)
-		return DK_DATE | DK_TIME;
-	return 0;
-}
-
-static unsigned char fmt_kind(const struct xlsx *x, unsigned id)
-{
-	size_t i;
-
-	for (i = 0; i < x->nfmt; i++)
-		if (x->fmt_id[i] == id)
-			return x->fmt_kind[i];
-	return builtin_kind(id);
-}
-
-static int parse_uint(const char *s, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* ---- relationships, workbook, styles, shared strings ------------------ */
 
 static void XMLCALL on_start(void *ud, const char *name, const char **a)
@@ -304,9 +137,9 @@ static void XMLCALL on_start(void *ud, const char *name, const char **a)
 				x->rels_cap = cap;
 			}
 			r = &x->rels[x->nrels];
-			r->id = dupstr(id);
-			r->type = dupstr(type);
-			r->target = dupstr(tg);
+			r->id = xlsx_dupstr(id);
+			r->type = xlsx_dupstr(type);
+			r->target = xlsx_dupstr(tg);
 			x->nrels++;
 			if (!r->id || !r->type || !r->target)
 				return cb_oom(x);
@@ -332,9 +165,9 @@ static void XMLCALL on_start(void *ud, const char *name, const char **a)
 			if (!ids)
 				return cb_oom(x);
 			x->sheet_rid = ids;
-			s[x->nsheets].name = dupstr(nm);
+			s[x->nsheets].name = xlsx_dupstr(nm);
 			s[x->nsheets].part = NULL;
-			ids[x->nsheets] = id ? dupstr(id) : NULL;
+			ids[x->nsheets] = id ? xlsx_dupstr(id) : NULL;
 			x->nsheets++;
 			x->nrid = x->nsheets;
 			if (!s[x->nsheets - 1].name || (id && !ids[x->nsheets - 1]))
@@ -345,7 +178,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **a)
 		if (strcmp(n, "numFmt") == 0) {
 			unsigned long id;
 			const char *code = attr(a, "formatCode");
-			if (parse_uint(attr(a, "numFmtId"), &id) < 0 || !code ||
+			if (xlsx_parse_uint(attr(a, "numFmtId"), &id) < 0 || !code ||
 			    x->nfmt >= MAX_FMTS)
 				return;
 			if (x->nfmt == x->fmt_cap) {
@@ -360,7 +193,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **a)
 				x->fmt_cap = cap;
 			}
 			x->fmt_id[x->nfmt] = (unsigned)id;
-			x->fmt_kind[x->nfmt] = code_kind(code);
+			x->fmt_kind[x->nfmt] = xlsx_code_kind(code);
 			x->nfmt++;
 		} else if (strcmp(n, "cellXfs") == 0) {
 			x->in_cellxfs = 1;
@@ -375,9 +208,9 @@ static void XMLCALL on_start(void *ud, const char *name, const char **a)
 				x->xf_cap = cap;
 			}
 			/* numFmts come before cellXfs in styles.xml, so the kind is known. */
-			if (parse_uint(attr(a, "numFmtId"), &id) < 0)
+			if (xlsx_parse_uint(attr(a, "numFmtId"), &id) < 0)
 				id = 0;
-			x->xf[x->nxf++] = fmt_kind(x, (unsigned)id);
+			x->xf[x->nxf++] = xlsx_fmt_kind(x, (unsigned)id);
 		}
 		return;
 	case P_SST:
@@ -407,7 +240,8 @@ static void XMLCALL on_start(void *ud, const char *name, const char **a)
 		const char *r = attr(a, "r");
 		unsigned long v;
 		if (r) {
-			if (parse_uint(r, &v) < 0 || v < 1 || v > (unsigned long)MAX_ROW_NUMBER)
+			if (xlsx_parse_uint(r, &v) < 0 || v < 1 ||
+			    v > (unsigned long)MAX_ROW_NUMBER)
 				return cb_fail(x, "中的行号“%s”无效（应为 1 至 1048576）", r);
 			x->row_num = (long)v;
 			x->row_unnumbered = 0;
@@ -435,7 +269,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **a)
 			if (col == 0 || (*p && (*p < '0' || *p > '9')))
 				return cb_fail(x, "中的单元格引用“%.40s”无效", r);
 			col--;
-			if (x->row_unnumbered && *p && parse_uint(p, &sv) == 0 && sv >= 1 &&
+			if (x->row_unnumbered && *p && xlsx_parse_uint(p, &sv) == 0 && sv >= 1 &&
 			    sv <= (unsigned long)MAX_ROW_NUMBER)
 				x->row_num = (long)sv;
 			x->row_unnumbered = 0;
@@ -454,7 +288,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **a)
 			   : strcmp(t, "d") == 0	 ? 'd'
 			   : strcmp(t, "e") == 0	 ? 'e'
 							 : '?';
-		x->cstyle = s && parse_uint(s, &sv) == 0 && sv < x->nxf ? (long)sv : -1;
+		x->cstyle = s && xlsx_parse_uint(s, &sv) == 0 && sv < x->nxf ? (long)sv : -1;
 		x->has_v = 0;
 		x->in_c = 1;
 		buf_reset(&x->text);
@@ -489,135 +323,6 @@ static void XMLCALL on_text(void *ud, const char *s, int len)
 	}
 }
 
-static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
-{
-	long era, yy;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	yy = (long)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yy + (*m <= 2);
-}
-
-/* Appends v in exactly w digits (v >= 0, w <= 4): dates are written for
- * every cell of a column, and printf is the slow part of that. */
-static void put_digits(struct buf *b, long v, int w)
-{
-	char t[4];
-	int i;
-
-	for (i = w - 1; i >= 0; i--) {
-		t[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	buf_append(b, t, (size_t)w);
-}
-
-static void put_time(struct buf *b, long secs, unsigned k)
-{
-	put_digits(b, secs / 3600, 2);
-	buf_putc(b, ':');
-	put_digits(b, secs / 60 % 60, 2);
-	if ((k & DK_SECS) || secs % 60) {
-		buf_putc(b, ':');
-		put_digits(b, secs % 60, 2);
-	}
-}
-
-/* Appends serial v as a date and/or time of kind k. Returns 1 if written, 0
- * if v is no date (negative, past 9999-12-31): then it is a number. */
-static int put_date(struct buf *b, double v, unsigned k, int date1904)
-{
-	double days_f = floor(v);
-	long days = (long)days_f, secs, unix_days;
-	long y;
-	unsigned m, d;
-
-	if (!isfinite(v) || v < 0 || v >= 2958466.0)
-		return 0;
-	secs = lround((v - days_f) * 86400.0);
-	if (secs >= 86400) {
-		days++;
-		secs -= 86400;
-	}
-	/* A time format shows the time of day only; a date-time format on a
-	 * serial below 1 is a time too (Excel would show "1900-01-00"). */
-	if (!(k & DK_DATE) || (days == 0 && (k & DK_TIME) && !date1904)) {
-		put_time(b, secs, k);
-		return 1;
-	}
-	if (!date1904 && days == 0)
-		return 0; /* Excel's "1900-01-00" */
-	if (!date1904 && days == 60) {
-		buf_puts(b, "1900-02-29"); /* Lotus's leap day, kept for compatibility */
-	} else {
-		if (date1904)
-			unix_days = days + parse_days_from_civil(1904, 1, 1);
-		else
-			unix_days = days + parse_days_from_civil(1899, 12, days < 60 ? 31 : 30);
-		civil_from_days(unix_days, &y, &m, &d);
-		if (y > 9999)
-			return 0; /* nothing written yet: shown as a number */
-		put_digits(b, y, 4);
-		buf_putc(b, '-');
-		put_digits(b, (long)m, 2);
-		buf_putc(b, '-');
-		put_digits(b, (long)d, 2);
-	}
-	if ((k & DK_TIME) || secs) {
-		buf_putc(b, ' ');
-		put_time(b, secs, k);
-	}
-	return 1;
-}
-
-int xlsx_put_number(struct buf *b, double v)
-{
-	char g[40];
-	double r;
-
-	if (!isfinite(v))
-		return buf_puts(b, "#NUM!");
-	/* Excel keeps 15 significant digits. */
-	snprintf(g, sizeof g, "%.15g", v);
-	r = strtod(g, NULL);
-	if (r == floor(r) && fabs(r) < 1e15) {
-		if (r == 0)
-			return buf_puts(b, "0");
-		return buf_printf(b, "%.0f", r);
-	}
-	if (r == floor(r) && fabs(r) < 1e21) {
-		/* Past 15 digits the binary value has noise in its last digits
-		 * (110101199001011008): show the 15 Excel keeps, then zeros. */
-		char e[40], *p, *x;
-		int exp, i, nd = 0;
-		snprintf(e, sizeof e, "%.14e", r);
-		x = strchr(e, 'e');
-		if (!x)
-			return buf_puts(b, g);
-		exp = (int)strtol(x + 1, NULL, 10);
-		for (p = e; p < x; p++) {
-			if (*p == '-')
-				buf_putc(b, '-');
-			else if (*p >= '0' && *p <= '9' && nd <= exp) {
-				buf_putc(b, *p);
-				nd++;
-			}
-		}
-		for (i = nd; i <= exp; i++)
-			buf_putc(b, '0');
-		return b->failed ? -1 : 0;
-	}
-	return buf_puts(b, g);
-}
-
 /* Whether s is an integer as Excel writes it (-?digits, at most 15, no
  * leading zero): then it is shown as written, without a round trip. */
 static int plain_int(const char *s, size_t n)
@@ -650,7 +355,7 @@ static void end_cell(struct xlsx *x)
 		char ref[32];
 		parse_trim((const char **)&s, &n);
 		s[n] = '\0';
-		if (parse_uint(s, &i) < 0 || i >= x->nsst) {
+		if (xlsx_parse_uint(s, &i) < 0 || i >= x->nsst) {
 			xlsx_cell_ref(NULL, x->row_num, x->col, ref, sizeof ref);
 			cb_fail(x,
 				"单元格 %s 引用的共享字符串“%.40s”不存在（共享字符串表共 %zu "
@@ -704,7 +409,7 @@ static void end_cell(struct xlsx *x)
 		if (n == 0 || *end || errno == ERANGE || !isfinite(v)) {
 			rc = xlsx_row_set(&x->row, x->col, s, n);
 		} else {
-			if (!k || !put_date(val, v, k, x->date1904))
+			if (!k || !xlsx_put_date(val, v, k, x->date1904))
 				xlsx_put_number(val, v);
 			rc = val->failed ? -1 : xlsx_row_set(&x->row, x->col, val->data, val->len);
 		}
@@ -877,7 +582,7 @@ static int new_parser(struct xlsx *x, enum part part, const char *member, struct
 }
 
 /* Parses a whole (small) member. Returns 1, 0 if absent, -1 on error. */
-static int parse_part(struct xlsx *x, enum part part, const char *name, struct diag *d)
+int xlsx_parse_part(struct xlsx *x, enum part part, const char *name, struct diag *d)
 {
 	zip_file_t *zf;
 	int rc = open_member(x, name, x->lim.meta_max, &zf, d), eof = 0, st;
@@ -901,173 +606,6 @@ static int parse_part(struct xlsx *x, enum part part, const char *name, struct d
 		}
 	}
 	zip_fclose(zf);
-	return rc;
-}
-
-/* Resolves a relationship target against the folder of the part that has it
- * ("xl/"): "worksheets/sheet1.xml" -> "xl/worksheets/sheet1.xml";
- * "/xl/x.xml" is from the root; ".." steps up. */
-static char *resolve(const char *dir, const char *target)
-{
-	size_t n = strlen(dir) + strlen(target) + 2, o;
-	char *out = malloc(n);
-	const char *s;
-
-	if (!out)
-		return NULL;
-	if (target[0] == '/') {
-		snprintf(out, n, "%s", target + 1);
-		return out;
-	}
-	snprintf(out, n, "%s", dir);
-	o = strlen(out);
-	for (s = target; *s;) {
-		const char *e = strchr(s, '/');
-		size_t len = e ? (size_t)(e - s) : strlen(s);
-		if (len == 2 && s[0] == '.' && s[1] == '.') {
-			if (o > 0)
-				o--;
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-		} else if (!(len == 1 && s[0] == '.') && len > 0) {
-			memcpy(out + o, s, len);
-			o += len;
-			if (e)
-				out[o++] = '/';
-		}
-		s = e ? e + 1 : s + len;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-static const struct xrel *rel_by_type(const struct xlsx *x, const char *suffix)
-{
-	size_t i, n = strlen(suffix);
-
-	for (i = 0; i < x->nrels; i++) {
-		size_t tn = strlen(x->rels[i].type);
-		if (tn >= n && strcmp(x->rels[i].type + tn - n, suffix) == 0)
-			return &x->rels[i];
-	}
-	return NULL;
-}
-
-static void free_rels(struct xlsx *x)
-{
-	size_t i;
-
-	for (i = 0; i < x->nrels; i++) {
-		free(x->rels[i].id);
-		free(x->rels[i].type);
-		free(x->rels[i].target);
-	}
-	x->nrels = 0;
-}
-
-static int load_workbook(struct xlsx *x, struct diag *d)
-{
-	char dir[512], *rels_name = NULL, *sst = NULL, *styles = NULL;
-	const struct xrel *r;
-	size_t i, j, keep;
-	int rc = -1, got, oom = 0;
-
-	/* The workbook part: from the package relationships, else the usual place. */
-	got = parse_part(x, P_RELS, "_rels/.rels", d);
-	if (got < 0)
-		goto done;
-	r = rel_by_type(x, "/officeDocument");
-	x->office = r ? resolve("", r->target) : dupstr("xl/workbook.xml");
-	free_rels(x);
-	if (!x->office) {
-		diag_set(d, "内存不足");
-		goto done;
-	}
-	got = parse_part(x, P_WB, x->office, d);
-	if (got < 0)
-		goto done;
-	if (got == 0) {
-		diag_at(d, x->path, 0, 0, "不是有效的 Excel 工作簿：缺少工作簿成员 %s", x->office);
-		goto done;
-	}
-	snprintf(dir, sizeof dir, "%s", x->office);
-	{
-		char *slash = strrchr(dir, '/');
-		const char *base = strrchr(x->office, '/');
-		size_t need;
-		base = base ? base + 1 : x->office;
-		if (slash)
-			slash[1] = '\0';
-		else
-			dir[0] = '\0';
-		need = strlen(dir) + strlen(base) + 16;
-		rels_name = malloc(need);
-		if (!rels_name) {
-			diag_set(d, "内存不足");
-			goto done;
-		}
-		snprintf(rels_name, need, "%s_rels/%s.rels", dir, base);
-	}
-	if (parse_part(x, P_WBRELS, rels_name, d) < 0)
-		goto done;
-	/* Each sheet's part; chart sheets and dialog sheets are left out. */
-	for (i = 0, keep = 0; i < x->nsheets; i++) {
-		const struct xrel *sr = NULL;
-		for (j = 0; x->sheet_rid[i] && j < x->nrels; j++)
-			if (strcmp(x->rels[j].id, x->sheet_rid[i]) == 0)
-				sr = &x->rels[j];
-		if (sr) {
-			size_t tn = strlen(sr->type);
-			if (tn < 10 || strcmp(sr->type + tn - 10, "/worksheet") != 0) {
-				free(x->sheets[i].name);
-				continue;
-			}
-			x->sheets[i].part = resolve(dir, sr->target);
-		} else {
-			/* No relationship (a hand-made file): the usual name. */
-			char guess[600];
-			snprintf(guess, sizeof guess, "%sworksheets/sheet%zu.xml", dir, i + 1);
-			x->sheets[i].part = dupstr(guess);
-		}
-		if (!x->sheets[i].part)
-			oom = 1;
-		x->sheets[keep++] = x->sheets[i];
-	}
-	x->nsheets = keep;
-	if (oom) {
-		diag_set(d, "内存不足");
-		goto done;
-	}
-	r = rel_by_type(x, "/sharedStrings");
-	sst = resolve(dir, r ? r->target : "sharedStrings.xml");
-	r = rel_by_type(x, "/styles");
-	styles = resolve(dir, r ? r->target : "styles.xml");
-	if (!sst || !styles) {
-		diag_set(d, "内存不足");
-		goto done;
-	}
-	if (parse_part(x, P_STYLES, styles, d) < 0)
-		goto done;
-	x->sst_off = malloc(16 * sizeof *x->sst_off);
-	if (!x->sst_off) {
-		diag_set(d, "内存不足");
-		goto done;
-	}
-	x->sst_cap = 16;
-	x->sst_off[0] = 0;
-	if (parse_part(x, P_SST, sst, d) < 0)
-		goto done;
-	rc = 0;
-done:
-	for (i = 0; i < x->nrid; i++)
-		free(x->sheet_rid[i]);
-	free(x->sheet_rid);
-	x->nrid = 0;
-	x->sheet_rid = NULL;
-	free_rels(x);
-	free(rels_name);
-	free(sst);
-	free(styles);
 	return rc;
 }
 
@@ -1111,7 +649,7 @@ static int open_common(struct xlsx **out, zip_source_t *src, const char *name,
 		return -1;
 	}
 	zip_error_fini(&ze);
-	if (load_workbook(x, d) < 0) {
+	if (xlsx_load_workbook(x, d) < 0) {
 		xlsx_close(x);
 		return -1;
 	}
@@ -1180,7 +718,7 @@ void xlsx_close(struct xlsx *x)
 		free(x->sheets[i].part);
 	}
 	free(x->sheets);
-	free_rels(x);
+	xlsx_free_rels(x);
 	free(x->rels);
 	free(x->office);
 	buf_release(&x->sst);
@@ -1279,184 +817,4 @@ int xlsx_next(struct xlsx *x, struct csv_record *rec, struct diag *d)
 			return -1;
 		}
 	}
-}
-
-void xlsx_col_name(size_t i, char out[4])
-{
-	char tmp[4];
-	size_t n = 0, k;
-
-	if (i >= XLSX_MAX_COLS)
-		i = XLSX_MAX_COLS - 1;
-	i++;
-	while (i > 0 && n < 3) {
-		tmp[n++] = (char)('A' + (i - 1) % 26);
-		i = (i - 1) / 26;
-	}
-	for (k = 0; k < n; k++)
-		out[k] = tmp[n - 1 - k];
-	out[n] = '\0';
-}
-
-size_t xlsx_cell_ref(const char *sheet, long row, size_t field, char *out, size_t cap)
-{
-	char col[4];
-	int quote = 0, n;
-	const char *p;
-
-	if (!cap)
-		return 0;
-	xlsx_col_name(field, col);
-	for (p = sheet; p && *p && !quote; p++)
-		quote = !((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-			  (*p >= '0' && *p <= '9') || *p == '_' || (unsigned char)*p >= 0x80);
-	if (!sheet)
-		n = snprintf(out, cap, "%s%ld", col, row);
-	else if (quote)
-		n = snprintf(out, cap, "'%s'!%s%ld", sheet, col, row);
-	else
-		n = snprintf(out, cap, "%s!%s%ld", sheet, col, row);
-	if (n < 0)
-		return 0;
-	return (size_t)n < cap ? (size_t)n : cap - 1;
-}
-
-/* ---- row assembly ----------------------------------------------------- */
-
-void xlsx_row_init(struct xlsx_row *r, size_t limit)
-{
-	memset(r, 0, sizeof *r);
-	buf_init(&r->data, limit);
-	buf_init(&r->raw, limit ? limit * 2 + 16 : 0);
-}
-
-void xlsx_row_release(struct xlsx_row *r)
-{
-	buf_release(&r->data);
-	buf_release(&r->raw);
-	free(r->off);
-	free(r->len);
-	free(r->ptrs);
-	memset(r, 0, sizeof *r);
-}
-
-void xlsx_row_reset(struct xlsx_row *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->ncols; i++)
-		r->off[i] = (size_t)-1;
-	r->ncols = 0;
-	buf_reset(&r->data);
-	r->data.failed = 0;
-}
-
-/* Makes room for columns [0, need). */
-static int row_grow(struct xlsx_row *r, size_t need)
-{
-	size_t cap = r->cap ? r->cap : 32, i;
-	size_t *o, *l;
-	const char **p;
-
-	if (need <= r->cap)
-		return 0;
-	if (need > XLSX_MAX_COLS)
-		return -1;
-	while (cap < need)
-		cap *= 2;
-	if (cap > XLSX_MAX_COLS)
-		cap = XLSX_MAX_COLS;
-	o = realloc(r->off, cap * sizeof *o);
-	if (!o)
-		return -1;
-	r->off = o;
-	l = realloc(r->len, cap * sizeof *l);
-	if (!l)
-		return -1;
-	r->len = l;
-	p = realloc(r->ptrs, cap * sizeof *p);
-	if (!p)
-		return -1;
-	r->ptrs = p;
-	for (i = r->cap; i < cap; i++)
-		r->off[i] = (size_t)-1;
-	r->cap = cap;
-	return 0;
-}
-
-int xlsx_row_set(struct xlsx_row *r, size_t col, const char *s, size_t n)
-{
-	if (col >= XLSX_MAX_COLS || row_grow(r, col + 1) < 0)
-		return -1;
-	r->off[col] = r->data.len;
-	r->len[col] = n;
-	if (buf_append(&r->data, s, n) < 0 || buf_putc(&r->data, '\0') < 0)
-		return -1;
-	if (col >= r->ncols)
-		r->ncols = col + 1;
-	return 0;
-}
-
-static int needs_quotes(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			return 1;
-	return 0;
-}
-
-int xlsx_row_emit(struct xlsx_row *r, long line, struct csv_record *rec)
-{
-	size_t i, n = 0;
-
-	/* Trailing empty cells (styled but blank, or "") are not fields. */
-	for (i = r->ncols; i > 0; i--)
-		if (r->off[i - 1] != (size_t)-1 && r->len[i - 1] > 0) {
-			n = i;
-			break;
-		}
-	if (n == 0)
-		return 0;
-	/* A sheet leaves trailing blank cells out: pad to the header's width. */
-	if (n < r->pad) {
-		if (row_grow(r, r->pad) < 0)
-			return -1;
-		n = r->pad;
-	}
-	buf_reset(&r->raw);
-	for (i = 0; i < n; i++) {
-		const char *s = r->off[i] == (size_t)-1 ? "" : r->data.data + r->off[i];
-		size_t len = r->off[i] == (size_t)-1 ? 0 : r->len[i];
-		r->ptrs[i] = s;
-		if (r->off[i] == (size_t)-1)
-			r->len[i] = 0;
-		if (i)
-			buf_putc(&r->raw, ',');
-		if (needs_quotes(s, len)) {
-			size_t k;
-			buf_putc(&r->raw, '"');
-			for (k = 0; k < len; k++) {
-				if (s[k] == '"')
-					buf_putc(&r->raw, '"');
-				buf_putc(&r->raw, s[k]);
-			}
-			buf_putc(&r->raw, '"');
-		} else {
-			buf_append(&r->raw, s, len);
-		}
-	}
-	if (r->raw.failed)
-		return -1;
-	rec->fields = r->ptrs;
-	rec->lens = r->len;
-	rec->nfields = n;
-	rec->line = line;
-	rec->lines = 1;
-	rec->raw = r->raw.data ? r->raw.data : "";
-	rec->rawlen = r->raw.len;
-	rec->bad_encoding = 0;
-	rec->unterminated = 0;
-	return 1;
 }
