@@ -259,7 +259,7 @@ static int do_score(const struct opts *o, struct diag *d)
 /* The result tables as CSV under out/csv, rendered from the model. */
 static int export_csv(const struct model *m, const char *out, struct diag *d)
 {
-	char dir[4096];
+	char dir[4096], pub[4200], inr[4200];
 
 	if (path_join(dir, sizeof dir, out, "/", "csv") < 0)
 		return diag_set(d, "路径过长：“%s”", out);
@@ -267,7 +267,17 @@ static int export_csv(const struct model *m, const char *out, struct diag *d)
 		return diag_set(d, "无法创建目录“%s”：%s", out, strerror(errno));
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
-	return csvout_write(m, dir, d);
+	if (csvout_write(m, dir, d) < 0)
+		return -1;
+	/* The public workbook beside csv/; the copy with the rejects (退回记录) in
+	 * internal/, outside what is published. */
+	if (path_join(dir, sizeof dir, out, "/", "internal") < 0 ||
+	    path_join(pub, sizeof pub, out, "/", "kaoping.xlsx") < 0 ||
+	    path_join(inr, sizeof inr, dir, "/", "kaoping-内部.xlsx") < 0)
+		return diag_set(d, "路径过长：“%s”", out);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
+	return csvout_workbooks(m, pub, inr, d);
 }
 
 static void render_progress(const char *what, long done, long total, void *arg)
