@@ -280,6 +280,31 @@ static int export_csv(const struct model *m, const char *out, struct diag *d)
 	return csvout_workbooks(m, pub, inr, d);
 }
 
+/* Each street's part of the workbook beside its documents:
+ * out/streets/<街道名>/考评结果.xlsx. */
+static int street_books(const struct model *m, const char *out, struct diag *d)
+{
+	char dir[4200], path[4400];
+	long k;
+
+	if (path_join(dir, sizeof dir, out, "/", "streets") < 0)
+		return diag_set(d, "路径过长：“%s”", out);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
+	for (k = 0; k < m->nstreets; k++) {
+		const char *name = m->units[m->streets[k]].name;
+		if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+			return diag_set(d, "路径过长：“%s”", dir);
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return diag_set(d, "无法创建目录“%s”：%s", path, strerror(errno));
+		if (snprintf(path, sizeof path, "%s/%s/考评结果.xlsx", dir, name) >= (int)sizeof path)
+			return diag_set(d, "路径过长：“%s”", dir);
+		if (csvout_street_workbook(m, m->streets[k], NULL, 0, path, d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void render_progress(const char *what, long done, long total, void *arg)
 {
 	(void)arg;
@@ -324,6 +349,8 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 	if (html_render(m, o->templates, html, render_progress, NULL, d) < 0)
 		goto done;
 	if (report_write(m, o->templates, png, out, render_progress, NULL, d) < 0)
+		goto done;
+	if (street_books(m, out, d) < 0)
 		goto done;
 	rc = 0;
 done:

@@ -88,5 +88,7 @@ int report_ranking(struct report_ctx *r, const char *path);
 int report_redblack(struct report_ctx *r, const char *path);
 void report_street_table(struct report_ctx *r, struct doc *d, const char *caption, long ends);
 int report_cards(struct report_ctx *r, const char *path, report_progress_fn progress, void *arg);
+/* Per street OUTDIR/streets/<name>/通报 and 整改清单 (.pdf, .docx). */
+int report_streets(struct report_ctx *r, const char *outdir);
 
 #endif
