@@ -78,7 +78,7 @@ static void street_tongbao(struct report_ctx *r, struct doc *d, long s)
 	static const struct colspec CC[] = {
 		{"社区", 3, DOC_LEFT},	      {"得分", 1.4, DOC_RIGHT},
 		{"全县排名", 1.4, DOC_RIGHT}, {"名次变化", 1.4, DOC_CENTER},
-		{"星级", 1.2, DOC_CENTER},    {"荣誉", 3.6, DOC_LEFT},
+		{"星级", 1.9, DOC_CENTER},    {"荣誉", 2.9, DOC_LEFT},
 	};
 	static const struct colspec GC[] = {
 		{"网格", 3.6, DOC_LEFT},
