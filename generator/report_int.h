@@ -90,5 +90,7 @@ void report_street_table(struct report_ctx *r, struct doc *d, const char *captio
 int report_cards(struct report_ctx *r, const char *path, report_progress_fn progress, void *arg);
 /* Per street OUTDIR/streets/<name>/通报 and 整改清单 (.pdf, .docx). */
 int report_streets(struct report_ctx *r, const char *outdir);
+/* The briefing's 积分制 section (report_points.c). */
+void report_points_section(struct report_ctx *r, struct doc *d);
 
 #endif
