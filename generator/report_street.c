@@ -58,7 +58,7 @@ static int is_lowest_tier(const struct model_unit *u)
 	return u->tier && strcmp(u->tier, LOWEST_TIER) == 0;
 }
 
-static int render_both(struct report_ctx *r, struct doc *d, const char *dir, const char *stem)
+int report_render_both(struct report_ctx *r, struct doc *d, const char *dir, const char *stem)
 {
 	char path[4400];
 	struct diag dd;
@@ -259,27 +259,33 @@ static void street_rectify(struct report_ctx *r, struct doc *d, long s, const ch
 		report_para(r, d, "本街道没有排名后十分之一的社区。");
 }
 
+/* The 整改期限 as 2026年1月30日: RECTIFY_DAYS after the last day of the
+ * period (the last month with data of the period year). */
+void report_rectify_deadline(const struct report_ctx *r, char *out, size_t cap)
+{
+	char end[48];
+	long z, y;
+	unsigned mo, dd;
+
+	snprintf(end, sizeof end, "%04d-%02d-01", r->m->year,
+		 r->m->months_with_data[0] > 0 ? r->m->months_with_data[0] : 12);
+	z = report_iso_days(end);
+	/* the first of the next month minus one day: the period's last day */
+	report_civil_from_days(z + 31, &y, &mo, &dd);
+	z = z + 31 - ((long)dd - 1) - 1;
+	report_cn_date_days(z + RECTIFY_DAYS, out, cap);
+}
+
 int report_streets(struct report_ctx *r, const char *outdir)
 {
 	const struct model *m = r->m;
-	char dir[4096], sub[4400], title[512], deadline[64], end[48];
+	char dir[4096], sub[4400], title[512], deadline[64];
 	long k;
 
 	snprintf(dir, sizeof dir, "%s/streets", outdir);
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return diag_set(r->d, "无法创建目录“%s”", dir);
-	snprintf(end, sizeof end, "%04d-%02d-%s", m->year,
-		 m->months_with_data[0] > 0 ? m->months_with_data[0] : 12, "01");
-	{
-		long z = report_iso_days(end);
-		long y;
-		unsigned mo, dd;
-		/* the first of the next month minus one day: the period's last
-		 * day; the deadline is RECTIFY_DAYS after it */
-		report_civil_from_days(z + 31, &y, &mo, &dd);
-		z = z + 31 - ((long)dd - 1) - 1;
-		report_cn_date_days(z + RECTIFY_DAYS, deadline, sizeof deadline);
-	}
+	report_rectify_deadline(r, deadline, sizeof deadline);
 	for (k = 0; k < m->nstreets; k++) {
 		long s = m->streets[k];
 		const struct model_unit *u = &m->units[s];
@@ -293,7 +299,7 @@ int report_streets(struct report_ctx *r, const char *outdir)
 		if (!d)
 			return diag_set(r->d, "内存不足");
 		street_tongbao(r, d, s);
-		rc = render_both(r, d, sub, "通报");
+		rc = report_render_both(r, d, sub, "通报");
 		doc_free(d);
 		if (rc < 0)
 			return -1;
@@ -302,7 +308,7 @@ int report_streets(struct report_ctx *r, const char *outdir)
 		if (!d)
 			return diag_set(r->d, "内存不足");
 		street_rectify(r, d, s, deadline);
-		rc = render_both(r, d, sub, "整改清单");
+		rc = report_render_both(r, d, sub, "整改清单");
 		doc_free(d);
 		if (rc < 0)
 			return -1;
