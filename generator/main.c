@@ -287,22 +287,39 @@ static int street_books(const struct model *m, const char *out, struct diag *d)
 	char dir[4200], path[4400];
 	long k;
 
+	long *comp;
+	int rc = -1;
+
 	if (path_join(dir, sizeof dir, out, "/", "streets") < 0)
 		return diag_set(d, "路径过长：“%s”", out);
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
+	comp = malloc((size_t)(m->ncompanies ? m->ncompanies : 1) * sizeof *comp);
+	if (!comp)
+		return diag_set(d, "内存不足");
 	for (k = 0; k < m->nstreets; k++) {
 		const char *name = m->units[m->streets[k]].name;
-		if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
-			return diag_set(d, "路径过长：“%s”", dir);
-		if (mkdir(path, 0755) != 0 && errno != EEXIST)
-			return diag_set(d, "无法创建目录“%s”：%s", path, strerror(errno));
-		if (snprintf(path, sizeof path, "%s/%s/考评结果.xlsx", dir, name) >= (int)sizeof path)
-			return diag_set(d, "路径过长：“%s”", dir);
-		if (csvout_street_workbook(m, m->streets[k], NULL, 0, path, d) < 0)
-			return -1;
+		long nc = model_street_companies(m, m->streets[k], comp);
+		if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+			diag_set(d, "路径过长：“%s”", dir);
+			goto done;
+		}
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			diag_set(d, "无法创建目录“%s”：%s", path, strerror(errno));
+			goto done;
+		}
+		if (snprintf(path, sizeof path, "%s/%s/考评结果.xlsx", dir, name) >=
+		    (int)sizeof path) {
+			diag_set(d, "路径过长：“%s”", dir);
+			goto done;
+		}
+		if (csvout_street_workbook(m, m->streets[k], comp, nc, path, d) < 0)
+			goto done;
 	}
-	return 0;
+	rc = 0;
+done:
+	free(comp);
+	return rc;
 }
 
 static void render_progress(const char *what, long done, long total, void *arg)

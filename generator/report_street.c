@@ -73,6 +73,8 @@ int report_render_both(struct report_ctx *r, struct doc *d, const char *dir, con
 	return 0;
 }
 
+static void street_companies(struct report_ctx *r, struct doc *d, long s);
+
 static void street_tongbao(struct report_ctx *r, struct doc *d, long s)
 {
 	static const struct colspec CC[] = {
@@ -140,7 +142,9 @@ static void street_tongbao(struct report_ctx *r, struct doc *d, long s)
 	}
 	snprintf(buf, sizeof buf, "本街道网格奖补资金合计%ld元。", funding);
 	report_para(r, d, buf);
-	report_heading(r, d, 1, "四、需要关注的事项");
+	report_heading(r, d, 1, "四、服务本街道社区的物业企业");
+	street_companies(r, d, s);
+	report_heading(r, d, 1, "五、需要关注的事项");
 	snprintf(buf, sizeof buf,
 		 "本街道有%s网格%ld个，位于%s社区排名后十分之一（共%ld个社区中的后 ⌈n/10⌉ "
 		 "名）的社区%ld个。"
@@ -164,6 +168,57 @@ static void street_tongbao(struct report_ctx *r, struct doc *d, long s)
 			report_para(r, d, buf);
 		}
 	}
+}
+
+/* The companies checked in the street's communities with their list; the
+ * 约谈 and 黑榜 ones are named under 需要关注的事项 too. */
+static void street_companies(struct report_ctx *r, struct doc *d, long s)
+{
+	static const struct colspec KC[] = {
+		{"企业名称", 4.2, DOC_LEFT},	 {"得分", 1.3, DOC_RIGHT},
+		{"投诉率（‰）", 1.6, DOC_RIGHT}, {"业主满意度", 1.6, DOC_RIGHT},
+		{"榜单", 1.2, DOC_CENTER},
+	};
+	const struct model *m = r->m;
+	long *idx = malloc((size_t)(m->ncompanies ? m->ncompanies : 1) * sizeof *idx);
+	long n, k, bad = 0;
+	struct doc_block *t;
+	char buf[512];
+
+	if (!idx) {
+		report_oom(r);
+		return;
+	}
+	n = model_street_companies(m, s, idx);
+	if (n == 0) {
+		report_para(r, d, "本期没有在本街道社区接受考评的物业企业。");
+		free(idx);
+		return;
+	}
+	t = report_table(r, d, "在本街道社区服务的物业企业", KC, 5);
+	for (k = 0; k < n; k++) {
+		const struct model_company *c = &m->companies[idx[k]];
+		const char *cells[5];
+		model_fmt(MODEL_M_SCORE, c->score, r->cell[0], sizeof r->cell[0]);
+		model_fmt(MODEL_M_COMPLAINT_RATE, c->complaint_rate, r->cell[1], sizeof r->cell[1]);
+		model_fmt(MODEL_M_OWNER_SATISFACTION, c->satisfaction, r->cell[2],
+			  sizeof r->cell[2]);
+		cells[0] = c->name;
+		cells[1] = r->cell[0];
+		cells[2] = r->cell[1];
+		cells[3] = r->cell[2];
+		cells[4] = report_nz(c->list);
+		report_row(r, t, cells);
+		bad += c->list && (strcmp(c->list, "约谈") == 0 || strcmp(c->list, "黑榜") == 0);
+	}
+	if (bad) {
+		snprintf(buf, sizeof buf,
+			 "其中列入约谈或黑榜的企业%"
+			 "ld家，已另发整改通知书，请街道督促其在本街道社区的项目整改。",
+			 bad);
+		report_para(r, d, buf);
+	}
+	free(idx);
 }
 
 /* One unit's items where points were lost; the lost points add up to 100
