@@ -283,7 +283,7 @@ static int do_score(const struct opts *o, struct diag *d)
 /* The result tables as CSV under out/csv, rendered from the model. */
 static int export_csv(const struct model *m, const char *out, struct diag *d)
 {
-	char dir[4096];
+	char dir[4096], pub[4200], inr[4200];
 
 	if (path_join(dir, sizeof dir, out, "/", "csv") < 0)
 		return diag_set(d, "路径过长：“%s”", out);
@@ -291,7 +291,59 @@ static int export_csv(const struct model *m, const char *out, struct diag *d)
 		return diag_set(d, "无法创建目录“%s”：%s", out, strerror(errno));
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
-	return csvout_write(m, dir, d);
+	if (csvout_write(m, dir, d) < 0)
+		return -1;
+	/* The public workbook beside csv/; the copy with the rejects (退回记录) in
+	 * internal/, outside what is published. */
+	if (path_join(dir, sizeof dir, out, "/", "internal") < 0 ||
+	    path_join(pub, sizeof pub, out, "/", "kaoping.xlsx") < 0 ||
+	    path_join(inr, sizeof inr, dir, "/", "kaoping-内部.xlsx") < 0)
+		return diag_set(d, "路径过长：“%s”", out);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
+	return csvout_workbooks(m, pub, inr, d);
+}
+
+/* Each street's part of the workbook beside its documents:
+ * out/streets/<街道名>/考评结果.xlsx. */
+static int street_books(const struct model *m, const char *out, struct diag *d)
+{
+	char dir[4200], path[4400];
+	long k;
+
+	long *comp;
+	int rc = -1;
+
+	if (path_join(dir, sizeof dir, out, "/", "streets") < 0)
+		return diag_set(d, "路径过长：“%s”", out);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
+	comp = malloc((size_t)(m->ncompanies ? m->ncompanies : 1) * sizeof *comp);
+	if (!comp)
+		return diag_set(d, "内存不足");
+	for (k = 0; k < m->nstreets; k++) {
+		const char *name = m->units[m->streets[k]].name;
+		long nc = model_street_companies(m, m->streets[k], comp);
+		if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+			diag_set(d, "路径过长：“%s”", dir);
+			goto done;
+		}
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			diag_set(d, "无法创建目录“%s”：%s", path, strerror(errno));
+			goto done;
+		}
+		if (snprintf(path, sizeof path, "%s/%s/考评结果.xlsx", dir, name) >=
+		    (int)sizeof path) {
+			diag_set(d, "路径过长：“%s”", dir);
+			goto done;
+		}
+		if (csvout_street_workbook(m, m->streets[k], comp, nc, path, d) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	free(comp);
+	return rc;
 }
 
 static void render_progress(const char *what, long done, long total, void *arg)
@@ -338,6 +390,8 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 	if (html_render(m, o->templates, html, render_progress, NULL, d) < 0)
 		goto done;
 	if (report_write(m, o->templates, png, out, render_progress, NULL, d) < 0)
+		goto done;
+	if (street_books(m, out, d) < 0)
 		goto done;
 	rc = 0;
 done:

@@ -331,7 +331,19 @@ struct model {
 	int has_results; /* the rules have run (run table present) */
 	struct model_chart charts[MODEL_CHART_N];
 	struct chart_set *chartset; /* private: the chart specs for model_charts */
+
+	/* Company-community pairs of the period year's property checks
+	 * (model_serve.c), by company then community code. */
+	struct model_serve {
+		long company, community; /* indices into companies, units */
+	} *serves;
+	long nserves;
 };
+
+/* The companies serving a street's communities (checked there in the period
+ * year), each once, in company order, into out (room for m->ncompanies).
+ * Returns how many. */
+long model_street_companies(const struct model *m, long street, long *out);
 
 #define MODEL_APPEAL_DAYS 7
 

@@ -43,6 +43,7 @@ int model_load_activity(struct model_ctx *c);
 int model_load_grid_results(struct model_ctx *c);
 int model_load_community_results(struct model_ctx *c);
 int model_derive(struct model_ctx *c);
+int model_load_serves(struct model_ctx *c); /* model_serve.c, after the companies */
 int model_load_companies(struct model_ctx *c);
 int model_load_points(struct model_ctx *c);
 int model_load_quality(struct model_ctx *c);

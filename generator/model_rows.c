@@ -397,7 +397,7 @@ int model_load_rows(struct model_ctx *c)
 		return load_criteria(c) < 0 || load_tables(c, 0) < 0 ? -1 : 0;
 	load_settings(c);
 	if (load_people(c) < 0 || load_assessments(c) < 0 || load_criteria(c) < 0 ||
-	    load_tables(c, 1) < 0)
+	    load_tables(c, 1) < 0 || model_load_serves(c) < 0)
 		return -1;
 	return 0;
 }
@@ -417,6 +417,7 @@ void model_free_rows(struct model *m)
 	}
 	free(m->people);
 	free(m->unit_people);
+	free(m->serves);
 	for (k = 0; k < m->nassessments; k++) {
 		free(m->assessments[k].name);
 		free(m->assessments[k].kind);

@@ -550,6 +550,12 @@ int report_write(const struct model *m, const char *templates_dir, const char *p
 			goto done;
 	}
 #undef PATH
+	/* per-street documents come with the full set (KAOPING_ONLY unset) or when asked */
+	if (mask == (ONLY_BRIEFING | ONLY_RANKING | ONLY_REDBLACK | ONLY_CARDS) ||
+	    (getenv("KAOPING_ONLY") && strstr(getenv("KAOPING_ONLY"), "streets"))) {
+		if (report_streets(&r, outdir) < 0 || report_rectify_notices(&r, outdir) < 0)
+			goto done;
+	}
 	rc = 0;
 done:
 	buf_release(&r.out);

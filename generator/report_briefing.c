@@ -634,13 +634,16 @@ int report_briefing(struct report_ctx *r, const char *path)
 	report_company_table(r, d, "物业企业黑榜", "黑榜", 0);
 	report_company_table(r, d, "约谈物业企业", "约谈", 0);
 
-	report_heading(r, d, 1, "五、需要关注的单位");
+	report_heading(r, d, 1, "五、积分制管理情况");
+	report_points_section(r, d);
+
+	report_heading(r, d, 1, "六、需要关注的单位");
 	if (report_narrative(r, d, "briefing_attention.txt", v) < 0)
 		goto done;
 	attention_tables(r, d);
 	low_tier_table(r, d, ATTENTION_GRIDS);
 
-	report_heading(r, d, 1, "六、下一步工作建议");
+	report_heading(r, d, 1, "七、下一步工作建议");
 	if (report_narrative(r, d, "briefing_closing.txt", v) < 0)
 		goto done;
 	rc = report_finish(r, d, path, "领导简报");

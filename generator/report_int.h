@@ -88,5 +88,14 @@ int report_ranking(struct report_ctx *r, const char *path);
 int report_redblack(struct report_ctx *r, const char *path);
 void report_street_table(struct report_ctx *r, struct doc *d, const char *caption, long ends);
 int report_cards(struct report_ctx *r, const char *path, report_progress_fn progress, void *arg);
+/* Per street OUTDIR/streets/<name>/通报 and 整改清单 (.pdf, .docx). */
+int report_streets(struct report_ctx *r, const char *outdir);
+/* report_street.c: the 整改期限 text; a doc as STEM.pdf and STEM.docx in dir. */
+void report_rectify_deadline(const struct report_ctx *r, char *out, size_t cap);
+int report_render_both(struct report_ctx *r, struct doc *d, const char *dir, const char *stem);
+/* report_rectify.c: a 整改通知书 per 约谈 or 黑榜 company in OUTDIR/整改通知书/. */
+int report_rectify_notices(struct report_ctx *r, const char *outdir);
+/* The briefing's 积分制 section (report_points.c). */
+void report_points_section(struct report_ctx *r, struct doc *d);
 
 #endif

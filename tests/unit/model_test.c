@@ -183,12 +183,12 @@ int main(int argc, char **argv)
 	text = slurp(path);
 	CHECK(text != NULL);
 	if (text) {
-		CHECK(strncmp(text,
-			      "id,name,role,unit,points,rank_in_role,candidate\n"
-			      "P3,赵六,楼长,M1,3.00,1,1\nP1,张三139****2222,网格员,G1,6.50,1,1\n",
-			      strlen("id,name,role,unit,points,rank_in_role,candidate\n"
-				     "P3,赵六,楼长,M1,3.00,1,1\nP1,张三139****2222,网格员,G1,6.50,"
-				     "1,1\n")) == 0);
+		/* a BOM, the SPEC §4 columns, then the unit's name appended */
+		static const char want[] = "\xEF\xBB\xBF"
+					   "id,name,role,unit,points,rank_in_role,candidate,unit_name\n"
+					   "P3,赵六,楼长,M1,3.00,1,1,和平社区\n"
+					   "P1,张三139****2222,网格员,G1,6.50,1,1,和平一网格\n";
+		CHECK(strncmp(text, want, strlen(want)) == 0);
 		free(text);
 	}
 	snprintf(path, sizeof path, "%s/rejects.csv", argc > 1 ? argv[1] : ".");
