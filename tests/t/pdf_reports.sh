@@ -149,6 +149,21 @@ for f in briefing community-ranking redblack report-cards; do
 	[ ! -s "$TMP/$f.pdferr" ] || fail "pdftotext $f.pdf warns: $(head -2 "$TMP/$f.pdferr")"
 done
 
+# the 公示 from a settings file: start date, the period's end 6 days later,
+# the appeal contact; the 落款 date follows the start date
+printf '[公示]\n公示开始日期 = 2026-01-05\n申诉联系人 = 张科长\n申诉电话 = 0000-1234567\n申诉地址 = x县人民路1号\n' >"$TMP/s.ini"
+if KAOPING_ONLY=redblack "$KAOPING_FAST" render --quiet --db "$db" --output "$TMP/out5" \
+	--settings "$TMP/s.ini" 2>"$TMP/run5.err"; then
+	text "$TMP/out5/redblack.pdf" >"$TMP/rb5.txt"
+	has "$TMP/rb5.txt" "自2026年1月5日起公示，公示期7日" "公示 start from the settings"
+	has "$TMP/rb5.txt" "公示期为7日（2026年1月5日至2026年1月11日）" "公示 period from the settings"
+	has "$TMP/rb5.txt" "联系人：张科长，联系电话：0000-1234567，地址：x县人民路1号。" "appeal contact"
+	pdftotext -q -layout "$TMP/out5/redblack.pdf" - | grep -qxE ' *2026年1月5日' ||
+		fail "redblack.pdf with settings: no 落款 date line 2026年1月5日"
+else
+	fail "render with --settings failed: $(cat "$TMP/run5.err")"
+fi
+
 # an editable .docx beside each PDF, holding the same title
 card1=$(q "SELECT name FROM units WHERE level = 'community' ORDER BY code LIMIT 1")
 for ft in "briefing|x县2025年度党建引领基层治理考评简报" "community-ranking|关于2025年度社区考评结果的通报" \
