@@ -24,6 +24,7 @@
 #include "outdir.h"
 #include "report.h"
 #include "rules.h"
+#include "settings.h"
 #include "store.h"
 
 struct opts {
@@ -370,6 +371,7 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 {
 	struct store *s = NULL;
 	struct model *m = NULL;
+	struct settings st;
 	char html[4200], svg[4300], png[4200];
 	int rc = -1;
 
@@ -377,8 +379,12 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 	    path_join(svg, sizeof svg, html, "/", "charts") < 0 ||
 	    path_join(png, sizeof png, out, "/", "charts") < 0)
 		return diag_set(d, "路径过长：“%s”", out);
-	if (store_open(&s, db, STORE_READONLY, d) < 0)
+	/* the department's settings: --settings, else kaoping.ini or 设置.ini in
+	 * the input folder (render has none: the built-in defaults) */
+	if (settings_find(&st, o->settings, o->input, d) < 0)
 		return -1;
+	if (store_open(&s, db, STORE_READONLY, d) < 0)
+		goto done;
 	if (model_build(s, 0, &m, d) < 0)
 		goto done;
 	if (make_dir(out, d) < 0 || export_csv(m, out, d) < 0)
@@ -389,7 +395,7 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 		goto done;
 	if (html_render(m, o->templates, html, render_progress, NULL, d) < 0)
 		goto done;
-	if (report_write(m, o->templates, png, out, render_progress, NULL, d) < 0)
+	if (report_write(m, &st, o->templates, png, out, render_progress, NULL, d) < 0)
 		goto done;
 	if (street_books(m, out, d) < 0)
 		goto done;
@@ -397,6 +403,7 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 done:
 	model_free(m);
 	store_close(s);
+	settings_free(&st);
 	return rc;
 }
 

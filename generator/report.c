@@ -22,8 +22,10 @@
 #include "doc.h"
 #include "model.h"
 #include "parse.h"
+#include "docx.h"
 #include "pdf.h"
 #include "report_int.h"
+#include "settings.h"
 #include "template.h"
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -122,6 +124,48 @@ void report_short_reason(const char *s, char *out, size_t cap)
 	}
 	if (i > 0 && i < cap)
 		snprintf(out, cap, "%.*s", (int)i, s);
+	report_cn_dates(out, cap);
+}
+
+/* Rewrites each YYYY-MM-DD in s (cap bytes) as 2025年4月8日: a document's text
+ * gives dates as 公文 do, whatever form the rules wrote them in. */
+void report_cn_dates(char *s, size_t cap)
+{
+	char tmp[1024], b[64];
+	size_t i, k = 0, n = strlen(s);
+
+	for (i = 0; i < n && k + 1 < sizeof tmp;) {
+		char iso[11];
+		int iso_like = i + 10 <= n;
+		size_t j;
+		for (j = 0; iso_like && j < 10; j++)
+			iso_like = j == 4 || j == 7 ? s[i + j] == '-'
+						    : s[i + j] >= '0' && s[i + j] <= '9';
+		if (iso_like && (i == 0 || s[i - 1] < '0' || s[i - 1] > '9') &&
+		    (i + 10 == n || s[i + 10] < '0' || s[i + 10] > '9')) {
+			memcpy(iso, s + i, 10);
+			iso[10] = '\0';
+			if (report_iso_days(iso) != -1000000000L) {
+				size_t bl;
+				report_cn_date(iso, b, sizeof b);
+				bl = strlen(b);
+				if (k + bl >= sizeof tmp)
+					break;
+				memcpy(tmp + k, b, bl);
+				k += bl;
+				i += 10;
+				/* "2025-04-08 发生": the space went with the ISO form */
+				if (i < n && s[i] == ' ')
+					i++;
+				continue;
+			}
+		}
+		tmp[k++] = s[i++];
+	}
+	if (i < n) /* did not fit: leave the text as it was */
+		return;
+	tmp[k] = '\0';
+	snprintf(s, cap, "%s", tmp);
 }
 
 const struct model_unit *report_U(const struct report_ctx *r, long k)
@@ -412,17 +456,75 @@ struct tv *report_vars_common(struct report_ctx *r)
 	return v;
 }
 
-/* Renders a finished document to path: 0, or -1 with r->d filled (out of
- * memory while building it, or the PDF could not be written). */
+/* The PDF options from the department's settings: its fonts folder and files. */
+void report_pdf_opts(const struct report_ctx *r, struct pdf_opts *o)
+{
+	int k;
+
+	memset(o, 0, sizeof *o);
+	o->page_numbers = 1;
+	o->font_dir = r->st->font_dir;
+	for (k = 0; k < SET_NFONT && k < 4; k++)
+		o->font_file[k] = r->st->font[k];
+}
+
+/* path with its ".pdf" replaced by ".docx" into out: 0, or -1 (too long). */
+int report_docx_path(const char *path, char *out, size_t cap)
+{
+	size_t n = strlen(path);
+
+	if (n >= 4 && strcmp(path + n - 4, ".pdf") == 0)
+		n -= 4;
+	if (snprintf(out, cap, "%.*s.docx", (int)n, path) >= (int)cap)
+		return -1;
+	return 0;
+}
+
+/* Gives d the 公文 elements of genre g from the settings (报头 or 发文机关标志,
+ * 文号, 主送, 落款, 成文日期, 版记); the date moves from under the title into
+ * them, and the issuing organ, now in the head, leaves the subtitle. nth is
+ * the document's place among those issued together (0 the first): it is
+ * added to the 文号序号, so that the 通报 and the 公示 do not share a 文号. */
+void report_genre(struct report_ctx *r, struct doc *d, enum doc_genre g, int nth)
+{
+	struct settings s = *r->st; /* shallow: only docno_seq differs */
+	struct set_date dt = {0, 0, 0};
+	struct diag pd;
+	long z = report_iso_days(r->listed_on), y;
+	unsigned mo, da;
+
+	if (z != -1000000000L) {
+		report_civil_from_days(z, &y, &mo, &da);
+		dt.y = (int)y;
+		dt.m = (int)mo;
+		dt.d = (int)da;
+	}
+	diag_init(&pd);
+	doc_set(&d->subtitle, NULL);
+	s.docno_seq += nth;
+	if (doc_apply_settings(d, &s, g, r->place, dt, &pd) < 0)
+		report_oom(r);
+}
+
+/* Renders a finished document to path and its editable copy beside it
+ * (NAME.docx): 0, or -1 with r->d filled (out of memory while building it,
+ * or a file could not be written). */
 int report_finish(struct report_ctx *r, const struct doc *d, const char *path, const char *what)
 {
 	struct diag pd;
+	struct pdf_opts po;
+	char dx[4200];
 
 	if (tv_pool_failed(r->pool) || r->oom)
 		return diag_set(r->d, "内存不足（%s）", what);
 	diag_init(&pd);
-	if (pdf_render(d, path, NULL, &pd) < 0)
+	report_pdf_opts(r, &po);
+	if (pdf_render(d, path, &po, &pd) < 0)
 		return diag_set(r->d, "生成“%s”失败：%s", path, pd.msg);
+	if (report_docx_path(path, dx, sizeof dx) < 0)
+		return diag_set(r->d, "路径过长：“%s”", path);
+	if (docx_render(d, dx, NULL, &pd) < 0)
+		return diag_set(r->d, "生成“%s”失败：%s", dx, pd.msg);
 	return 0;
 }
 
@@ -453,7 +555,6 @@ static void setup(struct report_ctx *r)
 	const struct model *m = r->m;
 	const char *place = m->place && *m->place ? m->place : "本地区";
 	size_t n = strlen(place), i;
-	long k;
 
 	snprintf(r->place, sizeof r->place, "%s", place);
 	/* the last character of the name: 县, 市, 区 */
@@ -477,31 +578,46 @@ static void setup(struct report_ctx *r)
 		snprintf(r->period, sizeof r->period, "%d年度", m->year);
 		snprintf(r->span, sizeof r->span, "全年");
 	}
-	/* 成文日期: the listing date of the red/black list, else the day after the period */
-	r->listed_on[0] = '\0';
-	for (k = 0; k < m->ncompanies && !r->listed_on[0]; k++)
-		if (m->companies[k].listed_on &&
-		    report_iso_days(m->companies[k].listed_on) != -1000000000L)
-			snprintf(r->listed_on, sizeof r->listed_on, "%.10s",
-				 m->companies[k].listed_on);
-	if (!r->listed_on[0])
-		snprintf(r->listed_on, sizeof r->listed_on, "%04d-01-01",
-			 m->year > 0 && m->year < 9999 ? m->year + 1 : 1970);
+	/* 成文日期 and the first day of the red/black list's 公示: the settings'
+	 * 公示开始日期, else their 成文日期, else the day after the period (the
+	 * last month with data, or the year) ends. The listing date the rules
+	 * store (companies' listed_on) no longer decides it. */
+	if (r->st->notice_start.y || r->st->date.y) {
+		/* as samples/settings.ini says: 公示开始日期, else the 成文日期 */
+		struct set_date dt = r->st->notice_start.y ? r->st->notice_start : r->st->date;
+		snprintf(r->listed_on, sizeof r->listed_on, "%04d-%02d-%02d", dt.y, dt.m, dt.d);
+	} else {
+		int y = m->year > 0 && m->year < 9999 ? m->year : 1970;
+		int mo = m->months_with_data[0] > 0 && m->months_with_data[0] < 12
+				 ? m->months_with_data[0] + 1
+				 : 13;
+		snprintf(r->listed_on, sizeof r->listed_on, "%04d-%02d-01", mo == 13 ? y + 1 : y,
+			 mo == 13 ? 1 : mo);
+	}
 	report_cn_date(r->listed_on, r->date_cn, sizeof r->date_cn);
 }
 
-int report_write(const struct model *m, const char *templates_dir, const char *png_dir,
-		 const char *outdir, report_progress_fn progress, void *arg, struct diag *d)
+int report_write(const struct model *m, const struct settings *st, const char *templates_dir,
+		 const char *png_dir, const char *outdir, report_progress_fn progress, void *arg,
+		 struct diag *d)
 {
 	struct report_ctx r;
+	struct settings own;
 	char dir[4096], path[4200];
 	int mask = only_mask(), rc = -1, step = 0, steps = 0;
 
 	memset(&r, 0, sizeof r);
+	memset(&own, 0, sizeof own);
 	r.m = m;
 	r.d = d;
 	r.png_dir = png_dir;
 	buf_init(&r.out, 0);
+	if (!st) {
+		if (settings_defaults(&own, d) < 0)
+			return -1;
+		st = &own;
+	}
+	r.st = st;
 	snprintf(dir, sizeof dir, "%s/narrative", templates_dir ? templates_dir : "templates");
 	if (template_set_open(&r.ts, dir, d) < 0)
 		goto done;
@@ -561,5 +677,7 @@ done:
 	buf_release(&r.out);
 	tv_pool_free(r.pool);
 	template_set_close(r.ts);
+	if (st == &own)
+		settings_free(&own);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "diag.h"
 
 struct model;
+struct settings;
 
 /* Progress of a long stage: what (e.g. "社区报告卡"), done of total. */
 typedef void (*report_progress_fn)(const char *what, long done, long total, void *arg);
@@ -18,12 +19,15 @@ typedef void (*report_progress_fn)(const char *what, long done, long total, void
 /* Writes briefing.pdf, community-ranking.pdf, redblack.pdf and
  * report-cards.pdf into outdir (which must exist). png_dir holds the chart
  * PNGs made by model_charts (charts not drawn are shown as their numbers).
- * templates_dir holds narrative/NAME.txt. m is borrowed. progress may be NULL.
+ * templates_dir holds narrative/NAME.txt. m and st (the department's
+ * settings, settings.h: 公文 elements, 公示期, fonts; NULL: the defaults) are
+ * borrowed. progress may be NULL.
  * The environment variable KAOPING_ONLY (a comma-separated list of briefing,
  * ranking, redblack, cards; "none" for no PDF) limits the documents written,
  * for benchmarks (tests/bench_pdf.sh); unset or empty: all four.
  * Returns 0, or -1 with d filled (a template error names its file and line). */
-int report_write(const struct model *m, const char *templates_dir, const char *png_dir,
-		 const char *outdir, report_progress_fn progress, void *arg, struct diag *d);
+int report_write(const struct model *m, const struct settings *st, const char *templates_dir,
+		 const char *png_dir, const char *outdir, report_progress_fn progress, void *arg,
+		 struct diag *d);
 
 #endif

@@ -295,7 +295,8 @@ static void rank_row(struct report_ctx *r, struct doc_block *t, const struct mod
 	report_row(r, t, cells);
 }
 
-void report_rank_table(struct report_ctx *r, struct doc *d, const char *caption, long from, long to)
+struct doc_block *report_rank_table(struct report_ctx *r, struct doc *d, const char *caption,
+				    long from, long to)
 {
 	struct doc_block *t = report_table(r, d, caption, RANK_COLS, 7);
 	long k;
@@ -305,6 +306,7 @@ void report_rank_table(struct report_ctx *r, struct doc *d, const char *caption,
 		if (u->has_result)
 			rank_row(r, t, u);
 	}
+	return t;
 }
 
 /* Street summary: mean community score, rank, stars, vetoes, closure. */
@@ -424,7 +426,8 @@ long report_company_table(struct report_ctx *r, struct doc *d, const char *capti
 			t = public ? report_table(r, d, caption, pub, 7)
 				   : report_table(r, d, caption, brief, with_reason ? 5 : 4);
 		n++;
-		rl = strlen(report_nz(c->reason)) + 1;
+		/* room for its ISO dates written out (report_cn_dates) */
+		rl = 2 * strlen(report_nz(c->reason)) + 16;
 		free(reason);
 		reason = malloc(rl);
 		if (!reason) {
@@ -587,6 +590,7 @@ int report_briefing(struct report_ctx *r, const char *path)
 	}
 	if (!d)
 		goto done;
+	report_genre(r, d, DOC_GENRE_BRIEFING, 0);
 	if (report_narrative(r, d, "briefing_intro.txt", v) < 0)
 		goto done;
 

@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "model.h"
 #include "parse.h"
+#include "docx.h"
 #include "pdf.h"
 #include "report_int.h"
 #include "template.h"
@@ -223,7 +224,8 @@ int report_cards(struct report_ctx *r, const char *path, report_progress_fn prog
 	struct doc **docs = NULL;
 	struct tv *common;
 	struct diag pd;
-	char title[512];
+	struct pdf_opts po;
+	char title[512], dx[4200];
 	long k, n = 0, total = 0;
 	int rc = -1;
 
@@ -264,9 +266,20 @@ int report_cards(struct report_ctx *r, const char *path, report_progress_fn prog
 	}
 	snprintf(title, sizeof title, "%s%s社区考评报告卡", r->place, r->period);
 	diag_init(&pd);
-	if (pdf_render_many((const struct doc *const *)docs, (size_t)n, title, path, NULL, &pd) <
+	report_pdf_opts(r, &po);
+	if (pdf_render_many((const struct doc *const *)docs, (size_t)n, title, path, &po, &pd) <
 	    0) {
 		diag_set(r->d, "生成“%s”失败：%s", path, pd.msg);
+		goto done;
+	}
+	/* the editable copy beside it: one section per community */
+	if (report_docx_path(path, dx, sizeof dx) < 0) {
+		diag_set(r->d, "路径过长：“%s”", path);
+		goto done;
+	}
+	if (docx_render_many((const struct doc *const *)docs, (size_t)n, title, dx, NULL, &pd) <
+	    0) {
+		diag_set(r->d, "生成“%s”失败：%s", dx, pd.msg);
 		goto done;
 	}
 	rc = 0;

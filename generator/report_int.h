@@ -14,6 +14,8 @@
 
 struct model;
 struct model_unit;
+struct pdf_opts;
+struct settings;
 
 #define WATERMARK	MODEL_WATERMARK
 #define TOP_N		10 /* top and bottom communities in the briefing */
@@ -26,6 +28,7 @@ enum { ONLY_BRIEFING = 1, ONLY_RANKING = 2, ONLY_REDBLACK = 4, ONLY_CARDS = 8 };
 
 struct report_ctx {
 	const struct model *m;
+	const struct settings *st; /* the department's settings (never NULL) */
 	struct diag *d;
 	struct template_set *ts;
 	struct tv_pool *pool;
@@ -56,6 +59,7 @@ void report_cn_date(const char *iso, char *out, size_t cap);
 void report_cn_date_days(long z, char *out, size_t cap);
 void report_stars_text(int n, char *out, size_t cap);
 void report_short_reason(const char *s, char *out, size_t cap);
+void report_cn_dates(char *s, size_t cap);
 const struct model_unit *report_U(const struct report_ctx *r, long k);
 const char *report_uname(const struct report_ctx *r, long k);
 struct doc *report_new_doc(struct report_ctx *r, const char *title, const char *subtitle,
@@ -76,13 +80,16 @@ void report_vars_unit(struct report_ctx *r, struct tv *map, const struct model_u
 void report_join_units(struct report_ctx *r, const long *idx, long n, long max, char *out,
 		       size_t cap);
 struct tv *report_vars_common(struct report_ctx *r);
+void report_pdf_opts(const struct report_ctx *r, struct pdf_opts *o);
+int report_docx_path(const char *path, char *out, size_t cap);
+void report_genre(struct report_ctx *r, struct doc *d, enum doc_genre g, int nth);
 int report_finish(struct report_ctx *r, const struct doc *d, const char *path, const char *what);
 void report_civil_from_days(long z, long *y, unsigned *m, unsigned *d);
 struct tv *report_vars_briefing(struct report_ctx *r);
 long report_company_table(struct report_ctx *r, struct doc *d, const char *caption,
 			  const char *list, int public);
-void report_rank_table(struct report_ctx *r, struct doc *d, const char *caption, long from,
-		       long to);
+struct doc_block *report_rank_table(struct report_ctx *r, struct doc *d, const char *caption,
+				    long from, long to);
 int report_briefing(struct report_ctx *r, const char *path);
 int report_ranking(struct report_ctx *r, const char *path);
 int report_redblack(struct report_ctx *r, const char *path);

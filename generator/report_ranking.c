@@ -30,16 +30,30 @@ int report_ranking(struct report_ctx *r, const char *path)
 		goto done;
 	}
 	snprintf(title, sizeof title, "关于%s社区考评结果的通报", r->period);
-	d = report_new_doc(r, title, r->org, r->date_cn, NULL);
+	d = report_new_doc(r, title, NULL, NULL, NULL);
 	if (!d)
 		goto done;
+	report_genre(r, d, DOC_GENRE_NOTICE, 0);
 	if (report_narrative(r, d, "ranking_intro.txt", v) < 0)
 		goto done;
 	report_heading(r, d, 1, "一、社区考评排名");
-	if (m->has_results && m->ncommunities > 0)
-		report_rank_table(r, d, "社区考评排名", 0, m->ncommunities);
-	else
+	if (m->has_results && m->ncommunities > 0) {
+		/* the full ranking is a long table: an attachment (附件) after the
+		 * 落款, named in the 附件说明, not a table numbered in the body */
+		struct doc_block *t = report_rank_table(r, d, "社区考评排名", 0, m->ncommunities);
+		char cap[512];
+		if (t) {
+			snprintf(cap, sizeof cap, "%s社区考评排名", r->scope);
+			doc_set(&t->text, cap);
+			if (!t->text)
+				report_oom(r);
+			doc_attach(t);
+			r->tables--;
+		}
+		report_para(r, d, "各社区考评得分、名次和星级见附件。");
+	} else {
 		report_note(r, d, "注：尚无社区考评结果。");
+	}
 	report_note(r, d,
 		    "注：星级为“五星”支部创建评定结果（★为得星）；名次变化与上年名次比较，"
 		    "↑为上升、↓为下降、“新”为上年无名次；一票否决的社区照常计分，不评星、不奖励，排"

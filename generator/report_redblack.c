@@ -11,18 +11,30 @@
 #include "parse.h"
 #include "pdf.h"
 #include "report_int.h"
+#include "settings.h"
 #include "template.h"
+
+/* Appends label and value to out, after "，" when out is not empty; the
+ * closing "。" comes with an empty label. */
+static void append(char *out, size_t cap, const char *label, const char *value)
+{
+	size_t n = strlen(out);
+
+	if (n < cap)
+		snprintf(out + n, cap - n, "%s%s%s", n && *label ? "，" : "", label, value);
+}
 
 /* ---- redblack.pdf ---------------------------------------------------------------- */
 
 int report_redblack(struct report_ctx *r, const char *path)
 {
 	const struct model *m = r->m;
+	const struct settings *st = r->st;
 	struct doc *d = NULL;
 	struct tv *v;
-	char title[512], b[64];
+	char title[512], b[64], b2[1024];
 	const char *valid = NULL;
-	long k, days = m->appeal_days, z;
+	long k, days = st->notice_days, z;
 	int rc = -1;
 
 	tv_pool_reset(r->pool);
@@ -36,6 +48,9 @@ int report_redblack(struct report_ctx *r, const char *path)
 			valid = m->companies[k].valid_until;
 	report_cn_date(valid, b, sizeof b);
 	tv_set(v, "valid_until", valid ? tv_str(r->pool, b) : tv_null(r->pool));
+	/* the 公示 runs notice_days days from the listing date (r->listed_on:
+	 * the settings' 公示开始日期, else the day after the period ends) */
+	tv_set_str(v, "listed_on", r->date_cn);
 	tv_set_int(v, "appeal_days", days);
 	z = report_iso_days(r->listed_on);
 	if (z != -1000000000L) {
@@ -44,11 +59,23 @@ int report_redblack(struct report_ctx *r, const char *path)
 	} else {
 		tv_set(v, "appeal_until", tv_null(r->pool));
 	}
+	/* 联系人：…，联系电话：…，地址：…。 with what the settings give */
+	b2[0] = '\0';
+	if (*report_nz(st->appeal_contact))
+		append(b2, sizeof b2, "联系人：", st->appeal_contact);
+	if (*report_nz(st->appeal_phone))
+		append(b2, sizeof b2, "联系电话：", st->appeal_phone);
+	if (*report_nz(st->appeal_address))
+		append(b2, sizeof b2, "地址：", st->appeal_address);
+	if (b2[0])
+		append(b2, sizeof b2, "", "。");
+	tv_set(v, "appeal_contact_line", b2[0] ? tv_str(r->pool, b2) : tv_null(r->pool));
 
 	snprintf(title, sizeof title, "%s%s物业服务企业红黑榜公示", r->place, r->period);
-	d = report_new_doc(r, title, r->org, r->date_cn, NULL);
+	d = report_new_doc(r, title, NULL, NULL, NULL);
 	if (!d)
 		goto done;
+	report_genre(r, d, DOC_GENRE_NOTICE, 1);
 	if (report_narrative(r, d, "redblack_intro.txt", v) < 0)
 		goto done;
 	report_heading(r, d, 1, "一、红榜");

@@ -5,11 +5,13 @@
 # run's database. No unmasked phone or ID number of people.csv appears. An
 # edited narrative template (--templates) shows up in the briefing; a broken or
 # missing one is an error that names the file (and the line).
-# Needs qpdf, pdffonts, pdftotext, pdfinfo, sqlite3 (else skipped: 77). A
+# The 公文 elements from the settings' defaults (文号, 主送, 落款, 报头,
+# 报送), pdftotext without warnings, and a .docx beside each PDF with its title.
+# Needs qpdf, pdffonts, pdftotext, pdfinfo, sqlite3, unzip (else skipped: 77). A
 # missing binary or document fails.
 set -eu
 [ -x "$KAOPING_FAST" ] || { echo "FAIL: no executable $KAOPING_FAST"; exit 1; }
-for t in qpdf pdffonts pdftotext pdfinfo sqlite3; do
+for t in qpdf pdffonts pdftotext pdfinfo sqlite3 unzip; do
 	command -v "$t" >/dev/null 2>&1 || { echo "$t not installed"; exit 77; }
 done
 out="$TMP/out"
@@ -100,15 +102,78 @@ while read -r r; do has "$R" "$r" "ranking row"; done <"$TMP/rows"
 pages=$(pdfinfo "$out/community-ranking.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
 [ "${pages:-0}" -gt 1 ] || fail "community-ranking.pdf has ${pages:-0} page(s), expected more than 1"
 last=$(q "SELECT name FROM community_ranking ORDER BY rank DESC, code DESC LIMIT 1" | norm)
+# the full ranking is the attachment: it starts on the page after the 附件说明
+# ("附件：全县社区考评排名" above the 落款)
 p=1
 while [ "$p" -le "${pages:-0}" ]; do
-	# the ranking table runs from page 1 to the page of the last community
+	pdftotext -q -f "$p" -l "$p" "$out/community-ranking.pdf" - | norm | grep -qF "附件：全县社区考评排名" && break
+	p=$((p + 1))
+done
+[ "$p" -lt "${pages:-0}" ] || fail "community-ranking.pdf: no 附件说明 before the last page"
+p=$((p + 1))
+while [ "$p" -le "${pages:-0}" ]; do
+	# the ranking table runs from the attachment's first page to the page of the last community
 	pdftotext -q -layout -f "$p" -l "$p" "$out/community-ranking.pdf" - | tr -d ' ' >"$TMP/page"
 	grep -qF "排名社区街道得分星级名次变化" "$TMP/page" || fail "community-ranking.pdf page $p: no table header"
 	[ "$(norm <"$TMP/page" | grep -cF "$last")" = 0 ] || break
 	p=$((p + 1))
 done
 [ "$p" -le "${pages:-0}" ] || fail "community-ranking.pdf: the last community \"$last\" not found"
+
+# 公文 elements (settings defaults, samples/settings.ini; the sample's
+# 成文日期 is the day after its year 2025): the 通报's 文号, 主送 flush left
+# ending in "：", 落款 date in Arabic numerals on a line of its own; the 公示
+# the next 文号; the 简报's 报头 and 报送
+pdftotext -q -layout "$out/community-ranking.pdf" - >"$TMP/cr-layout.txt"
+grep -qxE ' *x县组通〔2026〕1号' "$TMP/cr-layout.txt" || fail "community-ranking.pdf: no 文号 x县组通〔2026〕1号 line"
+grep -qx '各街道党工委，各社区党组织：' "$TMP/cr-layout.txt" ||
+	fail "community-ranking.pdf: no 主送 line \"各街道党工委，各社区党组织：\""
+grep -qxE ' *2026年1月1日' "$TMP/cr-layout.txt" || fail "community-ranking.pdf: no 落款 date line 2026年1月1日"
+grep -qxE ' *中共x县委组织部' "$TMP/cr-layout.txt" || fail "community-ranking.pdf: no 落款 中共x县委组织部"
+pdftotext -q -layout "$out/redblack.pdf" - >"$TMP/rb-layout.txt"
+grep -qxE ' *x县组通〔2026〕2号' "$TMP/rb-layout.txt" || fail "redblack.pdf: no 文号 x县组通〔2026〕2号 line"
+grep -qxE ' *2026年1月1日' "$TMP/rb-layout.txt" || fail "redblack.pdf: no 落款 date line 2026年1月1日"
+has "$TMP/redblack.txt" "自2026年1月1日起公示，公示期7日" "公示 start and length"
+has "$TMP/redblack.txt" "公示期为7日（2026年1月1日至2026年1月7日）" "公示 period in the appeal paragraph"
+if grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}' "$TMP/redblack.txt"; then
+	fail "redblack.pdf: an ISO date in the text: $(grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}' "$TMP/redblack.txt" | head -1)"
+fi
+has "$TMP/briefing.txt" "基层治理考评简报第1期中共x县委组织部2026年1月1日" "简报 报头 (name, 期号, 编发单位, date)"
+has "$TMP/briefing.txt" "报送：x县委、x县政府领导同志。" "简报 报送"
+# no date under the titles any more: the title is followed by the 主送 / the text
+has "$TMP/community-ranking.txt" "关于2025年度社区考评结果的通报各街道党工委" "通报: 主送 right under the title"
+
+# pdftotext reads every PDF without a warning (ToUnicode CMap, fonts)
+for f in briefing community-ranking redblack report-cards; do
+	pdftotext "$out/$f.pdf" /dev/null 2>"$TMP/$f.pdferr" || fail "pdftotext $f.pdf failed"
+	[ ! -s "$TMP/$f.pdferr" ] || fail "pdftotext $f.pdf warns: $(head -2 "$TMP/$f.pdferr")"
+done
+
+# the 公示 from a settings file: start date, the period's end 6 days later,
+# the appeal contact; the 落款 date follows the start date
+printf '[公示]\n公示开始日期 = 2026-01-05\n申诉联系人 = 张科长\n申诉电话 = 0000-1234567\n申诉地址 = x县人民路1号\n' >"$TMP/s.ini"
+if KAOPING_ONLY=redblack "$KAOPING_FAST" render --quiet --db "$db" --output "$TMP/out5" \
+	--settings "$TMP/s.ini" 2>"$TMP/run5.err"; then
+	text "$TMP/out5/redblack.pdf" >"$TMP/rb5.txt"
+	has "$TMP/rb5.txt" "自2026年1月5日起公示，公示期7日" "公示 start from the settings"
+	has "$TMP/rb5.txt" "公示期为7日（2026年1月5日至2026年1月11日）" "公示 period from the settings"
+	has "$TMP/rb5.txt" "联系人：张科长，联系电话：0000-1234567，地址：x县人民路1号。" "appeal contact"
+	pdftotext -q -layout "$TMP/out5/redblack.pdf" - | grep -qxE ' *2026年1月5日' ||
+		fail "redblack.pdf with settings: no 落款 date line 2026年1月5日"
+else
+	fail "render with --settings failed: $(cat "$TMP/run5.err")"
+fi
+
+# an editable .docx beside each PDF, holding the same title
+card1=$(q "SELECT name FROM units WHERE level = 'community' ORDER BY code LIMIT 1")
+for ft in "briefing|x县2025年度党建引领基层治理考评简报" "community-ranking|关于2025年度社区考评结果的通报" \
+	"redblack|x县2025年度物业服务企业红黑榜公示" "report-cards|${card1}考评报告卡"; do
+	f=${ft%%|*}
+	title=${ft#*|}
+	[ -s "$out/$f.docx" ] || { fail "$f.docx missing"; continue; }
+	unzip -p "$out/$f.docx" word/document.xml | sed 's/<[^>]*>//g' | norm >"$TMP/$f.docx.txt"
+	grep -qF "$title" "$TMP/$f.docx.txt" || fail "$f.docx: title \"$title\" not in word/document.xml"
+done
 
 # redblack: every 红榜 and 黑榜 company with its code, the listing and validity dates
 RB="$TMP/redblack.txt"
