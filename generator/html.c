@@ -383,6 +383,7 @@ void html_unit_row(struct html_site *w, struct tv *x, long k)
 	tv_set(x, "veto_reason", html_ms(w, u->veto_reason));
 	tv_set(x, "star_names", html_ms(w, u->star_names));
 	/* street */
+	tv_set_int(x, "veto_excluded", u->veto_excluded);
 	tv_set_int(x, "five_stars", u->stars_hist[5]);
 	tv_set_int(x, "four_stars", u->stars_hist[4]);
 	{
@@ -551,13 +552,16 @@ static int page_list(struct html_site *w, const char *tname, const char *title, 
 {
 	struct tv *p = html_page_data(w, title, tname, 0), *rows;
 	char t[64];
-	long k;
+	long k, excluded = 0;
 
 	tv_set(p, "tier_heads", html_tier_heads(w));
 	rows = tv_set(p, "rows", tv_list(w->pp));
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
 		html_unit_row(w, tv_push(rows, tv_map(w->pp)), idx[k]);
+		excluded += w->m->units[idx[k]].veto_excluded;
+	}
 	tv_set_int(p, "count", n);
+	tv_set_bool(p, "any_veto_excluded", excluded > 0);
 	snprintf(t, sizeof t, "%s.html", tname);
 	return html_page(w, t, p, t);
 }

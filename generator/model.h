@@ -89,6 +89,7 @@ struct model_unit {
 	long people_first, npeople; /* its rows in m->unit_people */
 	/* street / county: results of the subtree */
 	long stars_hist[6];		  /* communities by number of stars */
+	long veto_excluded;		  /* street: vetoed communities left out of its mean */
 	long tier_count[MODEL_TIERS_MAX]; /* grids by tier (index into m->tiers) */
 };
 
@@ -326,6 +327,10 @@ struct model {
 	long community_stars[6], awards;
 
 	long appeal_days; /* 申诉期 of the red/black list: run 'appeal_days' or 7 */
+	/* How a vetoed community enters its street's mean (settings 'street.vetoed'
+	 * from the community rule): left out (the street is flagged through
+	 * model_unit.veto_excluded), counted as 0, or counted with its score. */
+	enum { MODEL_VETO_EXCLUDE, MODEL_VETO_ZERO, MODEL_VETO_KEEP } street_vetoed;
 
 	int has_results; /* the rules have run (run table present) */
 	struct model_chart charts[MODEL_CHART_N];
