@@ -396,6 +396,11 @@ void model_fmt(enum model_measure k, double v, char *out, size_t cap);
 void model_unit_kpis(const struct model *m, const struct model_unit *u,
 		     struct model_kpi k[MODEL_UNIT_KPIS]);
 
+/* v rounded to dec decimals by GB/T 8170 (half to even on its decimal digits:
+ * 0.35 -> "0.4", 1.050 -> "1.0", 2.675 -> "2.68"); every figure shown is
+ * rounded by it, and a change is computed from the rounded figures. */
+void model_round(double v, int dec, char *out, size_t cap);
+
 /* A percentage with one decimal and "%", or "—" for NAN. */
 void model_fmt_pct(double v, char *out, size_t cap);
 
