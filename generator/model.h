@@ -104,6 +104,7 @@ struct model_star {
 struct model_tier {
 	char *name;
 	double min, max; /* lowest and highest grid score in the tier */
+	double line;	 /* the rule's lower line (settings 'tier_min.<name>'), or NAN */
 	long count;
 	long funding; /* the amount per grid (the most common one) */
 	long funding_total;

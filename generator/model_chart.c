@@ -166,16 +166,23 @@ int model_build_charts(struct model_ctx *c)
 		static const char *const TC[] = {"#27ae60", "#2e86c1", "#e67e22", "#c0392b",
 						 "#8e44ad", "#16a085", "#7f8c8d", "#f1c40f"};
 		double top = m->hist_lo + m->nbins * m->hist_width;
+		/* bands at the rule's lines (85/70/0), not the lowest scores */
+#define TIER_LO(t) (isnan((t).line) ? (t).min : (t).line)
 		for (i = 0; i < m->ntiers; i++) {
-			double lo = m->tiers[i].min, hi = i == 0 ? top : m->tiers[i - 1].min;
+			double lo = TIER_LO(m->tiers[i]),
+			       hi = i == 0 ? top : TIER_LO(m->tiers[i - 1]);
 			double x0 = (lo - m->hist_lo) / m->hist_width - 0.5;
 			double x1 = (hi - m->hist_lo) / m->hist_width - 0.5;
 			char lab[128];
 			char mn[24];
-			fmt_num(mn, sizeof mn, m->tiers[i].min);
+			if (lo < m->hist_lo)
+				lo = m->hist_lo;
+			x0 = (lo - m->hist_lo) / m->hist_width - 0.5;
+			fmt_num(mn, sizeof mn, TIER_LO(m->tiers[i]));
 			snprintf(lab, sizeof lab, "%s（≥%s）", m->tiers[i].name, mn);
 			chart_band(ch, x0, x1, lab, TC[i % 8]);
 		}
+#undef TIER_LO
 	}
 
 	/* 4. stars per street (street order: by mean community score) */

@@ -61,6 +61,30 @@ int model_load_grid_results(struct model_ctx *c)
 	store_finalize(st);
 	if (step == STORE_ERROR)
 		return -1;
+	/* the rule's own lines (settings 'tier_min.<tier>'), for chart bands */
+	for (t = 0; t < m->ntiers; t++)
+		m->tiers[t].line = NAN;
+	if (model_table_exists(c->s, "settings")) {
+		if (model_prep(c,
+			       "SELECT substr(key, 10), value FROM settings WHERE key LIKE "
+			       "'tier_min.%'",
+			       &st) < 0)
+			return -1;
+		while ((step = store_step(st, c->d)) == STORE_ROW) {
+			const char *tn = store_col_text(st, 0);
+			char *end;
+			const char *v = store_col_text(st, 1);
+			double x = v ? strtod(v, &end) : NAN;
+			if (!tn || !v || end == v || *end != '\0')
+				continue;
+			for (t = 0; t < m->ntiers; t++)
+				if (strcmp(m->tiers[t].name, tn) == 0)
+					m->tiers[t].line = x;
+		}
+		store_finalize(st);
+		if (step == STORE_ERROR)
+			return -1;
+	}
 	if (model_prep(c, "SELECT code, score, rank, tier, funding FROM grid_tiers ORDER BY code",
 		       &st) < 0)
 		return -1;

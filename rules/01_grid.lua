@@ -165,3 +165,7 @@ for _, t in ipairs(P.time_limit) do
   kp.emit("settings", { key = "deadline_hours." .. t.level, value = tostring(t.hours) })
 end
 kp.emit("settings", { key = "deadline_hours.其他", value = tostring(P.default_hours) })
+-- The tier lines, for the charts' bands (the rule's lines, not the lowest scores).
+for _, t in ipairs(P.tiers) do
+  kp.emit("settings", { key = "tier_min." .. t.name, value = tostring(t.min) })
+end
