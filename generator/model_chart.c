@@ -126,16 +126,11 @@ int model_build_charts(struct model_ctx *c)
 	closure_m = m;
 	qsort(all, (size_t)m->nstreets, sizeof *all, by_closure);
 	n = pick_streets(m, all, m->nstreets, order);
-	minrate = 100;
 	for (k = 0; k < n; k++) {
 		const struct model_unit *u = &m->units[order[k]];
 		cats[k] = u->name;
 		a[k] = model_closure(&u->ev[0]);
 		b[k] = model_closure(&u->ev[1]);
-		if (!isnan(a[k]) && a[k] < minrate)
-			minrate = a[k];
-		if (!isnan(b[k]) && b[k] < minrate)
-			minrate = b[k];
 	}
 	ch = chart_add(s, "street-closure",
 		       n < m->nstreets ? "各街道事件办结率（最高与最低各 15 个街道）"
@@ -145,7 +140,8 @@ int model_build_charts(struct model_ctx *c)
 	chart_series(ch, t0, "%", CHART_BAR, 0, a, "#c0392b", 1);
 	if (m->months_with_data[1])
 		chart_series(ch, t1, "%", CHART_BAR, 0, b, "#b3b6b7", 1);
-	chart_range(ch, 1, rate_floor(minrate), 100);
+	/* bars from 0: a bar's length is its value (94.6 is not half of 96.8) */
+	chart_range(ch, 1, 0, 100);
 	chart_value_labels(ch, n <= 8);
 
 	/* 3. grid scores with tier bands */
