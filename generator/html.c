@@ -383,6 +383,7 @@ void html_unit_row(struct html_site *w, struct tv *x, long k)
 	tv_set(x, "veto_reason", html_ms(w, u->veto_reason));
 	tv_set(x, "star_names", html_ms(w, u->star_names));
 	/* street */
+	tv_set_int(x, "veto_excluded", u->veto_excluded);
 	tv_set_int(x, "five_stars", u->stars_hist[5]);
 	tv_set_int(x, "four_stars", u->stars_hist[4]);
 	{
@@ -551,13 +552,16 @@ static int page_list(struct html_site *w, const char *tname, const char *title, 
 {
 	struct tv *p = html_page_data(w, title, tname, 0), *rows;
 	char t[64];
-	long k;
+	long k, excluded = 0;
 
 	tv_set(p, "tier_heads", html_tier_heads(w));
 	rows = tv_set(p, "rows", tv_list(w->pp));
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
 		html_unit_row(w, tv_push(rows, tv_map(w->pp)), idx[k]);
+		excluded += w->m->units[idx[k]].veto_excluded;
+	}
 	tv_set_int(p, "count", n);
+	tv_set_bool(p, "any_veto_excluded", excluded > 0);
 	snprintf(t, sizeof t, "%s.html", tname);
 	return html_page(w, t, p, t);
 }
@@ -621,6 +625,9 @@ static int page_redblack(struct html_site *w)
 	return html_page(w, "redblack.html", p, "redblack.html");
 }
 
+/* Leaders per role on the public 积分榜 (with points > 0), besides 最美 candidates. */
+#define HTML_POINTS_LEADERS 20
+
 static int page_points(struct html_site *w)
 {
 	const struct model *m = w->m;
@@ -634,13 +641,19 @@ static int page_points(struct html_site *w)
 		tv_set(y, "role", html_ms(w, x->role));
 		tv_set_int(y, "count", x->count);
 		tv_set_int(y, "candidates", x->candidates);
-		tv_set_int(y, "shown", x->ntop);
 		tv_set_int(y, "n", r + 1);
+		tv_set_int(y, "leaders", HTML_POINTS_LEADERS);
 		rows = tv_set(y, "rows", tv_list(w->pp));
 		for (k = 0; k < x->ntop; k++) {
 			const struct model_person *pp = &x->top[k];
-			struct tv *z = tv_push(rows, tv_map(w->pp));
-			long u = model_find_unit(m, pp->unit_code);
+			struct tv *z;
+			long u;
+			/* a public page: the leaders who earned points and the 最美
+			 * candidates, never a roll of people with no points */
+			if (!pp->candidate && !(k < HTML_POINTS_LEADERS && pp->points > 0))
+				continue;
+			z = tv_push(rows, tv_map(w->pp));
+			u = model_find_unit(m, pp->unit_code);
 			tv_set(z, "rank",
 			       pp->rank > 0 ? tv_int(w->pp, pp->rank) : tv_str(w->pp, "—"));
 			html_setm(z, w, "name", pp->name);
@@ -649,6 +662,7 @@ static int page_points(struct html_site *w)
 			html_set_num(z, "points", pp->points, MODEL_M_PERSON_POINTS);
 			tv_set_bool(z, "candidate", pp->candidate);
 		}
+		tv_set_int(y, "shown", (long)tv_len(rows));
 	}
 	return html_page(w, "points.html", p, "points.html");
 }

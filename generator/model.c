@@ -185,12 +185,96 @@ static const struct model_kpi KPI_DEF[MODEL_KPI_N] = {
 	[MODEL_KPI_TALK] = {"talk", "约谈企业", "家", MODEL_COUNT, 0, -1, NAN, NAN},
 };
 
+/* GB/T 8170-2008 rounding of v to dec decimals, done once on the decimal
+ * digits of v (15 significant digits, which is what the data said: 0.35 is
+ * "0.35", not the binary 0.34999...): a dropped part above half rounds up, a
+ * dropped part of exactly 5 rounds to the even neighbour, the absolute value
+ * of a negative number is rounded. printf rounds the binary value instead. */
+void model_round(double v, int dec, char *out, size_t cap)
+{
+	char b[64], dig[64];
+	int neg = v < 0, n, point, i, nd, keep, up = 0, rest = 0;
+	char *e;
+	long ex;
+
+	if (dec < 0)
+		dec = 0;
+	if (dec > 15)
+		dec = 15;
+	if (isnan(v) || isinf(v) || cap == 0) {
+		snprintf(out, cap, "—");
+		return;
+	}
+	/* digits and decimal exponent: d.ddddddddddddddde±x */
+	n = snprintf(b, sizeof b, "%.14e", fabs(v));
+	if (n <= 0 || n >= (int)sizeof b) {
+		snprintf(out, cap, "%.*f", dec, v);
+		return;
+	}
+	nd = 0;
+	for (i = 0; b[i] && b[i] != 'e'; i++)
+		if (b[i] >= '0' && b[i] <= '9')
+			dig[nd++] = b[i];
+	ex = strtol(b + i + 1, &e, 10);
+	point = (int)ex + 1; /* digits before the decimal point */
+	keep = point + dec;  /* digits kept */
+	if (keep < 0) {
+		snprintf(out, cap, "%.*f", dec, 0.0);
+		return;
+	}
+	if (keep < nd) {
+		int first = dig[keep] - '0';
+		for (i = keep + 1; i < nd; i++)
+			rest |= dig[i] != '0';
+		if (first > 5 || (first == 5 && rest))
+			up = 1;
+		else if (first == 5)
+			up = keep > 0 && (dig[keep - 1] - '0') % 2 == 1;
+		nd = keep;
+	}
+	while (nd < keep && nd < (int)sizeof dig - 1)
+		dig[nd++] = '0';
+	if (up) {
+		for (i = nd - 1; i >= 0 && dig[i] == '9'; i--)
+			dig[i] = '0';
+		if (i >= 0) {
+			dig[i]++;
+		} else { /* 9.99 -> 10.0: one more digit in front */
+			memmove(dig + 1, dig, (size_t)nd);
+			dig[0] = '1';
+			nd++;
+			point++;
+		}
+	}
+	/* write sign, integer part, point, decimals */
+	{
+		char r[96];
+		size_t o = 0;
+		int nonzero = 0;
+		for (i = 0; i < nd; i++)
+			nonzero |= dig[i] != '0';
+		if (neg && nonzero)
+			r[o++] = '-';
+		if (point <= 0)
+			r[o++] = '0';
+		for (i = 0; i < point && o < sizeof r - 2; i++)
+			r[o++] = i < nd ? dig[i] : '0';
+		if (dec > 0) {
+			r[o++] = '.';
+			for (i = point; i < point + dec && o < sizeof r - 1; i++)
+				r[o++] = i >= 0 && i < nd ? dig[i] : '0';
+		}
+		r[o] = '\0';
+		snprintf(out, cap, "%s", r);
+	}
+}
+
 void model_fmt_value(const struct model_kpi *k, double v, char *out, size_t cap)
 {
 	if (isnan(v))
 		snprintf(out, cap, "—");
 	else
-		snprintf(out, cap, "%.*f", k->decimals, v == 0 ? 0.0 : v);
+		model_round(v, k->decimals, out, cap);
 }
 
 int model_decimals(enum model_measure k)
@@ -205,7 +289,7 @@ void model_fmt(enum model_measure k, double v, char *out, size_t cap)
 	if (isnan(v))
 		snprintf(out, cap, "—");
 	else
-		snprintf(out, cap, "%.*f", model_decimals(k), v == 0 ? 0.0 : v);
+		model_round(v, model_decimals(k), out, cap);
 }
 
 void model_unit_kpis(const struct model *m, const struct model_unit *u,
@@ -235,8 +319,11 @@ void model_fmt_pct(double v, char *out, size_t cap)
 {
 	if (isnan(v))
 		snprintf(out, cap, "—");
-	else
-		snprintf(out, cap, "%.1f%%", v);
+	else {
+		char b[64];
+		model_round(v, 1, b, sizeof b);
+		snprintf(out, cap, "%s%%", b);
+	}
 }
 
 void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir)
@@ -247,7 +334,17 @@ void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir
 	out[0] = '\0';
 	if (isnan(k->cur) || isnan(k->prev))
 		return;
-	diff = k->cur - k->prev;
+	if (k->kind != MODEL_COUNT) {
+		/* from the figures shown, so that a reader's own subtraction agrees:
+		 * 63.3 and 61.9 shown make 提高1.4个百分点, whatever the digits behind */
+		char a[64], b[64];
+		model_round(k->cur, k->decimals, a, sizeof a);
+		model_round(k->prev, k->decimals, b, sizeof b);
+		diff = (strtod(a, NULL) - strtod(b, NULL));
+		diff = round(diff * scale) / scale;
+	} else {
+		diff = k->cur - k->prev;
+	}
 	if (k->kind == MODEL_COUNT) {
 		double pct;
 		if (k->prev == 0) {

@@ -89,6 +89,7 @@ struct model_unit {
 	long people_first, npeople; /* its rows in m->unit_people */
 	/* street / county: results of the subtree */
 	long stars_hist[6];		  /* communities by number of stars */
+	long veto_excluded;		  /* street: vetoed communities left out of its mean */
 	long tier_count[MODEL_TIERS_MAX]; /* grids by tier (index into m->tiers) */
 };
 
@@ -103,6 +104,7 @@ struct model_star {
 struct model_tier {
 	char *name;
 	double min, max; /* lowest and highest grid score in the tier */
+	double line;	 /* the rule's lower line (settings 'tier_min.<name>'), or NAN */
 	long count;
 	long funding; /* the amount per grid (the most common one) */
 	long funding_total;
@@ -327,6 +329,10 @@ struct model {
 	long community_stars[6], awards;
 
 	long appeal_days; /* 申诉期 of the red/black list: run 'appeal_days' or 7 */
+	/* How a vetoed community enters its street's mean (settings 'street.vetoed'
+	 * from the community rule): left out (the street is flagged through
+	 * model_unit.veto_excluded), counted as 0, or counted with its score. */
+	enum { MODEL_VETO_EXCLUDE, MODEL_VETO_ZERO, MODEL_VETO_KEEP } street_vetoed;
 
 	int has_results; /* the rules have run (run table present) */
 	struct model_chart charts[MODEL_CHART_N];
@@ -403,6 +409,11 @@ void model_fmt(enum model_measure k, double v, char *out, size_t cap);
 #define MODEL_UNIT_KPIS 6
 void model_unit_kpis(const struct model *m, const struct model_unit *u,
 		     struct model_kpi k[MODEL_UNIT_KPIS]);
+
+/* v rounded to dec decimals by GB/T 8170 (half to even on its decimal digits:
+ * 0.35 -> "0.4", 1.050 -> "1.0", 2.675 -> "2.68"); every figure shown is
+ * rounded by it, and a change is computed from the rounded figures. */
+void model_round(double v, int dec, char *out, size_t cap);
 
 /* A percentage with one decimal and "%", or "—" for NAN. */
 void model_fmt_pct(double v, char *out, size_t cap);

@@ -126,16 +126,11 @@ int model_build_charts(struct model_ctx *c)
 	closure_m = m;
 	qsort(all, (size_t)m->nstreets, sizeof *all, by_closure);
 	n = pick_streets(m, all, m->nstreets, order);
-	minrate = 100;
 	for (k = 0; k < n; k++) {
 		const struct model_unit *u = &m->units[order[k]];
 		cats[k] = u->name;
 		a[k] = model_closure(&u->ev[0]);
 		b[k] = model_closure(&u->ev[1]);
-		if (!isnan(a[k]) && a[k] < minrate)
-			minrate = a[k];
-		if (!isnan(b[k]) && b[k] < minrate)
-			minrate = b[k];
 	}
 	ch = chart_add(s, "street-closure",
 		       n < m->nstreets ? "各街道事件办结率（最高与最低各 15 个街道）"
@@ -145,7 +140,8 @@ int model_build_charts(struct model_ctx *c)
 	chart_series(ch, t0, "%", CHART_BAR, 0, a, "#c0392b", 1);
 	if (m->months_with_data[1])
 		chart_series(ch, t1, "%", CHART_BAR, 0, b, "#b3b6b7", 1);
-	chart_range(ch, 1, rate_floor(minrate), 100);
+	/* bars from 0: a bar's length is its value (94.6 is not half of 96.8) */
+	chart_range(ch, 1, 0, 100);
 	chart_value_labels(ch, n <= 8);
 
 	/* 3. grid scores with tier bands */
@@ -166,16 +162,23 @@ int model_build_charts(struct model_ctx *c)
 		static const char *const TC[] = {"#27ae60", "#2e86c1", "#e67e22", "#c0392b",
 						 "#8e44ad", "#16a085", "#7f8c8d", "#f1c40f"};
 		double top = m->hist_lo + m->nbins * m->hist_width;
+		/* bands at the rule's lines (85/70/0), not the lowest scores */
+#define TIER_LO(t) (isnan((t).line) ? (t).min : (t).line)
 		for (i = 0; i < m->ntiers; i++) {
-			double lo = m->tiers[i].min, hi = i == 0 ? top : m->tiers[i - 1].min;
+			double lo = TIER_LO(m->tiers[i]),
+			       hi = i == 0 ? top : TIER_LO(m->tiers[i - 1]);
 			double x0 = (lo - m->hist_lo) / m->hist_width - 0.5;
 			double x1 = (hi - m->hist_lo) / m->hist_width - 0.5;
 			char lab[128];
 			char mn[24];
-			fmt_num(mn, sizeof mn, m->tiers[i].min);
+			if (lo < m->hist_lo)
+				lo = m->hist_lo;
+			x0 = (lo - m->hist_lo) / m->hist_width - 0.5;
+			fmt_num(mn, sizeof mn, TIER_LO(m->tiers[i]));
 			snprintf(lab, sizeof lab, "%s（≥%s）", m->tiers[i].name, mn);
 			chart_band(ch, x0, x1, lab, TC[i % 8]);
 		}
+#undef TIER_LO
 	}
 
 	/* 4. stars per street (street order: by mean community score) */

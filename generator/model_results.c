@@ -61,6 +61,30 @@ int model_load_grid_results(struct model_ctx *c)
 	store_finalize(st);
 	if (step == STORE_ERROR)
 		return -1;
+	/* the rule's own lines (settings 'tier_min.<tier>'), for chart bands */
+	for (t = 0; t < m->ntiers; t++)
+		m->tiers[t].line = NAN;
+	if (model_table_exists(c->s, "settings")) {
+		if (model_prep(c,
+			       "SELECT substr(key, 10), value FROM settings WHERE key LIKE "
+			       "'tier_min.%'",
+			       &st) < 0)
+			return -1;
+		while ((step = store_step(st, c->d)) == STORE_ROW) {
+			const char *tn = store_col_text(st, 0);
+			char *end;
+			const char *v = store_col_text(st, 1);
+			double x = v ? strtod(v, &end) : NAN;
+			if (!tn || !v || end == v || *end != '\0')
+				continue;
+			for (t = 0; t < m->ntiers; t++)
+				if (strcmp(m->tiers[t].name, tn) == 0)
+					m->tiers[t].line = x;
+		}
+		store_finalize(st);
+		if (step == STORE_ERROR)
+			return -1;
+	}
 	if (model_prep(c, "SELECT code, score, rank, tier, funding FROM grid_tiers ORDER BY code",
 		       &st) < 0)
 		return -1;
@@ -191,6 +215,26 @@ static int by_street_score(const void *a, const void *b)
 	return strcmp(x->code, y->code);
 }
 
+/* The street part of the community rule's parameters: how a vetoed
+ * community counts in its street's mean. Without the setting (older rules)
+ * it is left out, the rule README's default. */
+static void load_street_rule(struct model_ctx *c)
+{
+	char *v;
+
+	c->m->street_vetoed = MODEL_VETO_EXCLUDE;
+	if (!c->m->has_results || !model_table_exists(c->s, "settings"))
+		return;
+	v = store_scalar_text(c->s, "SELECT value FROM settings WHERE key = 'street.vetoed'");
+	if (!v)
+		return;
+	if (strcmp(v, "zero") == 0)
+		c->m->street_vetoed = MODEL_VETO_ZERO;
+	else if (strcmp(v, "keep") == 0)
+		c->m->street_vetoed = MODEL_VETO_KEEP;
+	free(v);
+}
+
 /* Street and county figures from their communities; the ranking lists. */
 int model_derive(struct model_ctx *c)
 {
@@ -200,6 +244,7 @@ int model_derive(struct model_ctx *c)
 	long *cnt = NULL;
 	int steps, i;
 
+	load_street_rule(c);
 	model_roll_up(m, model_add_results);
 	model_roll_up(m, model_add_grids);
 	sum = model_calloc(c, (size_t)m->nunits, sizeof *sum);
@@ -215,8 +260,19 @@ int model_derive(struct model_ctx *c)
 			m->units[p].communities++;
 			if (!u->has_result)
 				continue;
-			sum[p] += u->score;
-			cnt[p]++;
+			/* the street rule applies to streets; the county mean is
+			 * over every community, as the rankings show them */
+			if (u->vetoed && m->units[p].level == MODEL_STREET &&
+			    m->street_vetoed != MODEL_VETO_KEEP) {
+				if (m->street_vetoed == MODEL_VETO_EXCLUDE) {
+					m->units[p].veto_excluded++;
+				} else {
+					cnt[p]++;
+				}
+			} else {
+				sum[p] += u->score;
+				cnt[p]++;
+			}
 			for (i = 0; i < 6; i++)
 				m->units[p].stars_hist[i] += u->stars_hist[i];
 		}

@@ -402,6 +402,7 @@ void report_vars_unit(struct report_ctx *r, struct tv *map, const struct model_u
 	tv_set(map, "award", tv_str(r->pool, u->award));
 	tv_set_bool(map, "vetoed", u->vetoed);
 	tv_set(map, "veto_reason", tv_str(r->pool, u->veto_reason));
+	tv_set_int(map, "veto_excluded", u->veto_excluded);
 	tv_set_bool(map, "has_change", u->has_change);
 	tv_set_int(map, "prev_rank", u->prev_rank);
 	tv_set_int(map, "rank_change", u->rank_change);

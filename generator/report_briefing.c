@@ -320,7 +320,7 @@ void report_street_table(struct report_ctx *r, struct doc *d, const char *captio
 	};
 	const struct model *m = r->m;
 	struct doc_block *t = report_table(r, d, caption, cols, 8);
-	long k, *veto = calloc((size_t)m->nunits + 1, sizeof *veto);
+	long k, excluded = 0, *veto = calloc((size_t)m->nunits + 1, sizeof *veto);
 
 	if (!veto) {
 		report_oom(r);
@@ -339,6 +339,11 @@ void report_street_table(struct report_ctx *r, struct doc *d, const char *captio
 		snprintf(r->cell[0], sizeof r->cell[0], "%ld", u->rank);
 		snprintf(r->cell[1], sizeof r->cell[1], "%ld", u->communities);
 		model_fmt(MODEL_M_SCORE, u->score, r->cell[2], sizeof r->cell[2]);
+		if (u->veto_excluded > 0) { /* the street rule: see the note below */
+			size_t n = strlen(r->cell[2]);
+			snprintf(r->cell[2] + n, sizeof r->cell[2] - n, "*");
+			excluded++;
+		}
 		snprintf(r->cell[3], sizeof r->cell[3], "%ld", u->stars_hist[5]);
 		snprintf(r->cell[4], sizeof r->cell[4], "%ld", u->stars_hist[4]);
 		snprintf(r->cell[5], sizeof r->cell[5], "%ld", veto[m->streets[k]]);
@@ -354,6 +359,8 @@ void report_street_table(struct report_ctx *r, struct doc *d, const char *captio
 		report_row(r, t, cells);
 	}
 	free(veto);
+	if (excluded > 0)
+		report_note(r, d, "注：带*的平均得分不含被一票否决的社区。");
 }
 
 static void tier_table(struct report_ctx *r, struct doc *d)

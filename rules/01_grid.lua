@@ -171,3 +171,10 @@ for _, t in ipairs(P.time_limit) do
   kp.emit("settings", { key = "deadline_hours." .. t.level, value = tostring(t.hours) })
 end
 kp.emit("settings", { key = "deadline_hours.其他", value = tostring(P.default_hours) })
+-- The tier lines, for the charts' bands (the rule's lines, not the lowest scores);
+-- tiers by share have no line: the chart then shows the lowest score of each.
+for _, t in ipairs(P.tiers) do
+  if P.tiers.by ~= "share" and type(t.min) == "number" then
+    kp.emit("settings", { key = "tier_min." .. t.name, value = tostring(t.min) })
+  end
+end

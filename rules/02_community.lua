@@ -45,11 +45,20 @@ local P = {
 
   -- 考评委员会加减分（adjustments.csv）的上限，见 common.lua：加分不超过 5 分，扣分不超过 10 分
   adjust = kp.common.adjust,
+  -- 街道汇总：被一票否决的社区如何计入所在街道的社区平均分（街道排名、简报、通报、网站）
+  --   "exclude"：不计入平均分，街道注明“不含被否决社区”（默认）
+  --   "zero"：按 0 分计入；"keep"：按其得分计入
+  street = { vetoed = "exclude" },
 }
 
 -- ===== 以下为计算过程 =====
 
 if not kp.need(P.name, { "units" }) then return end
+
+if P.street.vetoed ~= "exclude" and P.street.vetoed ~= "zero" and P.street.vetoed ~= "keep" then
+  error("street.vetoed 只能是 \"exclude\"、\"zero\" 或 \"keep\"")
+end
+kp.emit("settings", { key = "street.vetoed", value = P.street.vetoed })
 
 local communities = kp.query([[
   SELECT c.code, c.name, coalesce(c.households, 0) AS households, s.name AS street

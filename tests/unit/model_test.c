@@ -200,6 +200,47 @@ int main(int argc, char **argv)
 			     "网格员\"\n") != NULL);
 		free(text);
 	}
+	/* GB/T 8170 on the decimal digits (notes/gongwen-and-exports.md) */
+	{
+		static const struct {
+			double v;
+			int dec;
+			const char *want;
+		} R[] = {
+			{0.35, 1, "0.4"},    {1.050, 1, "1.0"},	   {1.15, 1, "1.2"},
+			{2.675, 2, "2.68"},  {8.53459, 2, "8.53"}, {0.25, 1, "0.2"},
+			{-0.35, 1, "-0.4"},  {9.95, 1, "10.0"},	   {99.96, 1, "100.0"},
+			{0.04, 1, "0.0"},    {-0.04, 1, "0.0"},	   {0.06, 1, "0.1"},
+			{0.5, 0, "0"},	     {1.5, 0, "2"},	   {2.5, 0, "2"},
+			{1777, 0, "1777"},   {80.125, 2, "80.12"}, {23.375, 2, "23.38"},
+			{0.0004, 2, "0.00"}, {123.4, 2, "123.40"},
+		};
+		size_t i;
+		for (i = 0; i < sizeof R / sizeof R[0]; i++) {
+			model_round(R[i].v, R[i].dec, t, sizeof t);
+			CHECK_STR(t, R[i].want);
+		}
+	}
+	/* 同比 from the figures shown: 63.26 and 61.94 are shown 63.3 and 61.9, so
+	 * the change is 1.4 points (not 1.32 -> 1.3); 98.74 and 96.66 -> 98.7 and
+	 * 96.7 -> 2.0 (not 2.08 -> 2.1) */
+	{
+		struct model_kpi k = m->kpi[MODEL_KPI_CLOSURE];
+		int dir;
+		k.cur = 63.26;
+		k.prev = 61.94;
+		model_fmt_change(&k, t, sizeof t, &dir);
+		CHECK_STR(t, "提高1.4个百分点");
+		CHECK(dir == 1);
+		k.cur = 98.74;
+		k.prev = 96.66;
+		model_fmt_change(&k, t, sizeof t, &dir);
+		CHECK_STR(t, "提高2.0个百分点");
+		k.cur = 90.04;
+		k.prev = 89.96;
+		model_fmt_change(&k, t, sizeof t, &dir);
+		CHECK_STR(t, "持平"); /* both shown 90.0 */
+	}
 	model_free(m);
 	store_close(s);
 	return test_done();
