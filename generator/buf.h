@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 struct buf {
-	char *data;   /* owned; NULL until the first append */
+	char *data; /* owned; NULL until the first append */
 	size_t len;
 	size_t cap;
 	size_t limit; /* appends past this fail; 0 means the default (1 GiB) */
@@ -16,7 +16,7 @@ struct buf {
 
 void buf_init(struct buf *b, size_t limit);
 void buf_release(struct buf *b);
-void buf_reset(struct buf *b); /* len = 0, keeps memory */
+void buf_reset(struct buf *b);				/* len = 0, keeps memory */
 int buf_append(struct buf *b, const void *p, size_t n); /* 0 ok, -1 failed */
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);

@@ -144,7 +144,6 @@ int chart_watermark(struct chart_set *s, const char *id, const char *text)
 	return s->wm_id && s->wm_text ? 0 : -1;
 }
 
-
 struct chart *chart_add(struct chart_set *s, const char *id, const char *title)
 {
 	struct chart *c;
@@ -770,8 +769,10 @@ int chart_render(struct chart_set *s, const char *svg_dir, const char *png_dir, 
 	}
 	if (png_dir && s->wm_id) {
 		/* Last, since it unsets the axes: 1240 x 1754 is A4 at 150 dpi. */
-		buf_printf(&b, "reset\nset terminal pngcairo size 1240,1754 font '%s,110'"
-			       " background '#ffffff' noenhanced\n", CHART_FONT);
+		buf_printf(&b,
+			   "reset\nset terminal pngcairo size 1240,1754 font '%s,110'"
+			   " background '#ffffff' noenhanced\n",
+			   CHART_FONT);
 		snprintf(out, sizeof out, "%s/%s.png", png_dir, s->wm_id);
 		buf_puts(&b, "set output ");
 		put_str(&b, out);

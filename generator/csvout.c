@@ -209,9 +209,9 @@ static const char *sheet_of(const char *file, const char **desc)
  * then the result tables. srcs must hold 3 + m->ntables. Returns the count. */
 static int describe(const struct model *m, struct src *srcs, struct book_table *t)
 {
-	static const char *const FILES[] = {"file",	      "rows_read", "rows_loaded",
-					    "rows_rejected",  "status",	   "encoding",
-					    "unknown_columns", "rows_void"};
+	static const char *const FILES[] = {
+		"file",	  "rows_read", "rows_loaded",	  "rows_rejected",
+		"status", "encoding",  "unknown_columns", "rows_void"};
 	static const char *const REJECTS[] = {"file", "line", "column", "reason", "raw"};
 	static const char *const POINTS[] = {"id",     "name",	       "role",	    "unit",
 					     "points", "rank_in_role", "candidate", "unit_name"};

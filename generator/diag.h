@@ -8,16 +8,15 @@
 
 struct diag {
 	char file[512]; /* data, rule or template file at fault; "" if none */
-	long line;      /* 1-based; 0 if unknown */
-	long col;       /* 1-based; 0 if unknown */
+	long line;	/* 1-based; 0 if unknown */
+	long col;	/* 1-based; 0 if unknown */
 	char msg[1024]; /* the problem first, the subject in quotes */
 };
 
 void diag_init(struct diag *d);
 /* Sets the message (printf format); keeps file/line/col. Returns -1 so that
  * callers can write `return diag_set(d, ...)`. */
-int diag_set(struct diag *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int diag_set(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets the place and the message together. Returns -1. */
 int diag_at(struct diag *d, const char *file, long line, long col, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));

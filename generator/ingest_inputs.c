@@ -369,7 +369,9 @@ static int classify(struct ctx *c, struct input *in, struct rowsrc *rs, struct d
 			int numeric = 0;
 			for (f = 0; f < rec.nfields; f++) {
 				filled += rec.lens[f] > 0;
-				for (j = 0; j < rec.lens[f] && isdigit((unsigned char)rec.fields[f][j]); j++)
+				for (j = 0;
+				     j < rec.lens[f] && isdigit((unsigned char)rec.fields[f][j]);
+				     j++)
 					;
 				numeric |= rec.lens[f] > 0 && j == rec.lens[f];
 			}

@@ -193,7 +193,7 @@ struct pending_unit {
 	int level;
 	int has_hh, has_pop;
 	int64_t hh, pop;
-	int state; /* 0 unknown, 1 valid, 2 rejected, 3 being resolved */
+	int state;	    /* 0 unknown, 1 valid, 2 rejected, 3 being resolved */
 	uint32_t next_same; /* index + 1 of the next unit of this file with the same name */
 	char *why;
 };
@@ -203,7 +203,7 @@ struct units_pending {
 	size_t n, cap;
 	struct strset idx;   /* code -> index in u */
 	struct strset names; /* name -> index + 1 of its first unit in u */
-	long parent_col;   /* file column of parent (1-based), 0 if absent */
+	long parent_col;     /* file column of parent (1-based), 0 if absent */
 };
 
 struct wq {
@@ -280,8 +280,8 @@ void units_names_free(struct ctx *c);
  * any. A name shared by several units is narrowed by the row's street and
  * community (name or code; n 0 when not given). Returns the unit id, -1
  * unknown, -2 ambiguous (why lists the candidates), -3 out of memory. */
-long units_resolve(struct ctx *c, const char *v, size_t n, int level, const char *street,
-		   size_t sn, const char *comm, size_t cn, struct buf *why);
+long units_resolve(struct ctx *c, const char *v, size_t n, int level, const char *street, size_t sn,
+		   const char *comm, size_t cn, struct buf *why);
 
 /* ingest_facts.c: event facts */
 void facts_map_free(struct factmap *m);

@@ -33,8 +33,8 @@ struct opts {
 	int year;
 	int strict;
 	int quiet;
-	int final; /* --final: the 终稿, with appeals.csv applied */
-	const char *code; /* explain */
+	int final;	    /* --final: the 终稿, with appeals.csv applied */
+	const char *code;   /* explain */
 	const char *dbs[2]; /* diff: OLD.db NEW.db */
 	int ndbs;
 };
@@ -119,27 +119,34 @@ static int fail(const struct diag *d)
 static void usage(FILE *f, const char *cmd)
 {
 	if (!cmd || strcmp(cmd, "run") == 0)
-		fputs("用法：kaoping run [--input DIR] [--output DIR] [--rules DIR] [--templates DIR]"
+		fputs("用法：kaoping run [--input DIR] [--output DIR] [--rules DIR] [--templates "
+		      "DIR]"
 		      " [--year YYYY] [--settings FILE] [--strict] [--final]\n"
 		      "  读取 CSV 导出、计分、生成报告：数据库在 OUTPUT/kaoping.db。\n"
 		      "  不带 --final 为公示稿；--final 按 appeals.csv 的复核结论生成终稿。\n"
-		      "  不带参数时读取自带样例（samples/county），写入 output/。\n", f);
+		      "  不带参数时读取自带样例（samples/county），写入 output/。\n",
+		      f);
 	if (!cmd || strcmp(cmd, "ingest") == 0)
 		fputs("用法：kaoping ingest --input DIR --db FILE [--strict]\n"
-		      "  把 CSV 载入 SQLite，逐行检查；被拒绝的行连同原因存入数据库。\n", f);
+		      "  把 CSV 载入 SQLite，逐行检查；被拒绝的行连同原因存入数据库。\n",
+		      f);
 	if (!cmd || strcmp(cmd, "inspect") == 0)
 		fputs("用法：kaoping inspect --input DIR\n"
 		      "  载入前检查输入目录：每个文件和工作表对应哪张表、各列如何对应、\n"
-		      "  未识别的列，以及前 200 行中无法解析的值。不写数据库。\n", f);
+		      "  未识别的列，以及前 200 行中无法解析的值。不写数据库。\n",
+		      f);
 	if (!cmd || strcmp(cmd, "score") == 0)
 		fputs("用法：kaoping score --db FILE [--rules DIR] [--year YYYY] [--final]\n"
-		      "  运行 rules/*.lua 考核规则，结果写回数据库。\n", f);
+		      "  运行 rules/*.lua 考核规则，结果写回数据库。\n",
+		      f);
 	if (!cmd || strcmp(cmd, "render") == 0)
 		fputs("用法：kaoping render --db FILE --output DIR [--templates DIR]\n"
-		      "  生成 CSV 结果表、图表、HTML 网站和 PDF 报告。\n", f);
+		      "  生成 CSV 结果表、图表、HTML 网站和 PDF 报告。\n",
+		      f);
 	if (!cmd || strcmp(cmd, "explain") == 0)
 		fputs("用法：kaoping explain --db FILE CODE\n"
-		      "  逐项列出一个网格、社区、企业或人员的得分依据。\n", f);
+		      "  逐项列出一个网格、社区、企业或人员的得分依据。\n",
+		      f);
 	if (!cmd || strcmp(cmd, "diff") == 0)
 		fputs("用法：kaoping diff OLD.db NEW.db [--output DIR]\n"
 		      "  比较两次考评结果（公示稿与终稿、原规则与新规则），列出得分、排名、档次、"
@@ -147,8 +154,10 @@ static void usage(FILE *f, const char *cmd)
 		      "（默认当前目录）。\n",
 		      f);
 	if (!cmd)
-		fputs("退出码：0 成功；1 错误（文件无法读取、规则或模板出错，--strict 时有被拒绝的行）；"
-		      "2 用法错误。\n", f);
+		fputs("退出码：0 成功；1 错误（文件无法读取、规则或模板出错，--strict "
+		      "时有被拒绝的行）；"
+		      "2 用法错误。\n",
+		      f);
 }
 
 /* Finds a bundled folder: relative to the working directory, else in one of
@@ -201,12 +210,18 @@ static int parse_args(int argc, char **argv, struct opts *o, const char *cmd)
 			o->quiet = 1;
 			continue;
 		}
-		if (strcmp(a, "--input") == 0) slot = &o->input;
-		else if (strcmp(a, "--output") == 0) slot = &o->output;
-		else if (strcmp(a, "--rules") == 0) slot = &o->rules;
-		else if (strcmp(a, "--templates") == 0) slot = &o->templates;
-		else if (strcmp(a, "--db") == 0) slot = &o->db;
-		else if (strcmp(a, "--settings") == 0) slot = &o->settings;
+		if (strcmp(a, "--input") == 0)
+			slot = &o->input;
+		else if (strcmp(a, "--output") == 0)
+			slot = &o->output;
+		else if (strcmp(a, "--rules") == 0)
+			slot = &o->rules;
+		else if (strcmp(a, "--templates") == 0)
+			slot = &o->templates;
+		else if (strcmp(a, "--db") == 0)
+			slot = &o->db;
+		else if (strcmp(a, "--settings") == 0)
+			slot = &o->settings;
 		else if (strcmp(a, "--year") == 0) {
 			char *end;
 			long y;
@@ -487,12 +502,17 @@ static void summary(const char *db, const char *out, const struct ingest_totals 
 	fprintf(stderr, "  读取 %ld 个文件 %ld 行，载入 %ld 行，拒绝 %ld 行%s\n", tot->files_found,
 		tot->rows_read, tot->rows_loaded, tot->rows_rejected,
 		tot->rows_rejected ? "（原因见 csv/rejects.csv 和网站的数据质量页）" : "");
-	fprintf(stderr, "  %s 年度考评：网格 %lld 个，社区 %lld 个，物业企业 %lld 家，积分人员 %lld 人，报到单位 %lld 个\n",
+	fprintf(stderr,
+		"  %s 年度考评：网格 %lld 个，社区 %lld 个，物业企业 %lld 家，积分人员 %lld "
+		"人，报到单位 %lld 个\n",
 		n.year, (long long)n.grids, (long long)n.communities, (long long)n.companies,
 		(long long)n.people, (long long)n.report_units);
-	fprintf(stderr, "  输出：%s/briefing.pdf（领导简报）、community-ranking.pdf、redblack.pdf、"
-			"report-cards.pdf\n", out);
-	fprintf(stderr, "        %s/html/index.html（网站）、%s/csv/（结果表）、%s/kaoping.db（数据库）\n",
+	fprintf(stderr,
+		"  输出：%s/briefing.pdf（领导简报）、community-ranking.pdf、redblack.pdf、"
+		"report-cards.pdf\n",
+		out);
+	fprintf(stderr,
+		"        %s/html/index.html（网站）、%s/csv/（结果表）、%s/kaoping.db（数据库）\n",
 		out, out, out);
 	store_close(s);
 }
@@ -602,7 +622,8 @@ int main(int argc, char **argv)
 		if (!o.output)
 			o.output = "output";
 		if (o.db) {
-			fprintf(stderr, "kaoping: run 把数据库写在输出目录中（kaoping.db），不接受 --db\n");
+			fprintf(stderr,
+				"kaoping: run 把数据库写在输出目录中（kaoping.db），不接受 --db\n");
 			return 2;
 		}
 		if (do_run(&o, &tot, &d) < 0)

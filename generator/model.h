@@ -342,7 +342,7 @@ struct model {
 	 * (model_serve.c), by company then community code. */
 	struct model_serve {
 		long company, community; /* indices into companies, units */
-	} *serves;
+	} * serves;
 	long nserves;
 };
 

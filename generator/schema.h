@@ -31,12 +31,12 @@ enum col_ref {
 };
 
 #define COL_REQUIRED 1u
-#define COL_RANGE 2u /* min..max checked */
+#define COL_RANGE    2u /* min..max checked */
 
 struct schema_col {
-	const char *name;     /* canonical English header and database column */
-	const char *aliases;  /* other accepted headers, '|'-separated */
-	const char *label;    /* Chinese name used in messages when the header was English */
+	const char *name;    /* canonical English header and database column */
+	const char *aliases; /* other accepted headers, '|'-separated */
+	const char *label;   /* Chinese name used in messages when the header was English */
 	enum col_type type;
 	unsigned flags;
 	double min, max;
@@ -47,8 +47,8 @@ struct schema_col {
 };
 
 struct schema_table {
-	const char *name;     /* table name; the file is name + ".csv" */
-	const char *label;    /* Chinese name */
+	const char *name;  /* table name; the file is name + ".csv" */
+	const char *label; /* Chinese name */
 	const struct schema_col *cols;
 	size_t ncols;
 	/* What an absent file means, when not "the assessments that need it

@@ -31,10 +31,10 @@ struct store_stmt {
 	int bind_idx; /* and its parameter */
 };
 
-#define FACT_MEASURES                                                                            \
-	", n INTEGER NOT NULL, closed INTEGER NOT NULL, h24 INTEGER, h48 INTEGER, h72 INTEGER,"   \
+#define FACT_MEASURES                                                                              \
+	", n INTEGER NOT NULL, closed INTEGER NOT NULL, h24 INTEGER, h48 INTEGER, h72 INTEGER,"    \
 	" h120 INTEGER, h168 INTEGER, h240 INTEGER, h360 INTEGER, h720 INTEGER, a24 INTEGER,"      \
-	" a48 INTEGER, a72 INTEGER, a120 INTEGER, a168 INTEGER, a240 INTEGER, a360 INTEGER,"      \
+	" a48 INTEGER, a72 INTEGER, a120 INTEGER, a168 INTEGER, a240 INTEGER, a360 INTEGER,"       \
 	" a720 INTEGER, rated INTEGER, s1 INTEGER, s2 INTEGER, s3 INTEGER, s4 INTEGER, s5 INTEGER"
 
 /* Input tables: one per file of the exchange format. */
@@ -151,7 +151,8 @@ static const char SCHEMA_RESULTS[] =
 	"CREATE TABLE appeal_outcomes(id TEXT PRIMARY KEY, assessment TEXT NOT NULL,"
 	" entity TEXT NOT NULL, kind TEXT, decision TEXT NOT NULL, points REAL NOT NULL,"
 	" review TEXT);\n"
-	/* The 加减分 applied: n is the adjustments row (rowid); counted <= points within the caps. */
+	/* The 加减分 applied: n is the adjustments row (rowid); counted <= points within the caps.
+	 */
 	"CREATE TABLE adjustment_items(assessment TEXT NOT NULL, entity TEXT NOT NULL,"
 	" n INTEGER NOT NULL, kind TEXT, item TEXT NOT NULL, points REAL NOT NULL,"
 	" counted REAL NOT NULL, reason TEXT, basis TEXT, date TEXT, approved_by TEXT,"
@@ -159,7 +160,8 @@ static const char SCHEMA_RESULTS[] =
 
 static int fail(struct diag *d, struct store *s, const char *what)
 {
-	return diag_set(d, "数据库错误（%s）：%s", what, s && s->db ? sqlite3_errmsg(s->db) : "无法打开");
+	return diag_set(d, "数据库错误（%s）：%s", what,
+			s && s->db ? sqlite3_errmsg(s->db) : "无法打开");
 }
 
 /* Rules get a connection on which only reading is authorised. */
@@ -171,10 +173,8 @@ static int readonly_auth(void *arg, int action, const char *a, const char *b, co
 	case SQLITE_SELECT:
 	case SQLITE_READ:
 	case SQLITE_FUNCTION:
-	case SQLITE_RECURSIVE:
-		return SQLITE_OK;
-	default:
-		return SQLITE_DENY;
+	case SQLITE_RECURSIVE: return SQLITE_OK;
+	default: return SQLITE_DENY;
 	}
 }
 
@@ -337,8 +337,10 @@ int store_reset_results(struct store *s, struct diag *d)
 
 int store_bulk_mode(struct store *s, struct diag *d)
 {
-	return store_exec(s, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-			     " PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;", d);
+	return store_exec(s,
+			  "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+			  " PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;",
+			  d);
 }
 
 int store_create_indexes(struct store *s, struct diag *d)

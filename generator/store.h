@@ -14,9 +14,9 @@ struct store;
 struct store_stmt;
 
 enum store_mode {
-	STORE_CREATE,   /* a fresh database: an existing kaoping database is replaced */
-	STORE_UPDATE,   /* an existing kaoping database, read-write */
-	STORE_READONLY  /* read-only connection; only SELECT is authorised */
+	STORE_CREATE,  /* a fresh database: an existing kaoping database is replaced */
+	STORE_UPDATE,  /* an existing kaoping database, read-write */
+	STORE_READONLY /* read-only connection; only SELECT is authorised */
 };
 
 /* Column types as reported by store_col_type. */

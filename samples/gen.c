@@ -20,7 +20,7 @@
 #include <zlib.h>
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
-#define PI 3.14159265358979323846
+#define PI	 3.14159265358979323846
 
 static void die(const char *what, const char *subject)
 {
@@ -159,7 +159,7 @@ static void distribute(int total, const double *w, int n, int *out)
 
 /* ---- calendar: day index 0 is 2024-01-01 (a Monday) */
 
-#define Y0 2024
+#define Y0    2024
 #define NDAYS 1461
 static short day_y[NDAYS];
 static unsigned char day_m[NDAYS], day_d[NDAYS];
@@ -218,7 +218,7 @@ struct out {
 	long row_line; /* line the current record started on */
 	long rows;     /* data rows written */
 	int nbad;      /* planted bad rows */
-	int nf;        /* fields in the current record */
+	int nf;	       /* fields in the current record */
 	size_t len;
 	char *buf;
 };
@@ -314,7 +314,8 @@ static long o_close(struct out *o)
 	}
 	long rows = o->rows;
 	if (o->nbad)
-		fprintf(stderr, "kpgen: %-20s %8ld rows (%d planted bad)\n", o->name, rows, o->nbad);
+		fprintf(stderr, "kpgen: %-20s %8ld rows (%d planted bad)\n", o->name, rows,
+			o->nbad);
 	else
 		fprintf(stderr, "kpgen: %-20s %8ld rows\n", o->name, rows);
 	free(o->buf);
@@ -512,23 +513,24 @@ struct cfg {
  * rules a county then shows every tier and star: most grids in 一档, about a third
  * in 二档, a group of clearly weak grids in 三档, and a few five-star communities. */
 
-#define SP_CQ 0.53         /* mean community quality */
-#define SP_CQ_SD 0.11      /* its spread between communities */
-#define SP_GQ_SD 0.07      /* a grid's spread around its community */
-#define SP_NWEAK 27        /* clearly weak grids (2025 quality SP_WEAK_LO..SP_WEAK_HI) */
-#define SP_WEAK_LO 0.14
-#define SP_WEAK_HI 0.28
-#define SP_STRUG_WEAK 0.6  /* share of weak grids in the two struggling communities */
-#define SP_COV 1.2         /* door-knock coverage of a round: 1 - SP_COV * (1 - q)^3 */
+#define SP_CQ	      0.53 /* mean community quality */
+#define SP_CQ_SD      0.11 /* its spread between communities */
+#define SP_GQ_SD      0.07 /* a grid's spread around its community */
+#define SP_NWEAK      27   /* clearly weak grids (2025 quality SP_WEAK_LO..SP_WEAK_HI) */
+#define SP_WEAK_LO    0.14
+#define SP_WEAK_HI    0.28
+#define SP_STRUG_WEAK 0.6 /* share of weak grids in the two struggling communities */
+#define SP_COV	      1.2 /* door-knock coverage of a round: 1 - SP_COV * (1 - q)^3 */
 /* A community's share of the volunteer services and of the report units' projects:
  * households * exp(SP_BUSY * (q - 0.6)) and households * exp(SP_COBUILD * (q - 0.6)). */
-#define SP_BUSY 7.0
+#define SP_BUSY	   7.0
 #define SP_COBUILD 1.5
 
 /* ---- the world: units, people, companies */
 
 enum { R_GL, R_GW, R_PT, R_LZ, R_DY, R_VOL, R_SEC };
-static const char *const ROLE_CN[] = {"网格长", "网格员", "兼职网格员", "楼长", "报到党员", "志愿者", "社区书记"};
+static const char *const ROLE_CN[] = {"网格长",	  "网格员", "兼职网格员", "楼长",
+				      "报到党员", "志愿者", "社区书记"};
 
 struct street {
 	char code[16], name[48];
@@ -569,39 +571,52 @@ static int NEMP;
 
 static const char *const STREET_COUNTY[] = {"城东", "城西", "城南", "城北", "滨河", "新华"};
 static const char *const STREET_W[] = {
-    "鼓楼", "龙亭", "顺河", "禹王台", "汴京", "宋城", "铁塔", "繁塔", "包公湖", "清明",
-    "御街", "曹门", "宋门", "西门", "北门", "南关", "西关", "东关", "新城", "大兴",
-    "北道门", "相国寺", "州桥", "土街", "演武厅", "汴河", "五一", "八一", "城西", "城东"};
+	"鼓楼",	  "龙亭",   "顺河", "禹王台", "汴京",	"宋城", "铁塔", "繁塔", "包公湖", "清明",
+	"御街",	  "曹门",   "宋门", "西门",   "北门",	"南关", "西关", "东关", "新城",	  "大兴",
+	"北道门", "相国寺", "州桥", "土街",   "演武厅", "汴河", "五一", "八一", "城西",	  "城东"};
 static const char *const STREET_SUF[] = {"", "东", "西", "南", "北"};
 static const char *const COMM_W[] = {
-    "幸福", "和平", "光明", "红旗", "东风", "朝阳", "建设", "人民", "文化", "新华",
-    "胜利", "团结", "向阳", "滨河", "沂河", "花园", "锦绣", "金山", "银河", "春晖",
-    "友谊", "康宁", "安居", "长安", "平安", "永安", "富民", "振兴", "兴华", "育才",
-    "书香", "翠园", "桃园", "杏林", "梨园", "柳岸", "荷塘", "青年", "五一", "八一",
-    "工农", "丰收", "南关", "北关", "西关", "东关", "城隍", "鼓楼", "钟楼", "龙亭",
-    "顺河", "苹果园", "禹王台", "汴京", "宋城", "铁塔", "繁塔", "包公", "清明", "御街",
-    "曹门", "宋门", "西门", "新城"};
+	"幸福", "和平", "光明", "红旗", "东风", "朝阳", "建设", "人民",	  "文化",   "新华", "胜利",
+	"团结", "向阳", "滨河", "沂河", "花园", "锦绣", "金山", "银河",	  "春晖",   "友谊", "康宁",
+	"安居", "长安", "平安", "永安", "富民", "振兴", "兴华", "育才",	  "书香",   "翠园", "桃园",
+	"杏林", "梨园", "柳岸", "荷塘", "青年", "五一", "八一", "工农",	  "丰收",   "南关", "北关",
+	"西关", "东关", "城隍", "鼓楼", "钟楼", "龙亭", "顺河", "苹果园", "禹王台", "汴京", "宋城",
+	"铁塔", "繁塔", "包公", "清明", "御街", "曹门", "宋门", "西门",	  "新城"};
 static const char *const COMM_SUF[] = {"", "东", "西", "南", "北", "新村", "花园", "里"};
-static const char *const XIAOQU[] = {
-    "锦华苑", "金色家园", "阳光花园", "翡翠城", "御景苑", "书香门第", "滨河花园", "龙湖湾",
-    "丽景园", "和谐家园", "盛世华庭", "香榭丽舍", "紫金城", "万豪公寓", "东方明珠", "凤凰城",
-    "明珠苑", "泰和园", "康乐小区", "文昌小区"};
+static const char *const XIAOQU[] = {"锦华苑",	 "金色家园", "阳光花园", "翡翠城",   "御景苑",
+				     "书香门第", "滨河花园", "龙湖湾",	 "丽景园",   "和谐家园",
+				     "盛世华庭", "香榭丽舍", "紫金城",	 "万豪公寓", "东方明珠",
+				     "凤凰城",	 "明珠苑",   "泰和园",	 "康乐小区", "文昌小区"};
 /* '$' is the level word (县/市), '@' the place name. */
-static const char *const EMPLOYERS[] = {
-    "$审计局", "$税务局", "国网@供电公司", "$财政局", "$教育和体育局", "$人民医院",
-    "$公安局", "$人力资源和社会保障局", "$自然资源和规划局", "$住房和城乡建设局",
-    "$交通运输局", "$水利局", "$农业农村局", "$商务局", "$文化和旅游局", "$卫生健康局",
-    "$应急管理局", "$市场监督管理局", "$医疗保障局", "$统计局", "$民政局", "$司法局",
-    "$城市管理局", "$行政审批服务局", "$退役军人事务局", "$委组织部", "$委宣传部",
-    "$委统战部", "$委政法委", "$纪委监委", "$人民法院", "$人民检察院", "$总工会",
-    "$妇联", "中国移动@分公司", "中国联通@分公司", "中国电信@分公司", "$农商银行",
-    "中国银行@支行", "$自来水公司", "$融媒体中心", "$第一中学", "$中医医院", "$发展和改革局"};
+static const char *const EMPLOYERS[] = {"$审计局",	     "$税务局",
+					"国网@供电公司",     "$财政局",
+					"$教育和体育局",     "$人民医院",
+					"$公安局",	     "$人力资源和社会保障局",
+					"$自然资源和规划局", "$住房和城乡建设局",
+					"$交通运输局",	     "$水利局",
+					"$农业农村局",	     "$商务局",
+					"$文化和旅游局",     "$卫生健康局",
+					"$应急管理局",	     "$市场监督管理局",
+					"$医疗保障局",	     "$统计局",
+					"$民政局",	     "$司法局",
+					"$城市管理局",	     "$行政审批服务局",
+					"$退役军人事务局",   "$委组织部",
+					"$委宣传部",	     "$委统战部",
+					"$委政法委",	     "$纪委监委",
+					"$人民法院",	     "$人民检察院",
+					"$总工会",	     "$妇联",
+					"中国移动@分公司",   "中国联通@分公司",
+					"中国电信@分公司",   "$农商银行",
+					"中国银行@支行",     "$自来水公司",
+					"$融媒体中心",	     "$第一中学",
+					"$中医医院",	     "$发展和改革局"};
 static const char *const CO_W[] = {
-    "金盾", "银座", "鑫源", "恒信", "华宇", "康居", "安泰", "瑞祥", "顺达", "中和", "宏达",
-    "盛世", "万家", "嘉禾", "天润", "祥和", "永安", "诚信", "德馨", "丰泽", "福满", "广厦",
-    "海纳", "鸿运", "佳园", "锦程", "君悦", "凯旋", "龙腾", "美好", "明德", "宁馨", "鹏程",
-    "齐心", "润泽", "三和", "盛源", "泰安", "温馨", "欣悦", "怡家", "兆丰", "正阳"};
-static const char *const CO_SUF[] = {"", "嘉园", "佳居", "城市", "恒业", "新城", "华庭", "智慧", "阳光", "正泰", "同心"};
+	"金盾", "银座", "鑫源", "恒信", "华宇", "康居", "安泰", "瑞祥", "顺达", "中和", "宏达",
+	"盛世", "万家", "嘉禾", "天润", "祥和", "永安", "诚信", "德馨", "丰泽", "福满", "广厦",
+	"海纳", "鸿运", "佳园", "锦程", "君悦", "凯旋", "龙腾", "美好", "明德", "宁馨", "鹏程",
+	"齐心", "润泽", "三和", "盛源", "泰安", "温馨", "欣悦", "怡家", "兆丰", "正阳"};
+static const char *const CO_SUF[] = {"",     "嘉园", "佳居", "城市", "恒业", "新城",
+				     "华庭", "智慧", "阳光", "正泰", "同心"};
 
 static void cat3(char *dst, size_t n, const char *a, const char *b, const char *c)
 {
@@ -740,7 +755,8 @@ static void build_world(void)
 		double trend = 0.035 + 0.04 * rng_normal(&r);
 		int struggling = i == strug[0] || i == strug[1];
 		if (C.spread) {
-			cq = struggling ? 0.40 + 0.08 * rng_unif(&rq) : clamp(SP_CQ + SP_CQ_SD * rng_normal(&rq), 0.3, 0.95);
+			cq = struggling ? 0.40 + 0.08 * rng_unif(&rq)
+					: clamp(SP_CQ + SP_CQ_SD * rng_normal(&rq), 0.3, 0.95);
 			trend = 0.035 + 0.04 * rng_normal(&rq);
 		}
 		m->g0 = g;
@@ -788,7 +804,8 @@ static void build_world(void)
 	 * then the community's volunteers, so each group is a contiguous range. */
 	int *gw = xcalloc((size_t)C.ngrid, sizeof *gw), *pt = xcalloc((size_t)C.ngrid, sizeof *pt);
 	int *lz = xcalloc((size_t)C.ngrid, sizeof *lz), *dy = xcalloc((size_t)C.ngrid, sizeof *dy);
-	int *vol = xcalloc((size_t)C.ncomm, sizeof *vol), *team = xcalloc((size_t)C.ncomm, sizeof *team);
+	int *vol = xcalloc((size_t)C.ncomm, sizeof *vol),
+	    *team = xcalloc((size_t)C.ncomm, sizeof *team);
 	for (int i = 0; i < C.ngrid; i++)
 		w[i] = 0.8 + 0.4 * rng_unif(&r);
 	distribute(C.n_gw, w, C.ngrid, gw);
@@ -858,7 +875,7 @@ static void build_world(void)
 		struct company *co = &CO[i];
 		char pat[96];
 		snprintf(pat, sizeof pat, "@%s%s物业服务有限公司", CO_W[i % NELEM(CO_W)],
-		         CO_SUF[(i / NELEM(CO_W)) % NELEM(CO_SUF)]);
+			 CO_SUF[(i / NELEM(CO_W)) % NELEM(CO_SUF)]);
 		expand(co->name, sizeof co->name, pat);
 		char c17[18];
 		snprintf(c17, sizeof c17, "91%s", C.region);
@@ -899,19 +916,19 @@ static void build_world(void)
 /* ---- names, phones, ID numbers */
 
 static const char SURN[] =
-    "王张刘李徐孙杜陈杨赵黄周吴胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋"
-    "蔡贾丁魏薛叶阎余潘戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷"
-    "钱汤尹黎易常武乔贺赖龚文庞颜";
+	"王张刘李徐孙杜陈杨赵黄周吴胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋"
+	"蔡贾丁魏薛叶阎余潘戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷"
+	"钱汤尹黎易常武乔贺赖龚文庞颜";
 static const char GIV_M[] =
-    "伟刚勇毅俊峰强军平保东文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发武新利清"
-    "飞彬富顺信子杰涛昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善"
-    "厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家"
-    "致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘";
+	"伟刚勇毅俊峰强军平保东文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发武新利清"
+	"飞彬富顺信子杰涛昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善"
+	"厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家"
+	"致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘";
 static const char GIV_F[] =
-    "秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺"
-    "媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓仪荷丹蓉眉"
-    "君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希欣飘育滢馥筠柔竹霭凝晓欢霄枫"
-    "芸菲寒伊亚宜可舒影丽阳妮宝";
+	"秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺"
+	"媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓仪荷丹蓉眉"
+	"君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希欣飘育滢馥筠柔竹霭凝晓欢霄枫"
+	"芸菲寒伊亚宜可舒影丽阳妮宝";
 /* Outside GB2312, inside GBK/GB18030. */
 static const char RARE[] = "喆堃犇琍昇";
 
@@ -939,10 +956,10 @@ static void make_name(struct rng *r, int male, char *dst)
 
 static void make_phone(struct rng *r, char *dst)
 {
-	static const char *const pre[] = {"130", "131", "132", "133", "135", "136", "137", "138", "139",
-	                                  "150", "151", "152", "153", "155", "156", "157", "158", "159",
-	                                  "166", "176", "177", "178", "180", "181", "182", "183", "185",
-	                                  "186", "187", "188", "189", "191", "198", "199"};
+	static const char *const pre[] = {
+		"130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152",
+		"153", "155", "156", "157", "158", "159", "166", "176", "177", "178", "180", "181",
+		"182", "183", "185", "186", "187", "188", "189", "191", "198", "199"};
 	memcpy(dst, pre[rng_below(r, NELEM(pre))], 3);
 	for (int i = 3; i < 11; i++)
 		dst[i] = (char)('0' + rng_below(r, 10));
@@ -953,7 +970,8 @@ static void make_phone(struct rng *r, char *dst)
 static void make_idcard(struct rng *r, int male, char *dst)
 {
 	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-	static const char *const other[] = {"371302", "371311", "371312", "371322", "371323", "370102", "410203", "410204"};
+	static const char *const other[] = {"371302", "371311", "371312", "371322",
+					    "371323", "370102", "410203", "410204"};
 	const char *region = rng_chance(r, 0.8) ? C.region : other[rng_below(r, NELEM(other))];
 	int y = 1958 + rng_below(r, 45), m = 1 + rng_below(r, 12), d = 1 + rng_below(r, dim(y, m));
 	memcpy(dst, region, 6);
@@ -972,7 +990,8 @@ static void make_idcard(struct rng *r, int male, char *dst)
 /* Boolean in one of the export forms: 0 是/否, 1 Y/N, 2 1/0, 3 true/false. */
 static const char *bool_str(int v, int form)
 {
-	static const char *const t[4][2] = {{"否", "是"}, {"N", "Y"}, {"0", "1"}, {"false", "true"}};
+	static const char *const t[4][2] = {
+		{"否", "是"}, {"N", "Y"}, {"0", "1"}, {"false", "true"}};
 	return t[form][v ? 1 : 0];
 }
 
@@ -999,7 +1018,8 @@ static void o_person_id(struct out *o, int p)
 static void gen_units(const char *dir)
 {
 	static const char *const cn[] = {"单元编码", "名称", "层级", "上级编码", "户数", "人口"};
-	static const char *const en[] = {"code", "name", "level", "parent", "households", "population"};
+	static const char *const en[] = {"code",   "name",	 "level",
+					 "parent", "households", "population"};
 	struct out *o = o_open(dir, "units.csv", 0);
 	o_header(o, C.mess ? cn : en, 6);
 	char num[32];
@@ -1009,13 +1029,13 @@ static void gen_units(const char *dir)
 		pop += S[i].pop;
 	}
 	/* Thousands separators on the county and street populations in the county sample. */
-#define POP(v)                                                                                   \
-	do {                                                                                     \
-		if (C.mess && (v) >= 1000)                                                       \
-			snprintf(num, sizeof num, "%d,%03d", (v) / 1000, (v) % 1000);            \
-		else                                                                             \
-			snprintf(num, sizeof num, "%d", (v));                                    \
-		o_field(o, num);                                                                 \
+#define POP(v)                                                                                     \
+	do {                                                                                       \
+		if (C.mess && (v) >= 1000)                                                         \
+			snprintf(num, sizeof num, "%d,%03d", (v) / 1000, (v) % 1000);              \
+		else                                                                               \
+			snprintf(num, sizeof num, "%d", (v));                                      \
+		o_field(o, num);                                                                   \
 	} while (0)
 	o_text(o, C.root_code);
 	o_text(o, C.root_name);
@@ -1115,7 +1135,8 @@ static void gen_companies(const char *dir)
 
 static void gen_branches(const char *dir)
 {
-	static const char *const cn[] = {"名称", "党组织编码", "类型", "所属单元", "党员数", "所属企业"};
+	static const char *const cn[] = {"名称",     "党组织编码", "类型",
+					 "所属单元", "党员数",	   "所属企业"};
 	static const char *const en[] = {"name", "code", "kind", "unit", "members", "company"};
 	struct rng r = rng_make("branches");
 	struct out *o = o_open(dir, "branches.csv", 0);
@@ -1208,8 +1229,10 @@ static void gen_branches(const char *dir)
 static void gen_people(const char *dir)
 {
 	/* Columns deliberately not in SPEC order. */
-	static const char *const cn[] = {"姓名", "人员编号", "所属单元", "角色", "手机号", "身份证号", "是否党员", "报到单位"};
-	static const char *const en[] = {"name", "id", "unit", "role", "phone", "id_card", "party_member", "employer"};
+	static const char *const cn[] = {"姓名",   "人员编号", "所属单元", "角色",
+					 "手机号", "身份证号", "是否党员", "报到单位"};
+	static const char *const en[] = {"name",  "id",	     "unit",	     "role",
+					 "phone", "id_card", "party_member", "employer"};
 	static const double party_p[] = {1.0, 0.45, 0.2, 0.55, 1.0, 0.3, 1.0};
 	struct rng r = rng_make("people");
 	struct out *o = o_open(dir, "people.csv", C.mess ? O_GB : 0);
@@ -1259,13 +1282,16 @@ static void gen_people(const char *dir)
 
 /* Events ------------------------------------------------------------------ */
 
-static const char *const CATS[] = {"环境卫生", "乱堆乱放", "矛盾纠纷", "安全隐患", "露天垃圾", "店外经营", "违规建设"};
+static const char *const CATS[] = {"环境卫生", "乱堆乱放", "矛盾纠纷", "安全隐患",
+				   "露天垃圾", "店外经营", "违规建设"};
 static const double CATW[] = {25, 20, 15, 15, 10, 10, 5};
 static const char *const SRCS[] = {"网格员上报", "随手拍", "12345热线", "巡查"};
 static const double SRCW[] = {70, 12, 10, 8};
 static const char *const LEVELS[] = {"网格", "社区", "街道", "部门", "区级"};
-static const double MONTHF[] = {0.82, 0.70, 0.95, 1.02, 1.08, 1.15, 1.20, 1.18, 1.05, 1.00, 0.95, 0.90};
-static const double HOURW[24] = {0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 1, 3, 7, 9, 9, 7, 4, 4, 7, 8, 8, 7, 5, 3, 2, 1, 0.6, 0.3};
+static const double MONTHF[] = {0.82, 0.70, 0.95, 1.02, 1.08, 1.15,
+				1.20, 1.18, 1.05, 1.00, 0.95, 0.90};
+static const double HOURW[24] = {0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 1, 3, 7, 9, 9,	7,
+				 4,   4,   7,	8,   8,	  7,   5, 3, 2, 1, 0.6, 0.3};
 
 static double weekday_f(int day)
 {
@@ -1294,7 +1320,8 @@ struct evrow {
 	int rday, rsec, cday, csec; /* cday -1: open */
 };
 
-static void o_event(struct out *o, const char *id, int year, long seq, const struct evrow *e, int style, int tf)
+static void o_event(struct out *o, const char *id, int year, long seq, const struct evrow *e,
+		    int style, int tf)
 {
 	if (id)
 		o_text(o, id);
@@ -1364,9 +1391,7 @@ static void events_bad(struct out *o, long seq, const char *dup_id, long dup_lin
 	e.cday = e.rday;
 	e.csec = e.rsec + 3 * 3600;
 	switch (seq) {
-	case 4000:
-		event_unknown_grid(o);
-		return;
+	case 4000: event_unknown_grid(o); return;
 	case 1500:
 		o_text(o, "E202590001");
 		o_text(o, G[20].code);
@@ -1386,7 +1411,8 @@ static void events_bad(struct out *o, long seq, const char *dup_id, long dup_lin
 		e.cday = e.rday + 1;
 		e.sat = 5;
 		o_event(o, dup_id, 0, 0, &e, 0, 2);
-		snprintf(why_dup, sizeof why_dup, "duplicate 事件编号 %s (first on line %ld)", dup_id, dup_line);
+		snprintf(why_dup, sizeof why_dup, "duplicate 事件编号 %s (first on line %ld)",
+			 dup_id, dup_line);
 		bad_note(o, "事件编号", why_dup);
 		break;
 	case 11000:
@@ -1396,7 +1422,8 @@ static void events_bad(struct out *o, long seq, const char *dup_id, long dup_lin
 		e.csec = 16 * 3600 + 5 * 60;
 		e.cat = 2;
 		o_event(o, "E202590004", 0, 0, &e, 0, 1);
-		bad_note(o, "办结时间", "closed (2025-06-09 16:05) before reported (2025-06-10 10:20)");
+		bad_note(o, "办结时间",
+			 "closed (2025-06-09 16:05) before reported (2025-06-10 10:20)");
 		break;
 	case 15000:
 		e.grid = 50;
@@ -1407,16 +1434,18 @@ static void events_bad(struct out *o, long seq, const char *dup_id, long dup_lin
 		o_event(o, "E202590005", 0, 0, &e, 0, 2);
 		bad_note(o, "满意度", "satisfaction 7 is outside 1..5");
 		break;
-	default:
-		return;
+	default: return;
 	}
 	o_end(o);
 }
 
 static void gen_events(const char *dir)
 {
-	static const char *const cn[] = {"事件编号", "所属网格", "事件类型", "来源", "上报时间", "办结时间", "办结层级", "上报人", "满意度"};
-	static const char *const en[] = {"id", "grid", "category", "source", "reported_at", "closed_at", "level", "reporter", "satisfaction"};
+	static const char *const cn[] = {"事件编号", "所属网格", "事件类型", "来源",  "上报时间",
+					 "办结时间", "办结层级", "上报人",   "满意度"};
+	static const char *const en[] = {"id",	   "grid",	  "category",
+					 "source", "reported_at", "closed_at",
+					 "level",  "reporter",	  "satisfaction"};
 	static const double lmed[] = {4 * 3600.0, 26 * 3600.0, 3.5 * 86400, 7 * 86400, 14 * 86400};
 	static const double lopen[] = {0.7, 1.0, 1.5, 2.2, 3.0};
 	struct rng r = rng_make("events");
@@ -1432,7 +1461,8 @@ static void gen_events(const char *dir)
 		for (int d = d0; d < d0 + nd; d++)
 			sumd += MONTHF[day_m[d] - 1] * weekday_f(d);
 		for (int g = 0; g < C.ngrid; g++) {
-			G[g].w[yi] = G[g].hh / 300.0 * (C.spread ? 0.1 + 1.4 * G[g].q[yi] : 0.45 + 0.9 * G[g].q[yi]);
+			G[g].w[yi] = G[g].hh / 300.0 *
+				     (C.spread ? 0.1 + 1.4 * G[g].q[yi] : 0.45 + 0.9 * G[g].q[yi]);
 			sumw += G[g].w[yi];
 		}
 		double k = C.events[yi] / (sumd * sumw);
@@ -1451,13 +1481,18 @@ static void gen_events(const char *dir)
 						events_bad(o, seq, dup_id, dup_line);
 					e.grid = g;
 					e.rday = d;
-					e.rsec = rng_pick(&r, HOURW, 24) * 3600 + rng_below(&r, 3600);
+					e.rsec = rng_pick(&r, HOURW, 24) * 3600 +
+						 rng_below(&r, 3600);
 					e.cat = rng_pick(&r, cat_w[day_m[d] - 1], NELEM(CATS));
-					double dq = 0.65 - q; /* spread: below (>0) or above the usual grid */
+					double dq =
+						0.65 -
+						q; /* spread: below (>0) or above the usual grid */
 					if (C.spread) {
-						/* Weak grids: fewer own reports (residents call 12345),
-						 * more escalation, more left open, slower closure. */
-						double sw[] = {66 - 40 * dq, 11, 16 + 20 * dq, 7 - 4 * dq};
+						/* Weak grids: fewer own reports (residents call
+						 * 12345), more escalation, more left open, slower
+						 * closure. */
+						double sw[] = {66 - 40 * dq, 11, 16 + 20 * dq,
+							       7 - 4 * dq};
 						e.src = rng_pick(&r, sw, NELEM(sw));
 					} else {
 						e.src = rng_pick(&r, SRCW, NELEM(SRCW));
@@ -1472,15 +1507,18 @@ static void gen_events(const char *dir)
 					}
 					e.level = rng_pick(&r, lw, 5);
 					double popen = C.spread ? 0.004 + 0.2 * pow(1 - q, 2.5)
-					                        : 0.02 + 0.09 * (1 - q) * (1 - q);
+								: 0.02 + 0.09 * (1 - q) * (1 - q);
 					popen *= lopen[e.level] * (later ? 0.85 : 1.0);
 					if (left < 20)
 						popen += 0.25 * (20 - left) / 20.0;
 					e.cday = -1;
 					e.csec = 0;
 					if (!rng_chance(&r, popen * C.open_scale)) {
-						double slow = C.spread ? exp(2.5 * (0.75 - q)) : 1.45 - 0.75 * q;
-						double dur = lmed[e.level] * slow * (later ? 0.88 : 1.0) * exp(0.85 * rng_normal(&r));
+						double slow = C.spread ? exp(2.5 * (0.75 - q))
+								       : 1.45 - 0.75 * q;
+						double dur = lmed[e.level] * slow *
+							     (later ? 0.88 : 1.0) *
+							     exp(0.85 * rng_normal(&r));
 						if (dur < 600)
 							dur = 600 + rng_below(&r, 1200);
 						long at = (long)d * 86400 + e.rsec + (long)dur;
@@ -1494,7 +1532,9 @@ static void gen_events(const char *dir)
 						e.reporter = x->wk0 + rng_below(&r, x->nwk);
 					else if (e.src == 1 && x->nlz > 0 && rng_chance(&r, 0.35))
 						e.reporter = x->lz0 + rng_below(&r, x->nlz);
-					e.sat = e.cday >= 0 && rng_chance(&r, 0.78) ? satisfaction(&r, q) : 0;
+					e.sat = e.cday >= 0 && rng_chance(&r, 0.78)
+							? satisfaction(&r, q)
+							: 0;
 					int style = 0, tf = 2;
 					if (C.mess) {
 						style = date_style(&r);
@@ -1516,8 +1556,8 @@ static void gen_events(const char *dir)
 /* Services ---------------------------------------------------------------- */
 
 static const char *const KINDS[] = {"政策宣讲", "走访调研", "卫生清扫", "扶弱助困",
-                                    "文明实践", "暖新服务", "就业服务", "创业指导"};
-static const double KINDW[] = {20, 18, 22, 16, 16, 8};            /* the first six kinds */
+				    "文明实践", "暖新服务", "就业服务", "创业指导"};
+static const double KINDW[] = {20, 18, 22, 16, 16, 8};		    /* the first six kinds */
 static const double KINDW_SPREAD[] = {19, 17, 21, 15, 14, 7, 5, 2}; /* spread: all eight */
 
 static double *comm_cum(double (*weight)(int, int), int yi)
@@ -1567,9 +1607,12 @@ static int pick_dy(struct rng *r, int c)
 
 static void gen_services(const char *dir)
 {
-	static const char *const cn[] = {"服务编号", "服务单元", "服务队", "人员编号", "服务类型", "服务日期", "时长", "受益人数"};
-	static const char *const en[] = {"id", "unit", "team", "person", "kind", "date", "hours", "beneficiaries"};
-	static const double hw[] = {4, 14, 10, 20, 10, 14, 8, 4, 3, 2}; /* halves 1..10 (0.5..5), then 6, 8 */
+	static const char *const cn[] = {"服务编号", "服务单元", "服务队", "人员编号",
+					 "服务类型", "服务日期", "时长",   "受益人数"};
+	static const char *const en[] = {"id",	 "unit", "team",  "person",
+					 "kind", "date", "hours", "beneficiaries"};
+	static const double hw[] = {4,	14, 10, 20, 10,
+				    14, 8,  4,	3,  2}; /* halves 1..10 (0.5..5), then 6, 8 */
 	struct rng r = rng_make("services");
 	struct out *o = o_open(dir, "services.csv", C.mess ? O_CRLF : 0);
 	o_header(o, C.mess ? cn : en, 8);
@@ -1608,14 +1651,16 @@ static void gen_services(const char *dir)
 			else
 				o_blank(o);
 			int kind = C.spread ? rng_pick(&r, KINDW_SPREAD, NELEM(KINDW_SPREAD))
-			                    : rng_pick(&r, KINDW, NELEM(KINDW));
+					    : rng_pick(&r, KINDW, NELEM(KINDW));
 			o_text(o, KINDS[kind]);
 			int style = date_style(&r);
 			int tf = C.mess && rng_chance(&r, 0.25) ? 1 : 0;
-			o_date(o, day, (8 + rng_below(&r, 10)) * 3600 + 1800 * rng_below(&r, 2), style, tf);
+			o_date(o, day, (8 + rng_below(&r, 10)) * 3600 + 1800 * rng_below(&r, 2),
+			       style, tf);
 			int h = rng_pick(&r, hw, NELEM(hw));
 			h = h < 8 ? h + 1 : h == 8 ? 12 : 16;
-			if (C.spread && person < 0) /* a team's activity: its members' hours together */
+			if (C.spread &&
+			    person < 0) /* a team's activity: its members' hours together */
 				h *= 3 + rng_below(&r, 10);
 			o_halves(o, h);
 			int ben = 3 + (int)exp(3.0 + 0.8 * rng_normal(&r));
@@ -1634,19 +1679,25 @@ static void gen_services(const char *dir)
 
 /* Wishes ------------------------------------------------------------------ */
 
-static const char *const WISHES[] = {
-    "为独居老人更换厨房灯泡", "帮助行动不便的老人代购生活用品", "为留守儿童辅导暑期作业",
-    "希望得到一套初中数学辅导书", "为困难家庭孩子购买新书包", "为空巢老人修理漏水的水龙头",
-    "希望有人陪伴老人去医院复查", "为残疾人家庭安装卫生间扶手", "希望学习使用智能手机",
-    "为楼道更换感应灯", "为环卫工人送一份清凉", "希望有人帮忙疏通下水道", "为低保户家庭修理门窗",
-    "希望得到一台电风扇", "为高龄老人上门理发", "帮助老人办理医保卡", "希望孩子能参加暑期托管",
-    "为困难党员送一份慰问品", "希望有人帮忙打扫卫生", "为外卖骑手提供歇脚饮水点",
-    "希望得到一副老花镜", "为独居老人安装燃气报警器", "希望有人教老人视频通话", "为孩子寻找一位钢琴启蒙老师"};
+static const char *const WISHES[] = {"为独居老人更换厨房灯泡",	   "帮助行动不便的老人代购生活用品",
+				     "为留守儿童辅导暑期作业",	   "希望得到一套初中数学辅导书",
+				     "为困难家庭孩子购买新书包",   "为空巢老人修理漏水的水龙头",
+				     "希望有人陪伴老人去医院复查", "为残疾人家庭安装卫生间扶手",
+				     "希望学习使用智能手机",	   "为楼道更换感应灯",
+				     "为环卫工人送一份清凉",	   "希望有人帮忙疏通下水道",
+				     "为低保户家庭修理门窗",	   "希望得到一台电风扇",
+				     "为高龄老人上门理发",	   "帮助老人办理医保卡",
+				     "希望孩子能参加暑期托管",	   "为困难党员送一份慰问品",
+				     "希望有人帮忙打扫卫生",	   "为外卖骑手提供歇脚饮水点",
+				     "希望得到一副老花镜",	   "为独居老人安装燃气报警器",
+				     "希望有人教老人视频通话",	   "为孩子寻找一位钢琴启蒙老师"};
 
 static void gen_wishes(const char *dir)
 {
-	static const char *const cn[] = {"心愿编号", "所属社区", "内容", "发布时间", "认领时间", "完成时间", "认领人", "评价"};
-	static const char *const en[] = {"id", "unit", "content", "published_at", "claimed_at", "completed_at", "claimed_by", "rating"};
+	static const char *const cn[] = {"心愿编号", "所属社区", "内容",   "发布时间",
+					 "认领时间", "完成时间", "认领人", "评价"};
+	static const char *const en[] = {"id",	       "unit",	       "content",    "published_at",
+					 "claimed_at", "completed_at", "claimed_by", "rating"};
 	static const double rw[] = {0.5, 1, 4, 17, 78};
 	struct rng r = rng_make("wishes");
 	struct out *o = o_open(dir, "wishes.csv", 0);
@@ -1666,7 +1717,8 @@ static void gen_wishes(const char *dir)
 				o_text(o, "2025-03-05");
 				o_blank(o);
 				o_blank(o);
-				bad_note(o, "完成时间", "completed (2025-03-05) before published (2025-03-10)");
+				bad_note(o, "完成时间",
+					 "completed (2025-03-05) before published (2025-03-10)");
 				o_end(o);
 			}
 			o_id(o, "W", (unsigned long)y * 100000 + (unsigned long)i, 9);
@@ -1726,17 +1778,23 @@ static void gen_visits(const char *dir)
 	o_header(o, en, 6);
 	int yi = C.nyear - 1, y = C.year[yi];
 	/* Round windows [from, to) as (month, day) pairs. */
-	static const int win5[5][4] = {{1, 6, 3, 1}, {3, 1, 5, 1}, {5, 6, 7, 1}, {7, 1, 9, 16}, {9, 20, 12, 1}};
+	static const int win5[5][4] = {
+		{1, 6, 3, 1}, {3, 1, 5, 1}, {5, 6, 7, 1}, {7, 1, 9, 16}, {9, 20, 12, 1}};
 	static const int win1[1][4] = {{3, 1, 7, 1}};
 	const int(*win)[4] = C.rounds == 5 ? win5 : win1;
 	unsigned long seq = 0;
 	for (int rd = 0; rd < C.rounds; rd++) {
-		int a = day_index(y, win[rd][0], win[rd][1]), b = day_index(y, win[rd][2], win[rd][3]);
+		int a = day_index(y, win[rd][0], win[rd][1]),
+		    b = day_index(y, win[rd][2], win[rd][3]);
 		for (int g = 0; g < C.ngrid; g++) {
 			const struct grid *x = &G[g];
-			double cov = clamp(C.cov_lo + (C.cov_hi - C.cov_lo) * x->q[yi] + 0.03 * rng_normal(&r), C.cov_lo, C.cov_hi);
+			double cov = clamp(C.cov_lo + (C.cov_hi - C.cov_lo) * x->q[yi] +
+						   0.03 * rng_normal(&r),
+					   C.cov_lo, C.cov_hi);
 			if (C.spread) /* the weak grids reach far fewer households */
-				cov = clamp(1 - SP_COV * pow(1 - x->q[yi], 3) + 0.04 * rng_normal(&r), 0.25, C.cov_hi);
+				cov = clamp(1 - SP_COV * pow(1 - x->q[yi], 3) +
+						    0.04 * rng_normal(&r),
+					    0.25, C.cov_hi);
 			int need = (int)(cov * x->hh + 0.5), left = x->hh;
 			/* Each grid does its round in a stretch of 2-5 weeks inside the window. */
 			int span = 14 + rng_below(&r, 22);
@@ -1759,7 +1817,9 @@ static void gen_visits(const char *dir)
 				} else {
 					o_date(o, day, 0, 0, 0);
 				}
-				int v = rng_chance(&r, 0.85) || x->nlz == 0 ? x->wk0 + rng_below(&r, x->nwk) : x->lz0 + rng_below(&r, x->nlz);
+				int v = rng_chance(&r, 0.85) || x->nlz == 0
+						? x->wk0 + rng_below(&r, x->nwk)
+						: x->lz0 + rng_below(&r, x->nlz);
 				o_person_id(o, v);
 				o_end(o);
 			}
@@ -1783,8 +1843,10 @@ static void o_score(struct out *o, struct rng *r, double q, double spread)
 
 static void gen_evaluations(const char *dir)
 {
-	static const char *const cn[] = {"评价编号", "对象类型", "对象编码", "评价主体", "方式", "日期", "得分"};
-	static const char *const en[] = {"id", "target_kind", "target", "evaluator", "method", "date", "score"};
+	static const char *const cn[] = {"评价编号", "对象类型", "对象编码", "评价主体",
+					 "方式",     "日期",	 "得分"};
+	static const char *const en[] = {"id",	   "target_kind", "target", "evaluator",
+					 "method", "date",	  "score"};
 	static const double mw_res[] = {40, 30, 10, 20};
 	static const double mw_unit[] = {0, 10, 60, 30};
 	struct rng r = rng_make("evaluations");
@@ -1793,27 +1855,31 @@ static void gen_evaluations(const char *dir)
 	for (int yi = 0; yi < C.nyear; yi++) {
 		int y = C.year[yi], d0 = day_index(y, 1, 1), nd = year_days(y);
 		unsigned long seq = 0;
-#define EV_HEAD(kind, target, who, mw)                                                           \
-	do {                                                                                     \
-		o_id(o, "PJ", (unsigned long)y * 100000 + ++seq, 9);                             \
-		o_text(o, kind);                                                                 \
-		o_text(o, target);                                                               \
-		o_text(o, who);                                                                  \
-		o_text(o, METHODS[rng_pick(&r, mw, 4)]);                                         \
-		o_date(o, d0 + rng_below(&r, nd), 0, 0, 0);                                      \
+#define EV_HEAD(kind, target, who, mw)                                                             \
+	do {                                                                                       \
+		o_id(o, "PJ", (unsigned long)y * 100000 + ++seq, 9);                               \
+		o_text(o, kind);                                                                   \
+		o_text(o, target);                                                                 \
+		o_text(o, who);                                                                    \
+		o_text(o, METHODS[rng_pick(&r, mw, 4)]);                                           \
+		o_date(o, d0 + rng_below(&r, nd), 0, 0, 0);                                        \
 	} while (0)
 		for (int i = 0; i < C.ncomm; i++) {
 			int n = 10 + rng_below(&r, 15);
 			for (int k = 0; k < n; k++) {
 				double u = rng_unif(&r);
-				const char *who = u < 0.9 ? "居民" : u < 0.95 ? "报到单位" : "行业主管";
+				const char *who = u < 0.9    ? "居民"
+						  : u < 0.95 ? "报到单位"
+							     : "行业主管";
 				EV_HEAD("社区", CM[i].code, who, mw_res);
 				if (C.mess && yi == C.nyear - 1 && i == 12 && k == 3) {
 					o_uint(o, 120);
 					bad_note(o, "得分", "score 120 is outside 0..100");
 				} else {
 					/* spread: residents tell the communities further apart */
-					double q = C.spread ? clamp(0.5 + 1.4 * (CM[i].q[yi] - 0.5), 0, 1) : CM[i].q[yi];
+					double q = C.spread ? clamp(0.5 + 1.4 * (CM[i].q[yi] - 0.5),
+								    0, 1)
+							    : CM[i].q[yi];
 					o_score(o, &r, q, 0.05);
 				}
 				o_end(o);
@@ -1830,7 +1896,8 @@ static void gen_evaluations(const char *dir)
 		for (int i = 0; i < C.ncompany; i++) {
 			int n = 8 + rng_below(&r, 9);
 			for (int k = 0; k < n; k++) {
-				EV_HEAD("物业企业", CO[i].code, k < 2 ? "行业主管" : "居民", mw_res);
+				EV_HEAD("物业企业", CO[i].code, k < 2 ? "行业主管" : "居民",
+					mw_res);
 				o_score(o, &r, CO[i].q, 0.05);
 				o_end(o);
 			}
@@ -1852,9 +1919,11 @@ static void gen_evaluations(const char *dir)
 static void gen_checks(const char *dir)
 {
 	static const char *const cn[] = {"企业", "社区", "季度", "考评项目", "得分", "满分"};
-	static const char *const en[] = {"company", "community", "quarter", "criterion", "score", "max"};
-	static const char *const CRIT[] = {"组织建设", "队伍建设", "服务质量", "党员亮牌", "诚信承诺", "安全管理", "环境卫生",
-	                                   "绿化养护", "设施维护", "秩序维护", "收费公示", "投诉处理", "业主满意"};
+	static const char *const en[] = {"company",   "community", "quarter",
+					 "criterion", "score",	   "max"};
+	static const char *const CRIT[] = {
+		"组织建设", "队伍建设", "服务质量", "党员亮牌", "诚信承诺", "安全管理", "环境卫生",
+		"绿化养护", "设施维护", "秩序维护", "收费公示", "投诉处理", "业主满意"};
 	static const int MAXS[] = {10, 10, 10, 5, 5, 10, 10, 10, 10, 10, 5, 10, 10};
 	struct rng r = rng_make("property_checks");
 	struct out *o = o_open(dir, "property_checks.csv", 0);
@@ -1870,19 +1939,26 @@ static void gen_checks(const char *dir)
 					for (int c = 0; c < NELEM(CRIT); c++) {
 						char quarter[32];
 						if (cn_form)
-							snprintf(quarter, sizeof quarter, "%d年第%d季度", C.year[yi], qt);
+							snprintf(quarter, sizeof quarter,
+								 "%d年第%d季度", C.year[yi], qt);
 						else
-							snprintf(quarter, sizeof quarter, "%dQ%d", C.year[yi], qt);
+							snprintf(quarter, sizeof quarter, "%dQ%d",
+								 C.year[yi], qt);
 						o_text(o, co->code);
 						o_text(o, CM[co->comm[k]].code);
 						o_text(o, quarter);
 						o_text(o, CRIT[c]);
-						double f = clamp(co->q + pair + 0.01 * (yi * 4 + qt - 4) + 0.05 * rng_normal(&r), 0.2, 1);
+						double f = clamp(co->q + pair +
+									 0.01 * (yi * 4 + qt - 4) +
+									 0.05 * rng_normal(&r),
+								 0.2, 1);
 						int half = (int)(f * MAXS[c] * 2 + 0.5);
-						if (C.mess && !planted && i == 2 && yi == C.nyear - 1 && qt == 2 && c == 2) {
+						if (C.mess && !planted && i == 2 &&
+						    yi == C.nyear - 1 && qt == 2 && c == 2) {
 							o_uint(o, 12);
 							o_uint(o, 10);
-							bad_note(o, "得分", "score 12 is above its max 10");
+							bad_note(o, "得分",
+								 "score 12 is above its max 10");
 							planted = 1;
 						} else {
 							o_halves(o, half);
@@ -1899,13 +1975,17 @@ static void gen_checks(const char *dir)
 
 static void gen_complaints(const char *dir)
 {
-	static const char *const cn[] = {"id", "日期", "渠道", "类别", "涉及社区", "涉及企业", "是否解决", "是否满意", "备注"};
-	static const char *const en[] = {"id", "date", "channel", "category", "unit", "company", "resolved", "satisfied"};
+	static const char *const cn[] = {"id",	     "日期",	 "渠道",     "类别", "涉及社区",
+					 "涉及企业", "是否解决", "是否满意", "备注"};
+	static const char *const en[] = {"id",	 "date",    "channel",	"category",
+					 "unit", "company", "resolved", "satisfied"};
 	static const char *const CH[] = {"12345", "信箱", "现场"};
 	static const double CHW[] = {60, 20, 20};
-	static const char *const CAT[] = {"物业管理", "乱搭乱建", "环境卫生", "噪音扰民", "停车管理", "供暖供水"};
+	static const char *const CAT[] = {"物业管理", "乱搭乱建", "环境卫生",
+					  "噪音扰民", "停车管理", "供暖供水"};
 	static const double CATW_[] = {40, 15, 15, 10, 10, 10};
-	static const char *const NOTE[] = {"已回访", "重复投诉", "转物业办", "已约谈企业", "居民撤诉"};
+	static const char *const NOTE[] = {"已回访", "重复投诉", "转物业办", "已约谈企业",
+					   "居民撤诉"};
 	struct rng r = rng_make("complaints");
 	struct out *o = o_open(dir, "complaints.csv", 0);
 	o_header(o, C.mess ? cn : en, C.mess ? 9 : 8);
@@ -1931,7 +2011,8 @@ static void gen_complaints(const char *dir)
 			if (C.spread && co < 0) /* the communities themselves: wider apart */
 				pres = clamp(0.55 + 0.5 * q, 0, 0.98);
 			int resolved = rng_chance(&r, pres);
-			int satisfied = resolved ? rng_chance(&r, 0.55 + 0.4 * q) : rng_chance(&r, 0.1);
+			int satisfied =
+				resolved ? rng_chance(&r, 0.55 + 0.4 * q) : rng_chance(&r, 0.1);
 			int form = bool_form(&r);
 			o_id(o, "TS", (unsigned long)y * 10000 + (unsigned long)i, 8);
 			o_date(o, d0 + rng_below(&r, nd), 0, 0, 0);
@@ -1967,13 +2048,17 @@ static void gen_complaints(const char *dir)
 
 static void gen_projects(const char *dir)
 {
-	static const char *const en[] = {"id", "employer", "community", "list", "title", "status", "completed_at"};
+	static const char *const en[] = {"id",	  "employer", "community",   "list",
+					 "title", "status",   "completed_at"};
 	static const char *const LISTS[] = {"资源清单", "需求清单", "项目清单"};
 	static const double LW[] = {35, 30, 35};
 	static const char *const TITLES[3][6] = {
-	    {"开放会议室供社区议事", "开放职工食堂为老人助餐", "捐赠图书进社区书屋", "提供免费法律咨询", "组织职工义诊", "开放停车场夜间共享"},
-	    {"小区路灯维修", "老旧楼道粉刷", "增设电动车充电桩", "修缮小区健身器材", "增设便民座椅", "疏通小区排水管网"},
-	    {"共建党群服务站", "开展义诊进社区活动", "举办青少年暑期课堂", "建设暖新驿站", "打造红色楼栋", "开展平安社区宣传"}};
+		{"开放会议室供社区议事", "开放职工食堂为老人助餐", "捐赠图书进社区书屋",
+		 "提供免费法律咨询", "组织职工义诊", "开放停车场夜间共享"},
+		{"小区路灯维修", "老旧楼道粉刷", "增设电动车充电桩", "修缮小区健身器材",
+		 "增设便民座椅", "疏通小区排水管网"},
+		{"共建党群服务站", "开展义诊进社区活动", "举办青少年暑期课堂", "建设暖新驿站",
+		 "打造红色楼栋", "开展平安社区宣传"}};
 	struct rng r = rng_make("projects");
 	struct out *o = o_open(dir, "projects.csv", 0);
 	o_header(o, en, 7);
@@ -2006,10 +2091,14 @@ static void gen_projects(const char *dir)
 static void gen_incidents(const char *dir)
 {
 	static const char *const cn[] = {"id", "date", "target_kind", "target", "等级", "描述"};
-	static const char *const en[] = {"id", "date", "target_kind", "target", "severity", "description"};
-	static const char *const D_COMM[] = {"辖区电动车违规充电引发火情，未造成人员伤亡", "居民集体信访，已妥善化解",
-	                                     "汛期小区地下室进水，已组织排险", "辖区一处危房墙体局部坍塌，及时疏散无伤亡"};
-	static const char *const D_CO[] = {"在管小区电梯困人，处置超时", "在管小区消防通道长期堵塞，被通报", "擅自提高收费标准，被责令整改"};
+	static const char *const en[] = {"id",	   "date",     "target_kind",
+					 "target", "severity", "description"};
+	static const char *const D_COMM[] = {
+		"辖区电动车违规充电引发火情，未造成人员伤亡", "居民集体信访，已妥善化解",
+		"汛期小区地下室进水，已组织排险", "辖区一处危房墙体局部坍塌，及时疏散无伤亡"};
+	static const char *const D_CO[] = {"在管小区电梯困人，处置超时",
+					   "在管小区消防通道长期堵塞，被通报",
+					   "擅自提高收费标准，被责令整改"};
 	struct rng r = rng_make("incidents");
 	struct out *o = o_open(dir, "incidents.csv", 0);
 	o_header(o, C.mess ? cn : en, 6);
@@ -2051,7 +2140,8 @@ static void gen_incidents(const char *dir)
 			if (major && on_co)
 				o_field(o, "在管小区电梯坠落致一人重伤，被列入失信名单");
 			else if (major)
-				o_field(o, "辖区发生一起安全生产责任事故，造成一人死亡，被通报问责");
+				o_field(o,
+					"辖区发生一起安全生产责任事故，造成一人死亡，被通报问责");
 			else if (on_co)
 				o_field(o, D_CO[rng_below(&r, NELEM(D_CO))]);
 			else
@@ -2101,9 +2191,11 @@ static void gen_platform(const char *dir)
 	/* children first: a parent given by name further down the file */
 	for (s = 2; s >= 0; s--)
 		for (c = 3; c >= 1; c--) {
-			snprintf(comm, sizeof comm, "%.*s第%d社区", (int)(strlen(ST[s]) - 6), ST[s], c);
+			snprintf(comm, sizeof comm, "%.*s第%d社区", (int)(strlen(ST[s]) - 6), ST[s],
+				 c);
 			for (g = 1; g <= 4; g++)
-				fprintf(f, "G%02d%02d%02d,第%d网格,网格,%s\n", s + 1, c, g, g, comm);
+				fprintf(f, "G%02d%02d%02d,第%d网格,网格,%s\n", s + 1, c, g, g,
+					comm);
 			fprintf(f, "C%02d%02d,%s,社区,%s\n", s + 1, c, comm, ST[s]);
 		}
 	for (s = 0; s < 3; s++)
@@ -2145,7 +2237,8 @@ static void gen_platform(const char *dir)
 			yy = day_y[d], mm = day_m[d], dy = day_d[d];
 			fprintf(f, "%04d-%02d-%02d %02d:00:00,", yy, mm, dy, hour);
 			yy = day_y[dd], mm = day_m[dd], dy = day_d[dd];
-			fprintf(f, "%04d-%02d-%02d %02d:%02d:00,", yy, mm, dy, ds / 3600, ds % 3600 / 60);
+			fprintf(f, "%04d-%02d-%02d %02d:%02d:00,", yy, mm, dy, ds / 3600,
+				ds % 3600 / 60);
 			if (open || v) {
 				fprintf(f, ",");
 			} else {
@@ -2154,7 +2247,11 @@ static void gen_platform(const char *dir)
 					cs % 3600 / 60);
 			}
 		}
-		fprintf(f, "%s,%s\n", v == 1 ? "[作废]" : v == 2 ? "重复件" : open ? "[处置中]" : "[结案]",
+		fprintf(f, "%s,%s\n",
+			v == 1	 ? "[作废]"
+			: v == 2 ? "重复件"
+			: open	 ? "[处置中]"
+				 : "[结案]",
 			open || v ? "" : SAT[rng_below(&r, 5)]);
 		nvoid += v != 0;
 		nopen += open;
@@ -2186,23 +2283,73 @@ static void mkdir_p(const char *dir)
 
 static void config(int city)
 {
-	static const struct cfg county = {
-	    .root_code = "371321", .root_name = "x县", .place = "x县", .lvl = "县", .region = "371321",
-	    .nstreet = 6, .ncomm = 60, .ngrid = 267, .hh_lo = 220, .hh_hi = 380,
-	    .nyear = 2, .year = {2024, 2025}, .events = {18200, 19500}, .open_scale = 1.0,
-	    .n_gw = 662, .n_pt = 51, .n_lz = 1764, .n_dy = 2933, .n_vol = 400, .n_team = 130,
-	    .n_func = 120, .n_lzg = 1057, .ncompany = 40,
-	    .services = {1000, 1173}, .wishes = {1500, 1800}, .complaints = {386, 336}, .projects = 320,
-	    .wish_done = {0.962, 0.986}, .rounds = 5, .cov_lo = 0.70, .cov_hi = 1.0, .seq_w = 5, .mess = 1,
-	    .spread = 1};
-	static const struct cfg kaifeng = {
-	    .root_code = "410200", .root_name = "开封市", .place = "开封市", .lvl = "市", .region = "410202",
-	    .nstreet = 116, .ncomm = 500, .ngrid = 3858, .hh_lo = 240, .hh_hi = 360,
-	    .nyear = 1, .year = {2025}, .events = {4638000}, .open_scale = 0.055,
-	    .n_gw = 3858, .n_pt = 1929, .n_lz = 5000, .n_dy = 4500, .n_vol = 1000, .n_team = 1000,
-	    .n_func = 1200, .n_lzg = 4000, .ncompany = 420,
-	    .services = {17000}, .wishes = {26000}, .complaints = {5000}, .projects = 4000,
-	    .wish_done = {0.98}, .rounds = 1, .cov_lo = 0.35, .cov_hi = 0.65, .seq_w = 7, .mess = 0};
+	static const struct cfg county = {.root_code = "371321",
+					  .root_name = "x县",
+					  .place = "x县",
+					  .lvl = "县",
+					  .region = "371321",
+					  .nstreet = 6,
+					  .ncomm = 60,
+					  .ngrid = 267,
+					  .hh_lo = 220,
+					  .hh_hi = 380,
+					  .nyear = 2,
+					  .year = {2024, 2025},
+					  .events = {18200, 19500},
+					  .open_scale = 1.0,
+					  .n_gw = 662,
+					  .n_pt = 51,
+					  .n_lz = 1764,
+					  .n_dy = 2933,
+					  .n_vol = 400,
+					  .n_team = 130,
+					  .n_func = 120,
+					  .n_lzg = 1057,
+					  .ncompany = 40,
+					  .services = {1000, 1173},
+					  .wishes = {1500, 1800},
+					  .complaints = {386, 336},
+					  .projects = 320,
+					  .wish_done = {0.962, 0.986},
+					  .rounds = 5,
+					  .cov_lo = 0.70,
+					  .cov_hi = 1.0,
+					  .seq_w = 5,
+					  .mess = 1,
+					  .spread = 1};
+	static const struct cfg kaifeng = {.root_code = "410200",
+					   .root_name = "开封市",
+					   .place = "开封市",
+					   .lvl = "市",
+					   .region = "410202",
+					   .nstreet = 116,
+					   .ncomm = 500,
+					   .ngrid = 3858,
+					   .hh_lo = 240,
+					   .hh_hi = 360,
+					   .nyear = 1,
+					   .year = {2025},
+					   .events = {4638000},
+					   .open_scale = 0.055,
+					   .n_gw = 3858,
+					   .n_pt = 1929,
+					   .n_lz = 5000,
+					   .n_dy = 4500,
+					   .n_vol = 1000,
+					   .n_team = 1000,
+					   .n_func = 1200,
+					   .n_lzg = 4000,
+					   .ncompany = 420,
+					   .services = {17000},
+					   .wishes = {26000},
+					   .complaints = {5000},
+					   .projects = 4000,
+					   .wish_done = {0.98},
+					   .rounds = 1,
+					   .cov_lo = 0.35,
+					   .cov_hi = 0.65,
+					   .seq_w = 7,
+					   .mess = 0};
 	C = city ? kaifeng : county;
 	C.cutoff = city ? day_index(2026, 1, 10) : day_index(2026, 1, 15);
 }
@@ -2273,6 +2420,7 @@ int main(int argc, char **argv)
 	if (!g_city)
 		gzip_file(dir, "visits.csv");
 	for (int i = 0; i < g_nbad; i++)
-		fprintf(stderr, "kpgen: planted %s:%ld: %s: %s\n", g_bad[i].file, g_bad[i].line, g_bad[i].col, g_bad[i].why);
+		fprintf(stderr, "kpgen: planted %s:%ld: %s: %s\n", g_bad[i].file, g_bad[i].line,
+			g_bad[i].col, g_bad[i].why);
 	return 0;
 }

@@ -29,7 +29,8 @@ static const char INPUT[] =
 	" ('X1', 'M1', '2025Q2', '乙项', 6, 10), ('X1', 'M1', '2025Q1', '丙项', 5, 10),"
 	" ('X1', 'M1', '2025Q1', '丁项', 1, 2);"
 	"INSERT INTO ingest_files(file, status, encoding, rows_read, rows_loaded, rows_rejected,"
-	" unknown_columns, message, seq) VALUES ('people.csv', 'loaded', 'UTF-8', 3, 2, 1, NULL, NULL, 0);"
+	" unknown_columns, message, seq) VALUES ('people.csv', 'loaded', 'UTF-8', 3, 2, 1, NULL, "
+	"NULL, 0);"
 	"INSERT INTO rejects VALUES ('people.csv', 4, 2, '姓名', '电话 13655556666 写在姓名里',"
 	" 'P9,李四13655556666,网格员');";
 
@@ -184,10 +185,11 @@ int main(int argc, char **argv)
 	CHECK(text != NULL);
 	if (text) {
 		/* a BOM, the SPEC §4 columns, then the unit's name appended */
-		static const char want[] = "\xEF\xBB\xBF"
-					   "id,name,role,unit,points,rank_in_role,candidate,unit_name\n"
-					   "P3,赵六,楼长,M1,3.00,1,1,和平社区\n"
-					   "P1,张三139****2222,网格员,G1,6.50,1,1,和平一网格\n";
+		static const char want[] =
+			"\xEF\xBB\xBF"
+			"id,name,role,unit,points,rank_in_role,candidate,unit_name\n"
+			"P3,赵六,楼长,M1,3.00,1,1,和平社区\n"
+			"P1,张三139****2222,网格员,G1,6.50,1,1,和平一网格\n";
 		CHECK(strncmp(text, want, strlen(want)) == 0);
 		free(text);
 	}

@@ -35,7 +35,8 @@ int main(void)
 				got = match(t, buf);
 				/* An alias shared by two columns goes to the first. */
 				if (got != (int)j && !(got >= 0 && got < (int)j)) {
-					printf("not ok - %s.%s alias %s -> %d\n", t->name, c->name, buf, got);
+					printf("not ok - %s.%s alias %s -> %d\n", t->name, c->name,
+					       buf, got);
 					CHECK(0);
 				}
 				aliases++;
