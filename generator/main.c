@@ -324,7 +324,7 @@ static int export_csv(const struct model *m, const char *out, struct diag *d)
  * out/streets/<街道名>/考评结果.xlsx. */
 static int street_books(const struct model *m, const char *out, struct diag *d)
 {
-	char dir[4200], path[4400];
+	char dir[4200], path[4400], name[256];
 	long k;
 
 	long *comp;
@@ -338,8 +338,8 @@ static int street_books(const struct model *m, const char *out, struct diag *d)
 	if (!comp)
 		return diag_set(d, "内存不足");
 	for (k = 0; k < m->nstreets; k++) {
-		const char *name = m->units[m->streets[k]].name;
 		long nc = model_street_companies(m, m->streets[k], comp);
+		model_folder_name(&m->units[m->streets[k]], name, sizeof name);
 		if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
 			diag_set(d, "路径过长：“%s”", dir);
 			goto done;

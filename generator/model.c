@@ -552,3 +552,20 @@ void model_free(struct model *m)
 	chart_set_free(m->chartset);
 	free(m);
 }
+
+/* A street's name as a folder name: characters that Windows or a shell would
+ * take for something else (/ \\ : * ? " < > | and controls) become "_", and a
+ * leading dot or an empty name gets the street's code instead. */
+void model_folder_name(const struct model_unit *u, char *out, size_t cap)
+{
+	size_t i, n = 0;
+	const char *s = u->name;
+
+	for (i = 0; s[i] && n + 1 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		out[n++] = (c < 0x20 || c == 0x7f || strchr("/\\:*?\"<>|", c)) ? '_' : (char)c;
+	}
+	out[n] = '\0';
+	if (n == 0 || out[0] == '.')
+		snprintf(out, cap, "%s", u->code);
+}

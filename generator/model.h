@@ -418,4 +418,9 @@ void model_round(double v, int dec, char *out, size_t cap);
 /* A percentage with one decimal and "%", or "—" for NAN. */
 void model_fmt_pct(double v, char *out, size_t cap);
 
+/* A unit's name as a folder name (the per-street outputs): characters a file
+ * system or shell would misread become "_"; a leading dot or an empty name
+ * gives the unit's code. Every output that names a street's folder uses it. */
+void model_folder_name(const struct model_unit *u, char *out, size_t cap);
+
 #endif

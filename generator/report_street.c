@@ -334,7 +334,7 @@ void report_rectify_deadline(const struct report_ctx *r, char *out, size_t cap)
 int report_streets(struct report_ctx *r, const char *outdir)
 {
 	const struct model *m = r->m;
-	char dir[4096], sub[4400], title[512], deadline[64];
+	char dir[4096], sub[4400], title[512], deadline[64], folder[256];
 	long k;
 
 	snprintf(dir, sizeof dir, "%s/streets", outdir);
@@ -346,7 +346,8 @@ int report_streets(struct report_ctx *r, const char *outdir)
 		const struct model_unit *u = &m->units[s];
 		struct doc *d;
 		int rc;
-		snprintf(sub, sizeof sub, "%s/%s", dir, u->name);
+		model_folder_name(u, folder, sizeof folder);
+		snprintf(sub, sizeof sub, "%s/%s", dir, folder);
 		if (mkdir(sub, 0755) != 0 && errno != EEXIST)
 			return diag_set(r->d, "无法创建目录“%s”", sub);
 		snprintf(title, sizeof title, "关于%s%s考评情况的通报", u->name, r->period);
