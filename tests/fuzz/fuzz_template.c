@@ -8,24 +8,34 @@
 #include "buf.h"
 #include "template.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Occurrences of the raw tag in s[0..n). */
+static size_t count_tag(const char *s, size_t n)
 {
-	struct template *t = NULL;
-	struct tv_pool *p;
+	static const char tag[] = "<script>alert(1)</script>";
+	size_t k = 0;
+	const char *p = s, *q;
+
+	while (p && (q = memmem(p, n - (size_t)(p - s), tag, sizeof tag - 1)) != NULL) {
+		k++;
+		p = q + 1;
+	}
+	return k;
+}
+
+/* Renders t with name set to value; returns how often the raw tag appears. */
+static size_t render_count(const struct template *t, const char *value)
+{
+	struct tv_pool *p = tv_pool_new();
 	struct tv *root, *list;
 	struct buf out;
 	struct diag d;
+	size_t k = 0;
 
+	if (!p)
+		return 0;
 	diag_init(&d);
-	if (template_parse_string("templates/fuzz.html", (const char *)data, size, &t, &d) < 0)
-		return 0;
-	p = tv_pool_new();
-	if (!p) {
-		template_free(t);
-		return 0;
-	}
 	root = tv_map(p);
-	tv_set_str(root, "name", "<script>alert(1)</script>");
+	tv_set_str(root, "name", value);
 	tv_set_int(root, "n", 42);
 	tv_set_bool(root, "yes", 1);
 	list = tv_set(root, "rows", tv_list(p));
@@ -33,14 +43,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tv_set_str(tv_push(list, tv_map(p)), "name", "\"q\"");
 	buf_init(&out, 1 << 24);
 	template_render(t, root, &out, &d);
-	/* Escaped output never holds the raw tag unless the template asked for
-	 * raw output with triple braces or wrote it itself. */
-	if (out.data && strstr(out.data, "<script>alert(1)</script>") &&
-	    !memmem(data, size, "{{{", 3) && !memmem(data, size, "{{&", 3) &&
-	    !memmem(data, size, "<script>", 8))
-		abort();
+	if (out.data)
+		k = count_tag(out.data, out.len);
 	buf_release(&out);
 	tv_pool_free(p);
+	return k;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct template *t = NULL;
+	struct diag d;
+
+	diag_init(&d);
+	if (template_parse_string("templates/fuzz.html", (const char *)data, size, &t, &d) < 0)
+		return 0;
+	/* Escaped output never holds the data's raw tag unless the template asked
+	 * for raw output with triple braces: the tag may come from the template's
+	 * own text (even split by a comment), so compare with a harmless value. */
+	if (!memmem(data, size, "{{{", 3) && !memmem(data, size, "{{&", 3) &&
+	    render_count(t, "<script>alert(1)</script>") >
+		    render_count(t, "harmless-text-of-25-chars"))
+		abort();
 	template_free(t);
 	return 0;
 }
