@@ -13,13 +13,18 @@ int pdf_nonempty(const char *s)
 	return s && *s;
 }
 
-/* Red (C0 M80 Y80 K0, GB/T 9704 发文机关标志) or black for what follows. */
+/* Red (C0 M80 Y80 K0, GB/T 9704 发文机关标志) or black for what follows.
+ * Fill and stroke both: bold is simulated by stroking the glyphs, and a black
+ * stroke over a red fill printed the 发文机关标志 black. */
 static int set_red(struct rend *r, int red)
 {
 	if (red)
 		return pdf_ck(r, HPDF_Page_SetCMYKFill(r->page, 0, 0.8f, 0.8f, 0),
+			      "setting the colour") ||
+		       pdf_ck(r, HPDF_Page_SetCMYKStroke(r->page, 0, 0.8f, 0.8f, 0),
 			      "setting the colour");
-	return pdf_ck(r, HPDF_Page_SetGrayFill(r->page, 0), "setting the colour");
+	return pdf_ck(r, HPDF_Page_SetGrayFill(r->page, 0), "setting the colour") ||
+	       pdf_ck(r, HPDF_Page_SetGrayStroke(r->page, 0), "setting the colour");
 }
 
 /* A horizontal rule across the text block at y, lw points thick. */
