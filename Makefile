@@ -55,10 +55,16 @@ build/kpbook: samples/book.c | deps
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -o $@ $< -lxlsxwriter -lzip -lcsv
 
-run: build/kaoping
+# The builds run one compiler per core; the packages are installed first, by
+# one apt-get at a time.
+JOBS := $(shell nproc 2>/dev/null || echo 2)
+
+run: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) build/kaoping
 	./build/kaoping run
 
-test: deps-test build/kaoping build/san/kaoping build/kpgen build/kpbook $(UNITBINS)
+test: deps-test
+	@$(MAKE) --no-print-directory -j$(JOBS) build/kaoping build/san/kaoping build/kpgen build/kpbook $(UNITBINS)
 	@sh tests/run.sh
 
 city: build/kpgen

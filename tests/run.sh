@@ -9,6 +9,7 @@
 # A check that a unit test or script could not make (a tool missing) is not
 # passed silently: the test prints a line "skip: what and why", and each such
 # line counts as one skip in the summary, beside the test's own result.
+# JOBS=N runs N tests at once (default: the number of cores).
 # T=pattern runs only tests whose name contains pattern; UPDATE=1 rewrites the
 # expected_* files of case tests for review with git diff.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,75 +20,67 @@ export KPGEN="$ROOT/build/kpgen"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export LC_ALL=C.UTF-8
+JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
+base=$(mktemp -d "${TMPDIR:-/tmp}/kaoping-test.XXXXXX")
+trap 'rm -rf "$base"' EXIT
+export BASE="$base/t" RESULTS="$base/results"
+mkdir -p "$BASE" "$RESULTS"
+
+want() { [ -z "${T:-}" ] || case "$1" in *"$T"*) return 0 ;; *) return 1 ;; esac; }
+
+# The list of tests, the slowest first so that they overlap with the rest
+# when JOBS tests run at once (2 on a 2-core machine).
+list="$base/list"
+: >"$list"
+for sh in "$ROOT"/tests/t/valgrind.sh "$ROOT"/tests/t/fuzz_smoke.sh; do
+	want "t/$(basename "$sh" .sh)" && [ -f "$sh" ] && echo "t $sh" >>"$list"
+done
+for bin in "$ROOT"/build/san/tests/*_test; do
+	[ -x "$bin" ] && want "unit/$(basename "$bin")" && echo "unit $bin" >>"$list"
+done
+for cmd in "$ROOT"/tests/cases/*/*/cmd; do
+	[ -f "$cmd" ] || continue
+	dir=$(dirname "$cmd")
+	want "${dir#"$ROOT"/tests/cases/}" && echo "case $dir" >>"$list"
+done
+for sh in "$ROOT"/tests/t/*.sh; do
+	case $sh in */valgrind.sh | */fuzz_smoke.sh) continue ;; esac
+	want "t/$(basename "$sh" .sh)" && echo "t $sh" >>"$list"
+done
+
+# UPDATE=1 rewrites files in the source tree: one test at a time.
+[ -n "${UPDATE:-}" ] && JOBS=1
+tr '\n' '\0' <"$list" | xargs -0 -P "$JOBS" -n 1 sh "$ROOT/tests/run_one.sh"
+
+# The verdicts, in the order of the list.
 pass=0
 fail=0
 skip=0
 failed=""
-base=$(mktemp -d "${TMPDIR:-/tmp}/kaoping-test.XXXXXX")
-trap 'rm -rf "$base"' EXIT
-
-want() { [ -z "${T:-}" ] || case "$1" in *"$T"*) return 0 ;; *) return 1 ;; esac; }
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-# skipped NAME OUTPUT: counts and shows the "skip: " lines of a test's output.
-skipped() {
-	n=$(grep -c '^skip: ' "$2")
-	[ "$n" -gt 0 ] || return 0
-	skip=$((skip + n))
-	grep '^skip: ' "$2" | sed "s|^|#   $1 |"
-}
-notok() { fail=$((fail + 1)); failed="$failed $1"; echo "not ok - $1"; [ -n "${2:-}" ] && sed 's/^/#   /' "$2" | head -40; }
-
-for bin in "$ROOT"/build/san/tests/*_test; do
-	[ -x "$bin" ] || continue
-	name="unit/$(basename "$bin")"
-	want "$name" || continue
-	t="$base/$(basename "$bin")"
-	mkdir -p "$t"
-	if (cd "$t" && "$bin" "$t") >"$t.out" 2>&1; then ok "$name"; else notok "$name" "$t.out"; fi
-	skipped "$name" "$t.out"
-done
-
-for cmd in "$ROOT"/tests/cases/*/*/cmd; do
-	[ -f "$cmd" ] || continue
-	dir=$(dirname "$cmd")
-	name="${dir#"$ROOT"/tests/cases/}"
-	want "$name" || continue
-	t="$base/case-$(echo "$name" | tr / -)"
-	mkdir -p "$t/tmp"
-	(cd "$dir" && TMP="$t/tmp" sh ./cmd) >"$t/stdout" 2>"$t/stderr" </dev/null
-	code=$?
-	exp=0
-	[ -f "$dir/expected_exit" ] && exp=$(cat "$dir/expected_exit")
-	if [ -n "${UPDATE:-}" ]; then
-		cp "$t/stdout" "$dir/expected_stdout"
-		[ -f "$dir/expected_stderr" ] && cp "$t/stderr" "$dir/expected_stderr"
-		if [ "$code" != 0 ]; then echo "$code" >"$dir/expected_exit"; else rm -f "$dir/expected_exit"; fi
-		ok "$name (updated)"
-		continue
+while read -r kind path; do
+	# (read puts the rest of the line, spaces included, into path)
+	case $kind in
+	unit) key="unit-$(basename "$path")" ;;
+	case) key=$(echo "${path#"$ROOT"/tests/cases/}" | tr '/' '-') ;;
+	t) key="t-$(basename "$path" .sh)" ;;
+	esac
+	r="$RESULTS/$key"
+	if [ ! -f "$r" ]; then
+		fail=$((fail + 1)); failed="$failed $key"; echo "not ok - $key: no verdict"; continue
 	fi
-	: >"$t/why"
-	[ "$code" = "$exp" ] || { echo "exit $code, expected $exp" >>"$t/why"; cat "$t/stderr" >>"$t/why"; }
-	if [ -f "$dir/expected_stdout" ]; then
-		diff -u "$dir/expected_stdout" "$t/stdout" >>"$t/why" 2>&1 || echo "stdout differs" >>"$t/why"
+	status=$(sed -n 1p "$r")
+	n=$(sed -n 2p "$r")
+	name=$(sed -n 3p "$r")
+	case $status in
+	pass) pass=$((pass + 1)) ;;
+	skip) skip=$((skip + 1)) ;;
+	*) fail=$((fail + 1)); failed="$failed $name"; echo "# $name:"; sed -n '4,$p' "$r" | sed 's/^/#   /' ;;
+	esac
+	if [ "$n" -gt 0 ]; then
+		skip=$((skip + n))
+		sed "s|^|#   $name |" "$r.skips"
 	fi
-	if [ -f "$dir/expected_stderr" ]; then
-		diff -u "$dir/expected_stderr" "$t/stderr" >>"$t/why" 2>&1 || echo "stderr differs" >>"$t/why"
-	fi
-	if [ -s "$t/why" ]; then notok "$name" "$t/why"; else ok "$name"; fi
-done
-
-for sh in "$ROOT"/tests/t/*.sh; do
-	[ -f "$sh" ] || continue
-	name="t/$(basename "$sh" .sh)"
-	want "$name" || continue
-	t="$base/t-$(basename "$sh" .sh)"
-	mkdir -p "$t"
-	(cd "$ROOT" && TMP="$t" sh "$sh") >"$t.out" 2>&1
-	code=$?
-	if [ "$code" = 0 ]; then ok "$name"; skipped "$name" "$t.out"
-	elif [ "$code" = 77 ]; then skip=$((skip + 1)); echo "ok - $name # skip $(tail -n 1 "$t.out")"
-	else notok "$name" "$t.out"; skipped "$name" "$t.out"; fi
-done
+done <"$list"
 
 [ -n "$failed" ] && echo "failed:$failed"
 if [ "$skip" -gt 0 ]; then
