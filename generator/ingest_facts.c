@@ -16,51 +16,18 @@
 
 void facts_map_free(struct factmap *m)
 {
-	free(m->keys);
-	free(m->idx);
+	seen_free(&m->map);
 	memset(m, 0, sizeof *m);
 }
 
 /* Returns the index stored for key, inserting next_idx if absent (*added set). */
 static long factmap_get(struct factmap *m, uint64_t key, uint32_t next_idx, int *added)
 {
-	size_t i;
+	uint64_t idx;
 
-	if ((m->n + 1) * 2 > m->cap) {
-		struct factmap g;
-		size_t j;
-		g.cap = m->cap ? m->cap * 2 : 4096;
-		g.n = m->n;
-		g.keys = calloc(g.cap, sizeof *g.keys);
-		g.idx = calloc(g.cap, sizeof *g.idx);
-		if (!g.keys || !g.idx) {
-			free(g.keys);
-			free(g.idx);
-			return -1;
-		}
-		for (j = 0; j < m->cap; j++)
-			if (m->keys[j]) {
-				size_t k = mix(m->keys[j]) & (g.cap - 1);
-				while (g.keys[k])
-					k = (k + 1) & (g.cap - 1);
-				g.keys[k] = m->keys[j];
-				g.idx[k] = m->idx[j];
-			}
-		free(m->keys);
-		free(m->idx);
-		*m = g;
-	}
-	i = mix(key) & (m->cap - 1);
-	while (m->keys[i] && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	*added = 0;
-	if (!m->keys[i]) {
-		m->keys[i] = key;
-		m->idx[i] = next_idx;
-		m->n++;
-		*added = 1;
-	}
-	return (long)m->idx[i];
+	if (seen_add(&m->map, key, next_idx, &idx, added) < 0)
+		return -1;
+	return (long)idx;
 }
 
 /* Seconds since 1970 of a normalised "YYYY-MM-DD HH:MM:SS" (checked by the
@@ -91,7 +58,7 @@ static struct fact *fact_at(struct factmap *map, struct fact **arr, size_t *n, s
 	int added;
 	long idx;
 
-	if (key == map->last_key && map->n)
+	if (key == map->last_key && map->map.n)
 		return &(*arr)[map->last_idx];
 	idx = factmap_get(map, key, (uint32_t)*n, &added);
 	if (idx < 0)

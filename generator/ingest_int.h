@@ -92,15 +92,6 @@ struct rfact {
 	int32_t n, closed;
 };
 
-/* An open-addressing map from a packed key to an index in an array. */
-struct factmap {
-	uint64_t *keys; /* 0: empty (keys are never 0: they carry a year) */
-	uint32_t *idx;
-	size_t cap, n;
-	uint64_t last_key; /* the previous lookup: consecutive events often share it */
-	uint32_t last_idx;
-};
-
 /* splitmix64's finaliser: every key bit reaches the low bits used as slot. */
 static inline size_t mix(uint64_t x)
 {
@@ -121,8 +112,17 @@ static inline size_t mix(uint64_t x)
 
 struct seen {
 	uint64_t *keys; /* 0: empty */
-	uint64_t *vals; /* file index << 40 | line */
+	uint64_t *vals; /* a row's place: file index << 40 | line (or a factmap index) */
 	size_t cap, n;
+};
+
+/* A map from a packed event-fact key to an index in an array (keys are never
+ * 0: they carry a year), remembering the previous lookup, since consecutive
+ * events often share it. */
+struct factmap {
+	struct seen map;
+	uint64_t last_key;
+	uint32_t last_idx;
 };
 
 /* A file of the input folder and the table it was taken for. */
@@ -249,6 +249,7 @@ void seen_free(struct seen *m);
 uint64_t seen_key(const struct field_val *v, int nparts);
 uint64_t seen_get(const struct seen *m, uint64_t key);
 int seen_put(struct seen *m, uint64_t key, uint64_t val);
+int seen_add(struct seen *m, uint64_t key, uint64_t val, uint64_t *stored, int *added);
 uint64_t seen_place(int fileidx, long line);
 
 /* ingest_check.c: row checks */

@@ -90,8 +90,9 @@ uint64_t seen_get(const struct seen *m, uint64_t key)
 	return m->keys[i] ? m->vals[i] : 0;
 }
 
-/* Stores the place of key unless it has one; -1 when out of memory. */
-int seen_put(struct seen *m, uint64_t key, uint64_t val)
+/* The value stored for key, storing val first if key has none (*added set
+ * then); -1 when out of memory. */
+int seen_add(struct seen *m, uint64_t key, uint64_t val, uint64_t *stored, int *added)
 {
 	size_t i;
 
@@ -122,12 +123,23 @@ int seen_put(struct seen *m, uint64_t key, uint64_t val)
 	i = mix(key) & (m->cap - 1);
 	while (m->keys[i] && m->keys[i] != key)
 		i = (i + 1) & (m->cap - 1);
-	if (!m->keys[i]) {
+	*added = !m->keys[i];
+	if (*added) {
 		m->keys[i] = key;
 		m->vals[i] = val;
 		m->n++;
 	}
+	*stored = m->vals[i];
 	return 0;
+}
+
+/* Stores the place of key unless it has one; -1 when out of memory. */
+int seen_put(struct seen *m, uint64_t key, uint64_t val)
+{
+	uint64_t stored;
+	int added;
+
+	return seen_add(m, key, val, &stored, &added);
 }
 
 uint64_t seen_place(int fileidx, long line)
