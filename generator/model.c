@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,13 +127,17 @@ long model_hash_find(const struct model_ctx *c, const char *s, size_t n)
 	return s ? strmap_get(&c->units, s, n) : -1;
 }
 
-long model_find_unit(const struct model *m, const char *code)
+/* Index of the element whose code (a char * at offset off of each element of
+ * size bytes) equals code in arr[0..n), sorted by code; -1 if none. */
+static long find_code(const void *arr, long n, size_t size, size_t off, const char *code)
 {
-	long lo = 0, hi = m->nunits - 1;
+	long lo = 0, hi = n - 1;
 
 	while (lo <= hi) {
 		long mid = lo + (hi - lo) / 2;
-		int r = strcmp(m->units[mid].code, code);
+		const char *c;
+		memcpy(&c, (const char *)arr + (size_t)mid * size + off, sizeof c);
+		int r = strcmp(c, code);
 		if (r == 0)
 			return mid;
 		if (r < 0)
@@ -143,21 +148,16 @@ long model_find_unit(const struct model *m, const char *code)
 	return -1;
 }
 
+long model_find_unit(const struct model *m, const char *code)
+{
+	return find_code(m->units, m->nunits, sizeof *m->units, offsetof(struct model_unit, code),
+			 code);
+}
+
 long model_find_company(const struct model *m, const char *code)
 {
-	long lo = 0, hi = m->ncompanies - 1;
-
-	while (lo <= hi) {
-		long mid = lo + (hi - lo) / 2;
-		int r = strcmp(m->companies[mid].code, code);
-		if (r == 0)
-			return mid;
-		if (r < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
+	return find_code(m->companies, m->ncompanies, sizeof *m->companies,
+			 offsetof(struct model_company, code), code);
 }
 
 /* ---- key figures: fixed definitions ------------------------------------------- */
