@@ -18,19 +18,17 @@ for tool in pdftotext unzip; do
 	command -v "$tool" >/dev/null || { echo "texts.sh: $tool missing"; exit 1; }
 done
 rc=0
-mkdir -p "$dst" || exit 1
+mkdir -p "$dst" && cp -R "$src/." "$dst/" || exit 1
 # names may hold CJK characters and spaces, never line breaks (outdir refuses them)
-(cd "$src" && find . -type f) | sed 's|^\./||' | sort >"$dst/.files" || exit 1
+find "$dst" -type f \( -name '*.pdf' -o -name '*.docx' -o -name '*.xlsx' \) >"$dst.files" || exit 1
 while IFS= read -r f; do
-	mkdir -p "$dst/$(dirname "$f")" || rc=1
 	case "$f" in
-	*.pdf) pdftotext -enc UTF-8 "$src/$f" "$dst/$f.txt" 2>/dev/null || { echo "texts.sh: pdftotext failed on $f"; rc=1; } ;;
-	*.docx) unzip -p "$src/$f" 'word/*.xml' 2>/dev/null | sed 's/<[^>]*>/\n/g' >"$dst/$f.txt" ||
-		{ echo "texts.sh: cannot read $f"; rc=1; } ;;
-	*.xlsx) unzip -p "$src/$f" xl/sharedStrings.xml 'xl/worksheets/*.xml' 2>/dev/null |
-		sed 's/<[^>]*>/\n/g' >"$dst/$f.txt" || { echo "texts.sh: cannot read $f"; rc=1; } ;;
-	*) cp "$src/$f" "$dst/$f" || rc=1 ;;
+	*.pdf) pdftotext -enc UTF-8 "$f" "$f.txt" 2>/dev/null || { echo "texts.sh: pdftotext failed on $f"; rc=1; } ;;
+	*.docx) unzip -p "$f" 'word/*.xml' 2>/dev/null | sed 's/<[^>]*>/\n/g' >"$f.txt" ;;
+	*.xlsx) unzip -p "$f" xl/sharedStrings.xml 'xl/worksheets/*.xml' 2>/dev/null | sed 's/<[^>]*>/\n/g' >"$f.txt" ;;
 	esac
-done <"$dst/.files"
-rm -f "$dst/.files"
+	[ -s "$f.txt" ] || { echo "texts.sh: no text from $f"; rc=1; }
+	rm -f "$f"
+done <"$dst.files"
+rm -f "$dst.files"
 exit $rc
