@@ -123,6 +123,8 @@ static void usage(FILE *f, const char *cmd)
 		      "DIR]"
 		      " [--year YYYY] [--settings FILE] [--strict] [--final]\n"
 		      "  读取 CSV 导出、计分、生成报告：数据库在 OUTPUT/kaoping.db。\n"
+		      "  可公开发布的网站、通报、公示和工作簿在 "
+		      "OUTPUT/public/，其余仅供内部使用。\n"
 		      "  不带 --final 为公示稿；--final 按 appeals.csv 的复核结论生成终稿。\n"
 		      "  不带参数时读取自带样例（samples/county），写入 output/。\n",
 		      f);
