@@ -123,6 +123,8 @@ static void usage(FILE *f, const char *cmd)
 		      "DIR]"
 		      " [--year YYYY] [--settings FILE] [--strict] [--final]\n"
 		      "  读取 CSV 导出、计分、生成报告：数据库在 OUTPUT/kaoping.db。\n"
+		      "  可公开发布的网站、通报、公示和工作簿在 "
+		      "OUTPUT/public/，其余仅供内部使用。\n"
 		      "  不带 --final 为公示稿；--final 按 appeals.csv 的复核结论生成终稿。\n"
 		      "  不带参数时读取自带样例（samples/county），写入 output/。\n",
 		      f);
@@ -296,8 +298,9 @@ static int do_score(const struct opts *o, struct diag *d)
 	return rc;
 }
 
-/* The result tables as CSV under out/csv, rendered from the model. */
-static int export_csv(const struct model *m, const char *out, struct diag *d)
+/* The result tables as CSV under out/csv, rendered from the model; the
+ * public workbook into pub (out/public). */
+static int export_csv(const struct model *m, const char *out, const char *pubdir, struct diag *d)
 {
 	char dir[4096], pub[4200], inr[4200];
 
@@ -309,10 +312,10 @@ static int export_csv(const struct model *m, const char *out, struct diag *d)
 		return diag_set(d, "无法创建目录“%s”：%s", dir, strerror(errno));
 	if (csvout_write(m, dir, d) < 0)
 		return -1;
-	/* The public workbook beside csv/; the copy with the rejects (退回记录) in
+	/* The public workbook in public/; the copy with the rejects (退回记录) in
 	 * internal/, outside what is published. */
 	if (path_join(dir, sizeof dir, out, "/", "internal") < 0 ||
-	    path_join(pub, sizeof pub, out, "/", "kaoping.xlsx") < 0 ||
+	    path_join(pub, sizeof pub, pubdir, "/", "kaoping.xlsx") < 0 ||
 	    path_join(inr, sizeof inr, dir, "/", "kaoping-内部.xlsx") < 0)
 		return diag_set(d, "路径过长：“%s”", out);
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
@@ -321,7 +324,7 @@ static int export_csv(const struct model *m, const char *out, struct diag *d)
 }
 
 /* Each street's part of the workbook beside its documents:
- * out/streets/<街道名>/考评结果.xlsx. */
+ * out/public/streets/<街道名>/考评结果.xlsx (out is the public folder). */
 static int street_books(const struct model *m, const char *out, struct diag *d)
 {
 	char dir[4200], path[4400], name[256];
@@ -381,16 +384,18 @@ static int make_dir(const char *dir, struct diag *d)
 }
 
 /* Writes every output of the database at db into the folder out: the result
- * tables as CSV, the charts, the HTML site and the PDF documents. */
+ * tables as CSV, the charts, the HTML site and the PDF documents. What may be
+ * published goes into out/public (outdir_public), the rest stays beside it. */
 static int render_into(const char *db, const char *out, const struct opts *o, struct diag *d)
 {
 	struct store *s = NULL;
 	struct model *m = NULL;
 	struct settings st;
-	char html[4200], svg[4300], png[4200];
+	char pub[4200], html[4300], svg[4400], png[4200];
 	int rc = -1;
 
-	if (path_join(html, sizeof html, out, "/", "html") < 0 ||
+	if (outdir_public(out, NULL, pub, sizeof pub) < 0 ||
+	    path_join(html, sizeof html, pub, "/", "html") < 0 ||
 	    path_join(svg, sizeof svg, html, "/", "charts") < 0 ||
 	    path_join(png, sizeof png, out, "/", "charts") < 0)
 		return diag_set(d, "路径过长：“%s”", out);
@@ -402,7 +407,8 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 		goto done;
 	if (model_build(s, 0, &m, d) < 0)
 		goto done;
-	if (make_dir(out, d) < 0 || export_csv(m, out, d) < 0)
+	if (make_dir(out, d) < 0 || make_dir(pub, d) < 0 || outdir_public_note(out, d) < 0 ||
+	    export_csv(m, out, pub, d) < 0)
 		goto done;
 	if (make_dir(html, d) < 0 || make_dir(svg, d) < 0 || make_dir(png, d) < 0)
 		goto done;
@@ -410,9 +416,9 @@ static int render_into(const char *db, const char *out, const struct opts *o, st
 		goto done;
 	if (html_render(m, o->templates, html, render_progress, NULL, d) < 0)
 		goto done;
-	if (report_write(m, &st, o->templates, png, out, render_progress, NULL, d) < 0)
+	if (report_write(m, &st, o->templates, png, out, pub, render_progress, NULL, d) < 0)
 		goto done;
-	if (street_books(m, out, d) < 0)
+	if (street_books(m, pub, d) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -507,13 +513,20 @@ static void summary(const char *db, const char *out, const struct ingest_totals 
 		"人，报到单位 %lld 个\n",
 		n.year, (long long)n.grids, (long long)n.communities, (long long)n.companies,
 		(long long)n.people, (long long)n.report_units);
+	/* grouped as staff must treat them: public/ may go out as it is */
+	fprintf(stderr, "  输出（可公开发布）：%s/%s/（说明见其中的 说明.txt）\n", out,
+		OUTDIR_PUBLIC);
 	fprintf(stderr,
-		"  输出：%s/briefing.pdf（领导简报）、community-ranking.pdf、redblack.pdf、"
-		"report-cards.pdf\n",
-		out);
+		"    html/index.html（网站）、community-ranking（社区考评通报）、"
+		"redblack（红黑榜公示）、report-cards（社区考评报告卡），均有 .pdf 和 .docx\n");
 	fprintf(stderr,
-		"        %s/html/index.html（网站）、%s/csv/（结果表）、%s/kaoping.db（数据库）\n",
-		out, out, out);
+		"    kaoping.xlsx（考评结果工作簿）、streets/（各街道通报、整改清单和工作簿）\n");
+	fprintf(stderr, "  输出（内部使用，不得对外发布）：%s/\n", out);
+	fprintf(stderr,
+		"    briefing.pdf、briefing.docx（领导简报，内部资料）、kaoping.db（数据库）\n");
+	fprintf(stderr,
+		"    csv/（结果表和被拒绝的原始行）、internal/kaoping-内部.xlsx、整改通知书/、"
+		"charts/（图表原图）\n");
 	store_close(s);
 }
 

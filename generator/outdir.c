@@ -665,3 +665,35 @@ void outdir_close(struct outdir *o)
 	}
 	free(o);
 }
+
+int outdir_public(const char *out, const char *name, char *buf, size_t cap)
+{
+	int n = name ? snprintf(buf, cap, "%s/%s/%s", out, OUTDIR_PUBLIC, name)
+		     : snprintf(buf, cap, "%s/%s", out, OUTDIR_PUBLIC);
+
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+int outdir_public_note(const char *out, struct diag *d)
+{
+	static const char note[] =
+		"本文件夹（public）中的网站、社区考评通报、红黑榜公示、社区考评报告卡、考评结果工作"
+		"簿和各街道文件"
+		"均已隐去个人信息，可以原样公开发布。\n"
+		"输出目录中本文件夹以外的内容（数据库 kaoping.db、csv 结果表及被拒绝的原始行、"
+		"领导简报 briefing（内部资料）、internal、整改通知书、charts）仅供内部使用，"
+		"不得对外发布。\n";
+	char path[4300];
+	FILE *f;
+	int bad;
+
+	if (outdir_public(out, "说明.txt", path, sizeof path) < 0)
+		return diag_set(d, "路径过长：“%s”", out);
+	f = fopen(path, "w");
+	if (!f)
+		return diag_set(d, "无法写入“%s”：%s", path, strerror(errno));
+	bad = fputs(note, f) < 0;
+	if (fclose(f) != 0 || bad)
+		return diag_set(d, "无法写入“%s”：%s", path, strerror(errno));
+	return 0;
+}

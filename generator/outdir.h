@@ -32,6 +32,17 @@ int outdir_holds(const struct outdir *o, const char *path);
  * the output; the old output is removed. The old output stays untouched
  * when it cannot be replaced whole. */
 int outdir_commit(struct outdir *o, struct diag *d);
+/* The folder inside an output that may be published as it is: the site
+ * (html/), the notices and report cards with their .docx, the public workbook
+ * and the per-street folders. Everything else in the output (the database,
+ * csv/ with the rejected raw rows, the briefing, internal/, 整改通知书/,
+ * charts/) stays inside the department. */
+#define OUTDIR_PUBLIC "public"
+/* out/public into buf when name is NULL, else out/public/name: 0, or -1
+ * when it does not fit in cap. The one place that names the public folder. */
+int outdir_public(const char *out, const char *name, char *buf, size_t cap);
+/* Writes out/public/说明.txt, the note that tells staff what may go out. */
+int outdir_public_note(const char *out, struct diag *d);
 /* Removes the staging folder unless committed, releases the lock, frees o.
  * Accepts NULL. */
 void outdir_close(struct outdir *o);

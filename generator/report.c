@@ -599,8 +599,8 @@ static void setup(struct report_ctx *r)
 }
 
 int report_write(const struct model *m, const struct settings *st, const char *templates_dir,
-		 const char *png_dir, const char *outdir, report_progress_fn progress, void *arg,
-		 struct diag *d)
+		 const char *png_dir, const char *outdir, const char *pubdir,
+		 report_progress_fn progress, void *arg, struct diag *d)
 {
 	struct report_ctx r;
 	struct settings own;
@@ -630,17 +630,17 @@ int report_write(const struct model *m, const struct settings *st, const char *t
 	setup(&r);
 	steps = !!(mask & ONLY_BRIEFING) + !!(mask & ONLY_RANKING) + !!(mask & ONLY_REDBLACK) +
 		!!(mask & ONLY_CARDS);
-#define PATH(name)                                                                                 \
+#define PATH(dir, name)                                                                            \
 	do {                                                                                       \
-		if (snprintf(path, sizeof path, "%s/%s", outdir, name) >= (int)sizeof path) {      \
-			diag_set(d, "路径过长：“%s”", outdir);                                     \
+		if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {         \
+			diag_set(d, "路径过长：“%s”", dir);                                        \
 			goto done;                                                                 \
 		}                                                                                  \
 	} while (0)
 	if (mask & ONLY_BRIEFING) {
 		if (progress)
 			progress("领导简报", step, steps, arg);
-		PATH("briefing.pdf");
+		PATH(outdir, "briefing.pdf"); /* 内部资料: never in pubdir */
 		if (report_briefing(&r, path) < 0)
 			goto done;
 		step++;
@@ -648,7 +648,7 @@ int report_write(const struct model *m, const struct settings *st, const char *t
 	if (mask & ONLY_RANKING) {
 		if (progress)
 			progress("社区考评通报", step, steps, arg);
-		PATH("community-ranking.pdf");
+		PATH(pubdir, "community-ranking.pdf");
 		if (report_ranking(&r, path) < 0)
 			goto done;
 		step++;
@@ -656,13 +656,13 @@ int report_write(const struct model *m, const struct settings *st, const char *t
 	if (mask & ONLY_REDBLACK) {
 		if (progress)
 			progress("红黑榜公示", step, steps, arg);
-		PATH("redblack.pdf");
+		PATH(pubdir, "redblack.pdf");
 		if (report_redblack(&r, path) < 0)
 			goto done;
 		step++;
 	}
 	if (mask & ONLY_CARDS) {
-		PATH("report-cards.pdf");
+		PATH(pubdir, "report-cards.pdf");
 		if (report_cards(&r, path, progress, arg) < 0)
 			goto done;
 	}
@@ -670,7 +670,7 @@ int report_write(const struct model *m, const struct settings *st, const char *t
 	/* per-street documents come with the full set (KAOPING_ONLY unset) or when asked */
 	if (mask == (ONLY_BRIEFING | ONLY_RANKING | ONLY_REDBLACK | ONLY_CARDS) ||
 	    (getenv("KAOPING_ONLY") && strstr(getenv("KAOPING_ONLY"), "streets"))) {
-		if (report_streets(&r, outdir) < 0 || report_rectify_notices(&r, outdir) < 0)
+		if (report_streets(&r, pubdir) < 0 || report_rectify_notices(&r, outdir) < 0)
 			goto done;
 	}
 	rc = 0;

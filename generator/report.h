@@ -16,8 +16,10 @@ struct settings;
 /* Progress of a long stage: what (e.g. "社区报告卡"), done of total. */
 typedef void (*report_progress_fn)(const char *what, long done, long total, void *arg);
 
-/* Writes briefing.pdf, community-ranking.pdf, redblack.pdf and
- * report-cards.pdf into outdir (which must exist). png_dir holds the chart
+/* Writes the briefing (内部资料) and the companies' 整改通知书/ into outdir,
+ * and what may be published (community-ranking, redblack, report-cards, each
+ * .pdf and .docx, and streets/) into pubdir; both must exist and may be the
+ * same folder. png_dir holds the chart
  * PNGs made by model_charts (charts not drawn are shown as their numbers).
  * templates_dir holds narrative/NAME.txt. m and st (the department's
  * settings, settings.h: 公文 elements, 公示期, fonts; NULL: the defaults) are
@@ -27,7 +29,7 @@ typedef void (*report_progress_fn)(const char *what, long done, long total, void
  * for benchmarks (tests/bench_pdf.sh); unset or empty: all four.
  * Returns 0, or -1 with d filled (a template error names its file and line). */
 int report_write(const struct model *m, const struct settings *st, const char *templates_dir,
-		 const char *png_dir, const char *outdir, report_progress_fn progress, void *arg,
-		 struct diag *d);
+		 const char *png_dir, const char *outdir, const char *pubdir,
+		 report_progress_fn progress, void *arg, struct diag *d);
 
 #endif

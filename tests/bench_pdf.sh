@@ -55,7 +55,7 @@ best pdf_briefing env KAOPING_ONLY=briefing "$KP" render --db "$W/county/kaoping
 # (b) all community report cards, city data
 best pdf_city_none env KAOPING_ONLY=none "$KP" render --db "$W/city.db" --output "$W/p0"
 best pdf_cards env KAOPING_ONLY=cards "$KP" render --db "$W/city.db" --output "$W/p1"
-cards_pdf="$W/p1/report-cards.pdf"
+cards_pdf="$W/p1/public/report-cards.pdf" # output/public/: what may be published
 pages=$(pdfinfo "$cards_pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
 
 # (c) the same cards as one HTML page, printed by headless Chromium

@@ -14,7 +14,7 @@ FIX=tests/fixtures/hostile
 VNU=tests/node_modules/node_modules/vnu-jar/build/dist/vnu.jar
 db="$TMP/hostile.db"
 out="$TMP/out"
-html="$out/html"
+html="$out/public/html" # the site lies in the publishable folder
 fail=0
 
 bad() { echo "FAIL: $*"; fail=1; }

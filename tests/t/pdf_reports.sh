@@ -15,6 +15,9 @@ for t in qpdf pdffonts pdftotext pdfinfo sqlite3 unzip; do
 	command -v "$t" >/dev/null 2>&1 || { echo "$t not installed"; exit 77; }
 done
 out="$TMP/out"
+pub="$out/public" # what may be published; the briefing (内部资料) stays in $out
+# at NAME: the folder holding document NAME (briefing outside public/)
+at() { if [ "$1" = briefing ]; then echo "$out"; else echo "$pub"; fi; }
 "$KAOPING_FAST" run --quiet --input samples/county --output "$out" 2>"$TMP/run.err" || {
 	cat "$TMP/run.err"
 	exit 1
@@ -52,7 +55,7 @@ has() { # has FILE.txt STRING WHAT
 }
 
 for f in briefing community-ranking redblack report-cards; do
-	pdf="$out/$f.pdf"
+	pdf="$(at "$f")/$f.pdf"
 	[ -s "$pdf" ] || { fail "$f.pdf missing"; continue; }
 	qpdf --check "$pdf" >"$TMP/$f.qpdf" 2>&1 || { fail "qpdf --check $f.pdf"; cat "$TMP/$f.qpdf"; }
 	# pdffonts: name type encoding emb sub uni object ID; emb is the 5th field from the end
@@ -99,21 +102,21 @@ fi
 R="$TMP/community-ranking.txt"
 q "SELECT rank || name || street || printf('%.2f', score) FROM community_ranking ORDER BY rank, code" >"$TMP/rows"
 while read -r r; do has "$R" "$r" "ranking row"; done <"$TMP/rows"
-pages=$(pdfinfo "$out/community-ranking.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+pages=$(pdfinfo "$pub/community-ranking.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
 [ "${pages:-0}" -gt 1 ] || fail "community-ranking.pdf has ${pages:-0} page(s), expected more than 1"
 last=$(q "SELECT name FROM community_ranking ORDER BY rank DESC, code DESC LIMIT 1" | norm)
 # the full ranking is the attachment: it starts on the page after the 附件说明
 # ("附件：全县社区考评排名" above the 落款)
 p=1
 while [ "$p" -le "${pages:-0}" ]; do
-	pdftotext -q -f "$p" -l "$p" "$out/community-ranking.pdf" - | norm | grep -qF "附件：全县社区考评排名" && break
+	pdftotext -q -f "$p" -l "$p" "$pub/community-ranking.pdf" - | norm | grep -qF "附件：全县社区考评排名" && break
 	p=$((p + 1))
 done
 [ "$p" -lt "${pages:-0}" ] || fail "community-ranking.pdf: no 附件说明 before the last page"
 p=$((p + 1))
 while [ "$p" -le "${pages:-0}" ]; do
 	# the ranking table runs from the attachment's first page to the page of the last community
-	pdftotext -q -layout -f "$p" -l "$p" "$out/community-ranking.pdf" - | tr -d ' ' >"$TMP/page"
+	pdftotext -q -layout -f "$p" -l "$p" "$pub/community-ranking.pdf" - | tr -d ' ' >"$TMP/page"
 	grep -qF "排名社区街道得分星级名次变化" "$TMP/page" || fail "community-ranking.pdf page $p: no table header"
 	[ "$(norm <"$TMP/page" | grep -cF "$last")" = 0 ] || break
 	p=$((p + 1))
@@ -124,13 +127,13 @@ done
 # 成文日期 is the day after its year 2025): the 通报's 文号, 主送 flush left
 # ending in "：", 落款 date in Arabic numerals on a line of its own; the 公示
 # the next 文号; the 简报's 报头 and 报送
-pdftotext -q -layout "$out/community-ranking.pdf" - >"$TMP/cr-layout.txt"
+pdftotext -q -layout "$pub/community-ranking.pdf" - >"$TMP/cr-layout.txt"
 grep -qxE ' *x县组通〔2026〕1号' "$TMP/cr-layout.txt" || fail "community-ranking.pdf: no 文号 x县组通〔2026〕1号 line"
 grep -qx '各街道党工委，各社区党组织：' "$TMP/cr-layout.txt" ||
 	fail "community-ranking.pdf: no 主送 line \"各街道党工委，各社区党组织：\""
 grep -qxE ' *2026年1月1日' "$TMP/cr-layout.txt" || fail "community-ranking.pdf: no 落款 date line 2026年1月1日"
 grep -qxE ' *中共x县委组织部' "$TMP/cr-layout.txt" || fail "community-ranking.pdf: no 落款 中共x县委组织部"
-pdftotext -q -layout "$out/redblack.pdf" - >"$TMP/rb-layout.txt"
+pdftotext -q -layout "$pub/redblack.pdf" - >"$TMP/rb-layout.txt"
 grep -qxE ' *x县组通〔2026〕2号' "$TMP/rb-layout.txt" || fail "redblack.pdf: no 文号 x县组通〔2026〕2号 line"
 grep -qxE ' *2026年1月1日' "$TMP/rb-layout.txt" || fail "redblack.pdf: no 落款 date line 2026年1月1日"
 has "$TMP/redblack.txt" "自2026年1月1日起公示，公示期7日" "公示 start and length"
@@ -145,7 +148,7 @@ has "$TMP/community-ranking.txt" "关于2025年度社区考评结果的通报各
 
 # pdftotext reads every PDF without a warning (ToUnicode CMap, fonts)
 for f in briefing community-ranking redblack report-cards; do
-	pdftotext "$out/$f.pdf" /dev/null 2>"$TMP/$f.pdferr" || fail "pdftotext $f.pdf failed"
+	pdftotext "$(at "$f")/$f.pdf" /dev/null 2>"$TMP/$f.pdferr" || fail "pdftotext $f.pdf failed"
 	[ ! -s "$TMP/$f.pdferr" ] || fail "pdftotext $f.pdf warns: $(head -2 "$TMP/$f.pdferr")"
 done
 
@@ -154,11 +157,11 @@ done
 printf '[公示]\n公示开始日期 = 2026-01-05\n申诉联系人 = 张科长\n申诉电话 = 0000-1234567\n申诉地址 = x县人民路1号\n' >"$TMP/s.ini"
 if KAOPING_ONLY=redblack "$KAOPING_FAST" render --quiet --db "$db" --output "$TMP/out5" \
 	--settings "$TMP/s.ini" 2>"$TMP/run5.err"; then
-	text "$TMP/out5/redblack.pdf" >"$TMP/rb5.txt"
+	text "$TMP/out5/public/redblack.pdf" >"$TMP/rb5.txt"
 	has "$TMP/rb5.txt" "自2026年1月5日起公示，公示期7日" "公示 start from the settings"
 	has "$TMP/rb5.txt" "公示期为7日（2026年1月5日至2026年1月11日）" "公示 period from the settings"
 	has "$TMP/rb5.txt" "联系人：张科长，联系电话：0000-1234567，地址：x县人民路1号。" "appeal contact"
-	pdftotext -q -layout "$TMP/out5/redblack.pdf" - | grep -qxE ' *2026年1月5日' ||
+	pdftotext -q -layout "$TMP/out5/public/redblack.pdf" - | grep -qxE ' *2026年1月5日' ||
 		fail "redblack.pdf with settings: no 落款 date line 2026年1月5日"
 else
 	fail "render with --settings failed: $(cat "$TMP/run5.err")"
@@ -170,15 +173,15 @@ for ft in "briefing|x县2025年度党建引领基层治理考评简报" "communi
 	"redblack|x县2025年度物业服务企业红黑榜公示" "report-cards|${card1}考评报告卡"; do
 	f=${ft%%|*}
 	title=${ft#*|}
-	[ -s "$out/$f.docx" ] || { fail "$f.docx missing"; continue; }
-	unzip -p "$out/$f.docx" word/document.xml | sed 's/<[^>]*>//g' | norm >"$TMP/$f.docx.txt"
+	[ -s "$(at "$f")/$f.docx" ] || { fail "$f.docx missing"; continue; }
+	unzip -p "$(at "$f")/$f.docx" word/document.xml | sed 's/<[^>]*>//g' | norm >"$TMP/$f.docx.txt"
 	grep -qF "$title" "$TMP/$f.docx.txt" || fail "$f.docx: title \"$title\" not in word/document.xml"
 done
 
 # redblack: every 红榜 and 黑榜 company with its code, the listing and validity dates
 RB="$TMP/redblack.txt"
 # names wrap inside their cell: the name alone, then code and score side by side
-pdftotext -q -layout "$out/redblack.pdf" - | norm >"$TMP/redblack-layout.txt"
+pdftotext -q -layout "$pub/redblack.pdf" - | norm >"$TMP/redblack-layout.txt"
 q "SELECT name, code || printf('%.2f', score) FROM redblack WHERE list IN ('红榜', '黑榜', '约谈')
 	ORDER BY code" >"$TMP/rb"
 while IFS='|' read -r name cs; do
@@ -197,7 +200,7 @@ C="$TMP/report-cards.txt"
 q "SELECT name FROM units WHERE level = 'community' ORDER BY code" >"$TMP/names"
 while read -r name; do has "$C" "${name}考评报告卡" "report card"; done <"$TMP/names"
 ncom=$(q "SELECT count(*) FROM units WHERE level = 'community'")
-cpages=$(pdfinfo "$out/report-cards.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+cpages=$(pdfinfo "$pub/report-cards.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
 [ "${cpages:-0}" -ge "$ncom" ] || fail "report-cards.pdf: $cpages pages for $ncom communities"
 code=$(q "SELECT c.code FROM community_ranking c WHERE EXISTS (SELECT 1 FROM score_items i
 	JOIN scores s ON s.assessment = i.assessment AND s.entity = i.entity

@@ -198,7 +198,7 @@ static int render(struct store *s, const char *tpl, const char *out, struct diag
 		printf("# model_build: %s\n", d->msg);
 		return -1;
 	}
-	rc = report_write(m, NULL, tpl, NULL, out, NULL, NULL, d);
+	rc = report_write(m, NULL, tpl, NULL, out, out, NULL, NULL, d);
 	model_free(m);
 	return rc;
 }
