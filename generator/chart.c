@@ -575,7 +575,7 @@ static void put_plot(struct buf *b, const struct chart *c, const char *data, int
 		buf_puts(b, "set bmargin 4.5\nset label 98 ");
 		put_str(b, c->note);
 		buf_puts(b,
-			 " at screen 0.02, screen 0.03 left font ',18' textcolor rgb '#444444'\n");
+			 " at screen 0.02, screen 0.03 left font ',20' textcolor rgb '#333333'\n");
 	}
 	if (c->xlabel) {
 		buf_puts(b, "set xlabel ");

@@ -184,16 +184,14 @@ int model_build_charts(struct model_ctx *c)
 		note[0] = '\0';
 		if (open0 >= 0 && open1 >= 0 && strcmp(mon0, mon1) == 0 &&
 		    end0 + 1 == parse_days_from_civil(m->year + 1, 1, 1))
-			snprintf(
-				note, sizeof note,
-				"注：%s受理的事件截至当年年底尚有部分在办理时限内（虚线、空心点），"
-				"当月办结率不是最终结果，偏低不代表工作滞后。",
-				mon0);
+			snprintf(note, sizeof note,
+				 "注：%s受理的事件截至年底尚有部分在办理时限内（虚线、空心点），"
+				 "办结率不是最终结果，偏低不代表工作滞后。",
+				 mon0);
 		else if (open0 >= 0 && open1 >= 0)
 			snprintf(note, sizeof note,
-				 "注：%d年%s受理的事件截至%s、%d年%s受理的事件截至当年年底尚有部分"
-				 "在办理时限内（虚线、空心点），其办结率不是最终结果，偏低不代表工"
-				 "作滞后。",
+				 "注：%d年%s（截至%s）和%d年%s受理的事件尚有部分在办理时限内"
+				 "（虚线、空心点），办结率不是最终结果。",
 				 m->year, mon0, m->data_to, m->prev_year, mon1);
 		else if (open0 >= 0)
 			snprintf(note, sizeof note,
@@ -201,11 +199,11 @@ int model_build_charts(struct model_ctx *c)
 				 "办结率不是最终结果，偏低不代表工作滞后。",
 				 mon0, m->data_to);
 		else if (open1 >= 0)
-			snprintf(note, sizeof note,
-				 "注：%d年%"
-				 "s受理的事件截至当年年底尚有部分在办理时限内（虚线、空心点），"
-				 "办结率不是最终结果。",
-				 m->prev_year, mon1);
+			snprintf(
+				note, sizeof note,
+				"注：%d年%s受理的事件截至年底尚有部分在办理时限内（虚线、空心点），"
+				"办结率不是最终结果。",
+				m->prev_year, mon1);
 		if (note[0])
 			chart_note(ch, note);
 	}
