@@ -27,6 +27,7 @@ struct series {
 	char *name, *unit, *color;
 	enum chart_style style;
 	int y2, decimals;
+	long prov; /* first provisional category (chart_provisional), or -1 */
 	double *v;
 };
 
@@ -46,7 +47,9 @@ struct chart {
 	size_t nser;
 	struct band *bands;
 	size_t nband;
-	long *catcolor; /* per category 0xRRGGBB, or NULL */
+	long *catcolor;	  /* per category 0xRRGGBB, or NULL */
+	char *prov_label; /* key entry of the provisional style, or NULL */
+	char *note;	  /* chart_note, or NULL */
 	char *alt;
 };
 
@@ -104,6 +107,8 @@ static void chart_free(struct chart *c)
 	}
 	free(c->bands);
 	free(c->catcolor);
+	free(c->prov_label);
+	free(c->note);
 	free(c->alt);
 	free(c);
 }
@@ -267,7 +272,35 @@ int chart_series(struct chart *c, const char *name, const char *unit, enum chart
 	x->style = style;
 	x->y2 = y2 != 0;
 	x->decimals = decimals < 0 ? 0 : decimals > 6 ? 6 : decimals;
+	x->prov = -1;
 	return 0;
+}
+
+void chart_provisional(struct chart *c, size_t from, const char *label)
+{
+	struct series *x;
+
+	if (!c || c->nser == 0 || from >= c->ncat)
+		return;
+	x = &c->ser[c->nser - 1];
+	if (x->style != CHART_LINE)
+		return;
+	x->prov = (long)from;
+	if (!c->prov_label)
+		c->prov_label = dup_or_null(c->set, label ? label : "");
+}
+
+void chart_note(struct chart *c, const char *note)
+{
+	if (!c)
+		return;
+	free(c->note);
+	c->note = dup_or_null(c->set, note);
+}
+
+const char *chart_note_text(const struct chart *c)
+{
+	return c && c->note ? c->note : "";
 }
 
 int chart_band(struct chart *c, double x0, double x1, const char *label, const char *color)
@@ -365,6 +398,8 @@ const char *chart_alt(struct chart *c)
 	if (c->ncat == 0)
 		buf_puts(&b, "无数据");
 	buf_puts(&b, "。");
+	if (c->note)
+		buf_puts(&b, c->note);
 	if (b.failed) {
 		buf_release(&b);
 		return "";
@@ -467,8 +502,45 @@ static int write_data(const struct chart *c, const char *path, struct diag *d)
 	return rc;
 }
 
-/* The plot of one chart for the current terminal. */
-static void put_plot(struct buf *b, const struct chart *c, const char *data)
+/* One line series: solid with filled points, or, from its first provisional
+ * category on, dashed with hollow points (the dashes start at the point before,
+ * so the line stays joined); the key shows the solid style. */
+static void put_line(struct buf *b, const struct chart *c, size_t j, const char *data, int first)
+{
+	const struct series *x = &c->ser[j];
+	const char *axes = x->y2 ? " axes x1y2" : "";
+
+	if (first)
+		put_str(b, data);
+	else
+		buf_puts(b, "''");
+	if (x->prov < 0)
+		buf_printf(b, " using 0:%zu%s%s", j + 2, first ? ":xtic(1)" : "", axes);
+	else
+		buf_printf(b, " using 0:($0 < %ld ? column(%zu) : NaN)%s%s", x->prov, j + 2,
+			   first ? ":xtic(1)" : "", axes);
+	buf_puts(b, " with linespoints lw 2 pt 7 ps 0.7 lc rgb ");
+	put_str(b, x->color);
+	buf_puts(b, " title ");
+	put_str(b, x->name);
+	if (x->prov < 0)
+		return;
+	buf_printf(
+		b,
+		", \\\n  '' using 0:($0 >= %ld ? column(%zu) : NaN)%s with lines lw 2 dt 2 lc rgb ",
+		x->prov - 1, j + 2, axes);
+	put_str(b, x->color);
+	buf_printf(b,
+		   " notitle, \\\n  '' using 0:($0 >= %ld ? column(%zu) : NaN)%s with points pt 6 "
+		   "ps 1.1 lw 2 lc rgb ",
+		   x->prov, j + 2, axes);
+	put_str(b, x->color);
+	buf_puts(b, " notitle");
+}
+
+/* The plot of one chart for the current terminal; with_note: the chart's note
+ * is drawn under the plot (the PNG for documents; the site prints it as text). */
+static void put_plot(struct buf *b, const struct chart *c, const char *data, int with_note)
 {
 	size_t j, nbar = 0, k = 0;
 	int any_y2 = 0, first = 1, last_bar = -1;
@@ -484,7 +556,7 @@ static void put_plot(struct buf *b, const struct chart *c, const char *data)
 	buf_puts(b, "reset\nset encoding utf8\nset datafile separator tab\n"
 		    "set datafile commentschars ''\n"
 		    "set style fill solid 0.9 noborder\nset border 3 lc rgb '#555555'\n"
-		    "set key horizontal top center outside noreverse samplen 2\n"
+		    "set key horizontal top center outside reverse Left samplen 2\n"
 		    "set grid ytics lc rgb '#dddddd' dt solid\nset xtics nomirror scale 0\n"
 		    "set ytics nomirror\nset offsets 0, 0, graph 0.08, 0\n");
 	buf_printf(b, "set xrange [-0.5:%.1f]\n", c->ncat ? (double)c->ncat - 0.5 : 0.5);
@@ -499,6 +571,12 @@ static void put_plot(struct buf *b, const struct chart *c, const char *data)
 		buf_puts(b, "unset key\n");
 	if (c->nband)
 		buf_puts(b, "set offsets 0, 0, graph 0.16, 0\n");
+	if (with_note && c->note && *c->note) {
+		buf_puts(b, "set bmargin 4.5\nset label 98 ");
+		put_str(b, c->note);
+		buf_puts(b,
+			 " at screen 0.02, screen 0.03 left font ',20' textcolor rgb '#333333'\n");
+	}
 	if (c->xlabel) {
 		buf_puts(b, "set xlabel ");
 		put_str(b, c->xlabel);
@@ -586,16 +664,13 @@ static void put_plot(struct buf *b, const struct chart *c, const char *data)
 			continue;
 		if (!first)
 			buf_puts(b, ", \\\n  ");
-		if (first)
-			put_str(b, data);
-		else
-			buf_puts(b, "''");
-		buf_printf(b, " using 0:%zu%s%s with linespoints lw 2 pt 7 ps 0.7 lc rgb ", j + 2,
-			   first ? ":xtic(1)" : "", x->y2 ? " axes x1y2" : "");
-		put_str(b, x->color);
-		buf_puts(b, " title ");
-		put_str(b, x->name);
+		put_line(b, c, j, data, first);
 		first = 0;
+	}
+	if (c->prov_label && !first) {
+		buf_puts(b, ", \\\n  keyentry with linespoints lw 2 dt 2 pt 6 ps 1.1 lc rgb "
+			    "'#555555' title ");
+		put_str(b, c->prov_label);
 	}
 	if (c->labels && nbar) {
 		for (k = 0; k < c->nser; k++) {
@@ -752,7 +827,7 @@ int chart_render(struct chart_set *s, const char *svg_dir, const char *png_dir, 
 			buf_puts(&b, "set output ");
 			put_str(&b, out);
 			buf_putc(&b, '\n');
-			put_plot(&b, c, path);
+			put_plot(&b, c, path, 0);
 		}
 		if (png_dir) {
 			buf_printf(
@@ -764,7 +839,7 @@ int chart_render(struct chart_set *s, const char *svg_dir, const char *png_dir, 
 			buf_puts(&b, "set output ");
 			put_str(&b, out);
 			buf_putc(&b, '\n');
-			put_plot(&b, c, path);
+			put_plot(&b, c, path, 1);
 		}
 	}
 	if (png_dir && s->wm_id) {

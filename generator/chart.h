@@ -56,6 +56,16 @@ int chart_series(struct chart *c, const char *name, const char *unit, enum chart
  * the first bar series, e.g. 红榜 red and 黑榜 black; that series then has no
  * key entry. */
 int chart_category_colors(struct chart *c, const char *const *colors);
+/* The last series added (a line) is provisional from category `from` on:
+ * there it is drawn dashed with hollow points, e.g. a closure rate of months
+ * whose events are still within their time limit. label: the key entry of
+ * that style (one per chart). Nothing happens for a bar or an unknown index. */
+void chart_provisional(struct chart *c, size_t from, const char *label);
+/* A sentence for the reader (e.g. why a figure is provisional): drawn under
+ * the PNG's plot (documents), appended to the text alternative; the site
+ * shows it as text under the SVG (chart_note_text, "" when none). */
+void chart_note(struct chart *c, const char *note);
+const char *chart_note_text(const struct chart *c);
 /* A shaded band behind the plot from x0 to x1 in category coordinates
  * (category i spans i-0.5 .. i+0.5), labelled at its top. */
 int chart_band(struct chart *c, double x0, double x1, const char *label, const char *color);

@@ -455,6 +455,7 @@ static struct tv *chart_item(struct html_site *w, int i)
 	tv_set_str(x, "title", c->title);
 	tv_set(x, "svg", tv_str(w->pp, c->svg));
 	tv_set_str(x, "alt", c->alt);
+	tv_set_str(x, "note", c->note ? c->note : ""); /* "" : no note */
 	tv_set_int(x, "width", 800);
 	tv_set_int(x, "height", (long long)(800 * c->aspect + 0.5));
 	return x;

@@ -546,6 +546,7 @@ void model_free(struct model *m)
 	for (i = 0; i < MODEL_CHART_N; i++) {
 		free(m->charts[i].title);
 		free(m->charts[i].alt);
+		free(m->charts[i].note);
 		free(m->charts[i].svg);
 		free(m->charts[i].png);
 	}

@@ -248,6 +248,7 @@ struct model_chart {
 	const char *id; /* file stem, e.g. "monthly" */
 	char *title;	/* caption */
 	char *alt;	/* the numbers as text (always set) */
+	char *note;	/* a reader's note (e.g. a provisional month), or "" */
 	char *svg;	/* "charts/ID.svg" relative to the site root, or NULL if not drawn */
 	char *png;	/* path of the PNG, or NULL if not drawn */
 	double aspect;	/* height / width */
@@ -259,6 +260,7 @@ struct model {
 	int year, prev_year;
 	char *place;		   /* the county's (or city's) name; "本地区" if none */
 	char *data_from, *data_to; /* first and last event date of the period year, or NULL */
+	int max_limit_hours;	   /* the longest settlement time limit (model_load_events) */
 	int months_with_data[2];   /* last month (1..12) with events, per year; 0 none */
 
 	struct model_kpi kpi[MODEL_KPI_N];

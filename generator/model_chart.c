@@ -13,6 +13,51 @@
 
 #define CHART_MAX_CATS 30 /* more streets than this: the top and bottom 15 */
 
+/* One meaning per colour on the site, in its charts and in the documents
+ * (README "颜色"): this year blue, last year grey (bars light, rates dark);
+ * red is honour (红榜, 一档, 五星), as in Chinese official practice; black is
+ * 黑榜; orange needs attention (约谈). */
+#define C_THIS_BAR  "#7fa7d4"
+#define C_PREV_BAR  "#c8ccd0"
+#define C_THIS_LINE "#1f4e79"
+#define C_PREV_LINE "#6b7580"
+#define C_RED	    "#b03a2e"
+#define C_BLACK	    "#222222"
+#define C_ORANGE    "#d35400"
+#define C_GREY	    "#7f8c8d"
+
+/* The first month (0-based) of `year` whose closure rate is not yet final:
+ * an event reported on the month's last day may be closed up to the longest
+ * time limit later, and that runs past `end` (days since 1970: the day after
+ * the data ends, at most the next 1 January, since only closures within the
+ * year count). -1: every one of the nm months is final. The period year ends
+ * the day after data_to; the previous year at its own year end. */
+static int first_open_month(const struct model *m, int year, int nm, long end)
+{
+	long last;
+	int i;
+
+	if (m->max_limit_hours <= 0)
+		return -1;
+	for (i = 0; i < nm && i < 12; i++) {
+		/* the day after month i */
+		last = i == 11 ? parse_days_from_civil(year + 1, 1, 1)
+			       : parse_days_from_civil(year, (unsigned)i + 2, 1);
+		if ((double)last + m->max_limit_hours / 24.0 > (double)end)
+			return i;
+	}
+	return -1;
+}
+
+/* "12月" or "11—12月": months from..to (0-based) */
+static void month_span(char *out, size_t cap, int from, int to)
+{
+	if (from >= to)
+		snprintf(out, cap, "%d月", from + 1);
+	else
+		snprintf(out, cap, "%d—%d月", from + 1, to + 1);
+}
+
 /* ---- charts ------------------------------------------------------------------- */
 
 static void fmt_num(char *out, size_t cap, double v)
@@ -109,12 +154,58 @@ int model_build_charts(struct model_ctx *c)
 		snprintf(n1, sizeof n1, "%s事件", t1);
 		snprintf(n2, sizeof n2, "%s办结率", t0);
 		snprintf(n3, sizeof n3, "%s办结率", t1);
-		chart_series(ch, n0, "件", CHART_BAR, 0, a, "#c0392b", 0);
+		int n0m = nm < m->months_with_data[0] ? nm : m->months_with_data[0];
+		int n1m = nm < m->months_with_data[1] ? nm : m->months_with_data[1];
+		long end0 = -1;
+		int open0 = -1, open1;
+		char note[512], mon0[32], mon1[32];
+		if (m->data_to && parse_iso(m->data_to, NULL, &end0) == 0)
+			open0 = first_open_month(m, m->year, n0m, end0 + 1);
+		open1 = first_open_month(m, m->prev_year, n1m,
+					 parse_days_from_civil(m->prev_year + 1, 1, 1));
+		chart_series(ch, n0, "件", CHART_BAR, 0, a, C_THIS_BAR, 0);
 		if (m->months_with_data[1])
-			chart_series(ch, n1, "件", CHART_BAR, 0, b, "#b3b6b7", 0);
-		chart_series(ch, n2, "%", CHART_LINE, 1, r0, "#1f618d", 1);
-		if (m->months_with_data[1])
-			chart_series(ch, n3, "%", CHART_LINE, 1, r1, "#e67e22", 1);
+			chart_series(ch, n1, "件", CHART_BAR, 0, b, C_PREV_BAR, 0);
+		chart_series(ch, n2, "%", CHART_LINE, 1, r0, C_THIS_LINE, 1);
+		if (open0 >= 0)
+			chart_provisional(ch, (size_t)open0, "办理时限未满");
+		if (m->months_with_data[1]) {
+			chart_series(ch, n3, "%", CHART_LINE, 1, r1, C_PREV_LINE, 1);
+			if (open1 >= 0)
+				chart_provisional(ch, (size_t)open1, "办理时限未满");
+		}
+		if (open0 >= 0)
+			month_span(mon0, sizeof mon0, open0, n0m - 1);
+		if (open1 >= 0 && m->months_with_data[1])
+			month_span(mon1, sizeof mon1, open1, n1m - 1);
+		else
+			open1 = -1;
+		/* the note says which months and why, in the words of the closure rule */
+		note[0] = '\0';
+		if (open0 >= 0 && open1 >= 0 && strcmp(mon0, mon1) == 0 &&
+		    end0 + 1 == parse_days_from_civil(m->year + 1, 1, 1))
+			snprintf(note, sizeof note,
+				 "注：%s受理的事件截至年底尚有部分在办理时限内（虚线、空心点），"
+				 "办结率不是最终结果，偏低不代表工作滞后。",
+				 mon0);
+		else if (open0 >= 0 && open1 >= 0)
+			snprintf(note, sizeof note,
+				 "注：%d年%s（截至%s）和%d年%s受理的事件尚有部分在办理时限内"
+				 "（虚线、空心点），办结率不是最终结果。",
+				 m->year, mon0, m->data_to, m->prev_year, mon1);
+		else if (open0 >= 0)
+			snprintf(note, sizeof note,
+				 "注：%s受理的事件截至%s尚有部分在办理时限内（虚线、空心点），"
+				 "办结率不是最终结果，偏低不代表工作滞后。",
+				 mon0, m->data_to);
+		else if (open1 >= 0)
+			snprintf(
+				note, sizeof note,
+				"注：%d年%s受理的事件截至年底尚有部分在办理时限内（虚线、空心点），"
+				"办结率不是最终结果。",
+				m->prev_year, mon1);
+		if (note[0])
+			chart_note(ch, note);
 	}
 	chart_range(ch, 2, rate_floor(minrate), 100);
 
@@ -137,9 +228,9 @@ int model_build_charts(struct model_ctx *c)
 				       : "各街道事件办结率");
 	chart_axes(ch, NULL, "办结率（%）", NULL);
 	chart_categories(ch, cats, (size_t)n);
-	chart_series(ch, t0, "%", CHART_BAR, 0, a, "#c0392b", 1);
+	chart_series(ch, t0, "%", CHART_BAR, 0, a, C_THIS_BAR, 1);
 	if (m->months_with_data[1])
-		chart_series(ch, t1, "%", CHART_BAR, 0, b, "#b3b6b7", 1);
+		chart_series(ch, t1, "%", CHART_BAR, 0, b, C_PREV_BAR, 1);
 	/* bars from 0: a bar's length is its value (94.6 is not half of 96.8) */
 	chart_range(ch, 1, 0, 100);
 	chart_value_labels(ch, n <= 8);
@@ -156,11 +247,12 @@ int model_build_charts(struct model_ctx *c)
 	ch = chart_add(s, "grid-scores", "网格考核得分分布与等次分数段");
 	chart_axes(ch, "得分", "网格数（个）", NULL);
 	chart_categories(ch, cats, (size_t)m->nbins);
-	chart_series(ch, "网格数", "个", CHART_BAR, 0, a, "#2e86c1", 0);
+	chart_series(ch, "网格数", "个", CHART_BAR, 0, a, C_THIS_LINE, 0);
 	chart_value_labels(ch, 1);
 	if (m->nbins > 0) {
-		static const char *const TC[] = {"#27ae60", "#2e86c1", "#e67e22", "#c0392b",
-						 "#8e44ad", "#16a085", "#7f8c8d", "#f1c40f"};
+		/* the site's tier badges: 一档 red, 二档 blue, 三档 orange, 四档 grey */
+		static const char *const TC[] = {C_RED,	    "#1f6fb2", "#c0650f", "#5b6470",
+						 "#8e44ad", "#16a085", C_GREY,	  "#f1c40f"};
 		double top = m->hist_lo + m->nbins * m->hist_width;
 		/* bands at the rule's lines (85/70/0), not the lowest scores */
 #define TIER_LO(t) (isnan((t).line) ? (t).min : (t).line)
@@ -200,7 +292,7 @@ int model_build_charts(struct model_ctx *c)
 		chart_axes(ch, NULL, "社区数（个）", NULL);
 		chart_categories(ch, cats, (size_t)n);
 		chart_stacked(ch, 1);
-		chart_series(ch, "五星", "个", CHART_BAR, 0, s5, "#c0392b", 0);
+		chart_series(ch, "五星", "个", CHART_BAR, 0, s5, C_RED, 0);
 		chart_series(ch, "四星", "个", CHART_BAR, 0, s4, "#e67e22", 0);
 		chart_series(ch, "三星", "个", CHART_BAR, 0, s3, "#f4d03f", 0);
 		chart_series(ch, "二星及以下", "个", CHART_BAR, 0, s2, "#b3b6b7", 0);
@@ -220,10 +312,10 @@ int model_build_charts(struct model_ctx *c)
 	{
 		const char *colors[8];
 		for (i = 0; i < m->nlists; i++)
-			colors[i] = strcmp(m->lists[i].list, "红榜") == 0   ? "#c0392b"
-				    : strcmp(m->lists[i].list, "黑榜") == 0 ? "#222222"
-				    : strcmp(m->lists[i].list, "约谈") == 0 ? "#e67e22"
-									    : "#7f8c8d";
+			colors[i] = strcmp(m->lists[i].list, "红榜") == 0   ? C_RED
+				    : strcmp(m->lists[i].list, "黑榜") == 0 ? C_BLACK
+				    : strcmp(m->lists[i].list, "约谈") == 0 ? C_ORANGE
+									    : C_GREY;
 		chart_category_colors(ch, colors);
 	}
 	free(all);
@@ -250,6 +342,7 @@ int model_chart_texts(struct model_ctx *c)
 			return diag_set(c->d, "内存不足");
 		m->charts[i].title = model_dupc(c, chart_title(ch));
 		m->charts[i].alt = model_dupc(c, chart_alt(ch));
+		m->charts[i].note = model_dupc(c, chart_note_text(ch));
 	}
 	return c->oom ? diag_set(c->d, "内存不足") : 0;
 }

@@ -403,6 +403,9 @@ int model_load_events(struct model_ctx *c)
 		return 0;
 	if (load_deadlines(c, hours) < 0)
 		return -1;
+	for (step = 0; step < 6; step++)
+		if (hours[step] > m->max_limit_hours)
+			m->max_limit_hours = hours[step];
 	facts = model_table_exists(c->s, "event_facts") &&
 		model_table_exists(c->s, "month_facts") &&
 		(store_scalar_int(c->s, "SELECT EXISTS(SELECT 1 FROM event_facts)", 0) ||

@@ -92,6 +92,10 @@ if command -v chromium >/dev/null 2>&1; then
 	grep -q '83.3<small>%</small>' "$W/index.dom" || bad "overview: closure rate 83.3% missing"
 	grep -q '同比增长200.0%' "$W/index.dom" || bad "overview: 同比 missing"
 	grep -q 'alt="各月网格事件数与办结率' "$W/index.dom" || bad "overview: chart text alternative missing"
+	# the last event is 2025-07-02 and the longest time limit 360 h (15 days):
+	# June's events may close until 07-16, July's later: 6—7月 are provisional
+	grep -q '<p class="note">注：6—7月受理的事件截至2025-07-02尚有部分在办理时限内（虚线、空心点），办结率不是最终结果，偏低不代表工作滞后。</p>' "$W/index.dom" ||
+		bad "overview: no note on the months whose closure rate is not final"
 	grep -q 'button type="button" class="sort"' "$W/redblack.dom" || bad "red/black: sort.js did not run"
 	grep -q '物业服务企业红黑榜公示' "$W/redblack.dom" || bad "red/black: title missing"
 	grep -q '&lt;svg onload=alert(7)&gt;物业' "$W/redblack.dom" || bad "red/black: company name not shown as text"
