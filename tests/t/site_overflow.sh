@@ -21,7 +21,7 @@ TMP="${TMP:-$(mktemp -d)}"
 FIX=tests/fixtures/hostile
 TEMPLATES="${KP_TEMPLATES:-templates}" # KP_TEMPLATES: to show the test failing on older templates
 out="$TMP/out"
-SITE="$out/html" # where render writes the site
+SITE="$out/public/html" # where render writes the site (in the publishable folder)
 W="$TMP/probe"
 fail=0
 
