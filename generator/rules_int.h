@@ -118,6 +118,9 @@ struct engine {
 	int ntrace;
 	int trace_cut; /* the stack goes on below the frames in trace */
 	int year, prev_year;
+	/* The period counted, the one before it (环比) and the same period a year
+	 * before (同比); for a year, prev is last_year. */
+	struct parse_period period, prev, last_year;
 	int final; /* the 终稿: appeals are applied (kp.final) */
 	struct yrange years[NYEARSRC];
 	int nyears;

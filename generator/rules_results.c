@@ -488,6 +488,31 @@ int write_results(struct engine *e, struct store *rw, char **names, size_t nname
 	if (store_bind_text(st, 1, "prev_year", -1) < 0 || store_bind_text(st, 2, num, -1) < 0 ||
 	    step_insert(st, "run", NULL, d) < 0)
 		goto done;
+	{
+		/* The period: label, first and last day, kind, words, and the periods
+		 * of 环比 (prev) and 同比 (last_year), for the model and the documents. */
+		char words[32], pw[32], lw[32];
+		const char *kv[][2] = {
+			{"period_label", e->period.label},
+			{"period_start", e->period.start},
+			{"period_end", e->period.end},
+			{"period_kind", parse_period_kind_name(e->period.kind)},
+			{"period_words", words},
+			{"period_prev", e->prev.label},
+			{"period_prev_words", pw},
+			{"period_last_year", e->last_year.label},
+			{"period_last_year_words", lw},
+		};
+		size_t k;
+		parse_period_words(&e->period, words, sizeof words);
+		parse_period_words(&e->prev, pw, sizeof pw);
+		parse_period_words(&e->last_year, lw, sizeof lw);
+		for (k = 0; k < sizeof kv / sizeof kv[0]; k++)
+			if (store_bind_text(st, 1, kv[k][0], -1) < 0 ||
+			    store_bind_text(st, 2, kv[k][1], -1) < 0 ||
+			    step_insert(st, "run", NULL, d) < 0)
+				goto done;
+	}
 	if (store_bind_text(st, 1, "version", -1) < 0 ||
 	    store_bind_text(st, 2, e->final ? RULES_VERSION_FINAL : RULES_VERSION_DRAFT, -1) < 0 ||
 	    step_insert(st, "run", NULL, d) < 0)

@@ -93,26 +93,26 @@ local cover = by_code(kp.query([[
 -- Events by grid, from the facts summed up at ingest (never scan events): reported in the
 -- year and closed in it; summed up to the community here.
 local events = {}
-local function load_events(y)
+local function load_events(p)
   for _, r in ipairs(kp.query([[
     SELECT grid, sum(n) AS n, sum(closed) AS closed
-    FROM event_facts WHERE year = ?
-    GROUP BY grid]], y)) do
+    FROM period_facts WHERE p = ?
+    GROUP BY grid]], p)) do
     local c = grid_of[r.grid]
     if c then
-      local key = y .. "/" .. c
+      local key = p .. "/" .. c
       local e = events[key] or { n = 0, closed = 0 }
       e.n, e.closed = e.n + r.n, e.closed + r.closed
       events[key] = e
     end
   end
 end
-load_events(kp.year)
-if kp.has_year(kp.prev_year) then load_events(kp.prev_year) end
+load_events("cur")
+if kp.has_year(kp.PERIOD.last_year.year) then load_events("last_year") end
 
--- The data of one year, by community.
-local function gather(y)
-  local from, to = kp.period(y)
+-- The data of one period (kp.PERIOD or kp.PERIOD.last_year), by community.
+local function gather(per)
+  local from, to = kp.period(per)
   local d = {}
   d.residents = by_code(kp.query([[
     SELECT target AS community, avg(score) AS avg, count(*) AS n FROM evaluations
@@ -162,12 +162,13 @@ local known = { closure_rate = 1, resident_score = 1, wish_rate = 1, service_per
 
 -- Scores one year on `card`; returns the list of communities with score,
 -- metrics, stars and veto. The same function ranks the previous year.
-local function assess(y, card)
-  local d = gather(y)
+local function assess(per, card)
+  local d = gather(per)
+  local p = per == kp.PERIOD and "cur" or "last_year"
   local list = {}
   for _, c in ipairs(communities) do
     local code = c.code
-    local ev = events[y .. "/" .. code] or { n = 0, closed = 0 }
+    local ev = events[p .. "/" .. code] or { n = 0, closed = 0 }
     local res = d.residents[code]
     local wi = d.wishes[code] or { n = 0, done = 0 }
     local sv = d.services[code] or { hours = 0, business = 0 }
@@ -190,7 +191,7 @@ local function assess(y, card)
 
     card:add{ entity = code, item = P.closure.item,
               inputs = ev.n > 0 and string.format("办结 %d/%d 件（%s）", ev.closed, ev.n, kp.pct(ev.closed, ev.n))
-                       or "本年度无网格事件",
+                       or kp.PERIOD.this .. "无网格事件",
               points = ev.n > 0 and P.closure.weight * ev.closed / ev.n or 0,
               reason = string.format("办结率 × %s 分", P.closure.weight) }
     card:add{ entity = code, item = P.residents.item,
@@ -199,7 +200,7 @@ local function assess(y, card)
               reason = string.format("平均分 ÷ 100 × %s 分", P.residents.weight) }
     card:add{ entity = code, item = P.wishes.item,
               inputs = wi.n > 0 and string.format("完成 %d/%d 个（%s）", wi.done, wi.n, kp.pct(wi.done, wi.n))
-                       or "本年度无微心愿",
+                       or kp.PERIOD.this .. "无微心愿",
               points = wi.n > 0 and P.wishes.weight * wi.done / wi.n or 0,
               reason = string.format("完成率 × %s 分", P.wishes.weight) }
     card:add{ entity = code, item = P.service.item,
@@ -208,7 +209,7 @@ local function assess(y, card)
               reason = string.format("每百户时长 ÷ %s 小时 × %s 分（封顶满分）", P.service.full_at, P.service.weight) }
     card:add{ entity = code, item = P.complaints.item,
               inputs = co.n > 0 and string.format("解决 %d/%d 件（%s）", co.resolved, co.n, kp.pct(co.resolved, co.n))
-                       or "本年度无投诉",
+                       or kp.PERIOD.this .. "无投诉",
               points = P.complaints.weight * m.complaint_rate,
               reason = string.format("解决率 × %s 分（无投诉得满分）", P.complaints.weight) }
     card:add{ entity = code, item = P.projects.item,
@@ -244,7 +245,7 @@ local function assess(y, card)
         break
       end
     end
-    kp.adjust(card, code, { kind = "社区", name = c.name, year = y }, P.adjust)
+    kp.adjust(card, code, { kind = "社区", name = c.name, period = per }, P.adjust)
     list[#list + 1] = { code = code, name = c.name, street = c.street, score = card:total(code),
                         stars = stars, earned = earned, veto = veto, vetoed = veto ~= nil }
   end
@@ -253,12 +254,12 @@ local function assess(y, card)
 end
 
 local card = kp.card(P.name)
-local list = assess(kp.year, card)
+local list = assess(kp.PERIOD, card)
 
 -- The previous year's ranks, by the same rules on that year's data.
 local prev = {}
-if kp.has_year(kp.prev_year) then
-  for _, r in ipairs(assess(kp.prev_year, kp.card(P.name .. "（上年）"))) do prev[r.code] = r.rank end
+if kp.has_year(kp.PERIOD.last_year.year) then
+  for _, r in ipairs(assess(kp.PERIOD.last_year, kp.card(P.name .. "（上年）"))) do prev[r.code] = r.rank end
 end
 
 for _, r in ipairs(list) do

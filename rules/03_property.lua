@@ -29,9 +29,10 @@ local P = {
 
 if not kp.need(P.name, { "companies", "property_checks" }) then return end
 
-local y = kp.year
-local from, to = kp.period(y)
-local q1, q4 = y .. "Q1", y .. "Q4"
+-- The period's quarters: the checks of the quarters that overlap kp.PERIOD.
+local from, to = kp.period(kp.PERIOD)
+local function quarter_of(date) return date:sub(1, 4) .. "Q" .. math.ceil(tonumber(date:sub(6, 7)) / 3) end
+local q1, q4 = quarter_of(kp.PERIOD.start), quarter_of(kp.PERIOD["end"])
 local marks = kp.marks(#P.criteria)
 
 local function args(...)
@@ -100,7 +101,7 @@ for _, r in ipairs(kp.query([[
   incidents[r.target] = incidents[r.target] or r
 end
 
-local listed_on = string.format("%d-01-01", y + 1)
+local listed_on = to   -- the day after the period
 local valid_until = kp.query("SELECT date(?, ?, '-1 day') AS d", listed_on,
                              string.format("+%d months", P.valid_months))[1].d
 
@@ -122,7 +123,7 @@ for _, co in ipairs(companies) do
       end
     end
     if not c then
-      card:add{ entity = code, item = "季度考评", inputs = "本年度无考评记录", points = 0,
+      card:add{ entity = code, item = "季度考评", inputs = kp.PERIOD.this .. "无考评记录", points = 0,
                 reason = "无考评记录记 0 分" }
     end
     kp.adjust(card, code, { kind = "物业企业", name = co.name }, P.adjust)
