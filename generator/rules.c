@@ -414,65 +414,90 @@ static void period_events(struct buf *b, const struct parse_period *p)
  * before, 环比) and 'last_year' (the same period a year before, 同比). A year
  * reads event_facts and reporter_facts as ingest summed them up; a quarter or
  * a month sums up its events here by the same definitions over [start, end]
- * (one scan of events per period; the store has no facts by grid and month). */
-static int period_facts(struct engine *e, struct diag *d)
+ * (one scan of events per period; the store has no facts by grid and month).
+ * temp: the temp tables of the rules' connection; else main.period_facts of the
+ * results (rules_results.c). Returns -1 when b failed. */
+int period_facts_sql(const struct engine *e, struct buf *b, int temp)
 {
 	const struct parse_period *ps[3] = {&e->period, &e->prev, &e->last_year};
 	static const char *const names[3] = {"cur", "prev", "last_year"};
-	int have_ev =
-		store_scalar_int(e->ro,
-				 "SELECT count(*) FROM sqlite_master WHERE name = 'event_facts'",
-				 0) > 0;
-	int have_events =
-		store_scalar_int(e->ro, "SELECT count(*) FROM sqlite_master WHERE name = 'events'",
-				 0) > 0;
-	struct buf b;
-	int i, k, rc;
+	int have_ev = e->have_event_facts, have_events = e->have_events;
+	int i, k;
 
-	buf_init(&b, 0);
-	buf_puts(&b, "CREATE TEMP TABLE period_facts(p TEXT, grid TEXT, level TEXT, source TEXT, ");
-	measure_cols(&b);
-	buf_puts(&b, ");\nCREATE TEMP TABLE period_reporter_facts(p TEXT, reporter TEXT, grid TEXT,"
-		     " n INTEGER, closed INTEGER);\n");
+	if (temp) {
+		buf_puts(b, "CREATE TEMP TABLE period_facts(p TEXT, grid TEXT, level TEXT, source "
+			    "TEXT, ");
+		measure_cols(b);
+		buf_puts(b, ");\nCREATE TEMP TABLE period_reporter_facts(p TEXT, reporter TEXT, "
+			    "grid TEXT,"
+			    " n INTEGER, closed INTEGER);\n");
+	} else {
+		buf_puts(b, "DELETE FROM main.period_facts;\n");
+	}
 	for (i = 0; i < 3; i++) {
 		const struct parse_period *p = ps[i];
 		if (p->kind == PERIOD_YEAR && have_ev) {
-			buf_printf(&b,
-				   "INSERT INTO period_facts SELECT '%s', grid, level, source, ",
-				   names[i]);
-			measure_cols(&b);
-			buf_printf(&b, " FROM event_facts WHERE year = %d;\n", p->year);
-			buf_printf(
-				&b,
-				"INSERT INTO period_reporter_facts SELECT '%s', reporter, grid, n,"
-				" closed FROM reporter_facts WHERE year = %d;\n",
-				names[i], p->year);
+			buf_printf(b,
+				   "INSERT INTO %s.period_facts SELECT '%s', grid, level, source, ",
+				   temp ? "temp" : "main", names[i]);
+			measure_cols(b);
+			buf_printf(b, " FROM event_facts WHERE year = %d;\n", p->year);
+			if (temp)
+				buf_printf(
+					b,
+					"INSERT INTO period_reporter_facts SELECT '%s', reporter,"
+					" grid, n, closed FROM reporter_facts WHERE year = %d;\n",
+					names[i], p->year);
 		} else if (p->kind != PERIOD_YEAR && have_events) {
-			buf_printf(&b,
-				   "INSERT INTO period_facts SELECT '%s', grid, level, source,"
+			buf_printf(b,
+				   "INSERT INTO %s.period_facts SELECT '%s', grid, level, source,"
 				   " count(*), sum(cl)",
-				   names[i]);
+				   temp ? "temp" : "main", names[i]);
 			for (k = 0; k < SCHEMA_NHOURS; k++)
-				buf_printf(&b, ", sum(cl AND secs <= %d)", schema_hours[k] * 3600);
+				buf_printf(b, ", sum(cl AND secs <= %d)", schema_hours[k] * 3600);
 			for (k = 0; k < SCHEMA_NHOURS; k++)
-				buf_printf(&b, ", sum(NOT cl AND secs <= %d)",
+				buf_printf(b, ", sum(NOT cl AND secs <= %d)",
 					   schema_hours[k] * 3600);
-			buf_puts(&b, ", sum(sat BETWEEN 1 AND 5)");
+			buf_puts(b, ", sum(sat BETWEEN 1 AND 5)");
 			for (k = 1; k <= 5; k++)
-				buf_printf(&b, ", sum(sat = %d)", k);
-			buf_puts(&b, " FROM ");
-			period_events(&b, p);
-			buf_puts(&b, " GROUP BY grid, level, source;\n");
-			buf_printf(&b,
+				buf_printf(b, ", sum(sat = %d)", k);
+			buf_puts(b, " FROM ");
+			period_events(b, p);
+			buf_puts(b, " GROUP BY grid, level, source;\n");
+			if (!temp)
+				continue;
+			buf_printf(b,
 				   "INSERT INTO period_reporter_facts SELECT '%s', reporter, grid,"
 				   " count(*), sum(cl) FROM ",
 				   names[i]);
-			period_events(&b, p);
-			buf_puts(&b, " WHERE reporter IN (SELECT id FROM people)"
-				     " GROUP BY reporter, grid;\n");
+			period_events(b, p);
+			buf_puts(b, " WHERE reporter IN (SELECT id FROM people)"
+				    " GROUP BY reporter, grid;\n");
 		}
 	}
-	if (b.failed) {
+	return b->failed ? -1 : 0;
+}
+
+/* The temp tables on the rules' read-only connection. */
+static int period_facts(struct engine *e, struct diag *d)
+{
+	struct buf b;
+	int rc;
+
+	e->have_event_facts =
+		store_scalar_int(e->ro,
+				 "SELECT count(*) FROM sqlite_master WHERE name = 'event_facts'",
+				 0) > 0 &&
+		store_scalar_int(e->ro,
+				 "SELECT count(*) FROM sqlite_master WHERE name = 'reporter_facts'",
+				 0) > 0;
+	e->have_events =
+		store_scalar_int(e->ro, "SELECT count(*) FROM sqlite_master WHERE name = 'events'",
+				 0) > 0 &&
+		store_scalar_int(e->ro, "SELECT count(*) FROM sqlite_master WHERE name = 'people'",
+				 0) > 0;
+	buf_init(&b, 0);
+	if (period_facts_sql(e, &b, 1) < 0) {
 		buf_release(&b);
 		return diag_set(d, "内存不足");
 	}

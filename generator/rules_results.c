@@ -473,6 +473,16 @@ int write_results(struct engine *e, struct store *rw, char **names, size_t nname
 		return -1;
 	if (store_reset_results(rw, d) < 0)
 		goto done;
+	/* The period facts the rules counted, for the model (in the same transaction). */
+	{
+		struct buf pf;
+		int bad;
+		buf_init(&pf, 0);
+		bad = period_facts_sql(e, &pf, 0) < 0 || store_exec(rw, pf.data, d) < 0;
+		buf_release(&pf);
+		if (bad)
+			goto done;
+	}
 	if (store_prepare(rw, "INSERT INTO run(key, value) VALUES(?1, ?2)", &st, d) < 0)
 		goto done;
 	for (i = 0; i < nnames; i++) {
@@ -617,7 +627,7 @@ static void put_points(struct buf *out, double pts)
 int rules_explain(struct store *s, const char *code, struct buf *out, struct diag *d)
 {
 	struct store_stmt *st = NULL, *it = NULL;
-	char *year = NULL;
+	char *year = NULL, *words = NULL;
 	int found = 0, rc = -1, r;
 
 	if (store_prepare(s,
@@ -632,6 +642,10 @@ int rules_explain(struct store *s, const char *code, struct buf *out, struct dia
 		goto done;
 	}
 	year = store_scalar_text(s, "SELECT value FROM run WHERE key = 'year'");
+	/* A quarter or a month is named in words (2024年第三季度); a year as before. */
+	words = store_scalar_text(
+		s, "SELECT value FROM run WHERE key = 'period_words'"
+		   " AND (SELECT value FROM run WHERE key = 'period_kind') <> 'year'");
 	store_bind_text(st, 1, code, -1);
 	while ((r = store_step(st, d)) == STORE_ROW) {
 		const char *as = store_col_text(st, 0), *kind = store_col_text(st, 1);
@@ -642,9 +656,12 @@ int rules_explain(struct store *s, const char *code, struct buf *out, struct dia
 
 		if (found++)
 			buf_putc(out, '\n');
-		buf_printf(out, "%s（%s 年度）：%s%s%s%s%s\n", as, year ? year : "?",
-			   kind ? kind : "", kind ? " " : "", code, name ? " " : "",
-			   name ? name : "");
+		buf_printf(out, "%s（%s%s）：%s%s%s%s%s\n", as,
+			   words  ? words
+			   : year ? year
+				  : "?",
+			   words ? "" : " 年度", kind ? kind : "", kind ? " " : "", code,
+			   name ? " " : "", name ? name : "");
 		store_bind_text(it, 1, as, -1);
 		store_bind_text(it, 2, code, -1);
 		while ((r = store_step(it, d)) == STORE_ROW) {
@@ -690,6 +707,7 @@ int rules_explain(struct store *s, const char *code, struct buf *out, struct dia
 	rc = found ? 1 : 0;
 done:
 	free(year);
+	free(words);
 	store_finalize(st);
 	store_finalize(it);
 	return rc;

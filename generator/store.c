@@ -123,7 +123,14 @@ static const char SCHEMA_RESULTS[] =
 	" DROP TABLE IF EXISTS community_stars; DROP TABLE IF EXISTS redblack;"
 	" DROP TABLE IF EXISTS points; DROP TABLE IF EXISTS report_units;"
 	" DROP TABLE IF EXISTS run; DROP TABLE IF EXISTS settings;"
-	" DROP TABLE IF EXISTS appeal_outcomes; DROP TABLE IF EXISTS adjustment_items;\n"
+	" DROP TABLE IF EXISTS appeal_outcomes; DROP TABLE IF EXISTS adjustment_items;"
+	" DROP TABLE IF EXISTS period_facts;\n"
+	/* The event facts the rules counted for the period (p = 'cur'), the one
+	 * before (p = 'prev', 环比) and a year before (p = 'last_year', 同比), by
+	 * grid, level and source, with the measures of event_facts over [start,
+	 * end] of each (rules.c): what the model's figures read. */
+	"CREATE TABLE period_facts(p TEXT NOT NULL, grid TEXT, level TEXT, source "
+	"TEXT" FACT_MEASURES ");\n"
 	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
 	"CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);\n"
 	/* Every point awarded or deducted, with its reason (计分依据). */
