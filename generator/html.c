@@ -442,6 +442,15 @@ static struct tv *kpi_list(struct html_site *w)
 			   dir * k->better > 0	 ? "good"
 			   : dir * k->better < 0 ? "bad"
 						 : "flat");
+		/* 环比 for a quarter or a month (a year's would repeat 同比) */
+		tv_set_str(x, "prev_label", m->ring ? "上年同期" : "上年");
+		tv_set_bool(x, "has_ring", m->ring && !isnan(k->prev2));
+		if (m->ring && !isnan(k->prev2)) {
+			model_fmt_value(k, k->prev2, p, sizeof p);
+			model_fmt_ring(k, ch, sizeof ch, &dir);
+			tv_set_str(x, "ring_prev", p);
+			tv_set_str(x, "ring_change", ch);
+		}
 	}
 	return l;
 }
