@@ -238,9 +238,9 @@ static void kpi_table(struct report_ctx *r, struct doc *d)
 	 * year 环比 would repeat 同比, so a year shows 同比 only. */
 	int ring = r->m->ring;
 	char y0[40], y1[40], y2[40], c2[64], c3[64];
-	struct colspec cols[7] = {{"指标", 3, DOC_LEFT},	{"单位", 1.2, DOC_CENTER},
-				  {y0, 1.8, DOC_RIGHT},		{y1, 1.8, DOC_RIGHT},
-				  {"同比", 3, DOC_LEFT},		{y2, 1.8, DOC_RIGHT},
+	struct colspec cols[7] = {{"指标", 3, DOC_LEFT}, {"单位", 1.2, DOC_CENTER},
+				  {y0, 1.8, DOC_RIGHT},	 {y1, 1.8, DOC_RIGHT},
+				  {"同比", 3, DOC_LEFT}, {y2, 1.8, DOC_RIGHT},
 				  {"环比", 3, DOC_LEFT}};
 	struct doc_block *t;
 	size_t i;
@@ -254,7 +254,8 @@ static void kpi_table(struct report_ctx *r, struct doc *d)
 		snprintf(y0, sizeof y0, "%d年", r->m->year);
 		snprintf(y1, sizeof y1, "%d年", r->m->prev_year);
 	}
-	t = report_table(r, d, ring ? "主要指标及同比、环比" : "主要指标及同比", cols, ring ? 7 : 5);
+	t = report_table(r, d, ring ? "主要指标及同比、环比" : "主要指标及同比", cols,
+			 ring ? 7 : 5);
 	for (i = 0; i < sizeof SHOW / sizeof SHOW[0]; i++) {
 		const struct model_kpi *k = &r->m->kpi[SHOW[i]];
 		const char *cells[7];
