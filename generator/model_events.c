@@ -440,12 +440,16 @@ int model_load_events(struct model_ctx *c)
 	if ((facts ? load_event_facts(c, hours) : scan_events(c, hours)) < 0)
 		return -1;
 	/* the period's first and last event dates */
-	snprintf(from, sizeof from, "%04d-01-01", m->year);
-	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
+	{
+		struct parse_period next;
+		parse_period_back(&m->period, -1, &next);
+		snprintf(from, sizeof from, "%s", m->period.start);
+		snprintf(to, sizeof to, "%s", next.start);
+	}
 	if (model_prep(c,
 		       facts ? "SELECT substr(min(first_at), 1, 10), substr(max(last_at), 1, 10)"
-			       " FROM month_facts WHERE year = CAST(substr(?1, 1, 4) AS INTEGER) "
-			       "AND ?2 <> ''"
+			       " FROM month_facts WHERE printf('%04d-%02d-01', year, month) >= ?1"
+			       " AND printf('%04d-%02d-01', year, month) < ?2"
 			     : "SELECT substr(min(reported_at), 1, 10), substr(max(reported_at), "
 			       "1, 10)"
 			       " FROM events WHERE reported_at >= ?1 AND reported_at < ?2",
