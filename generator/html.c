@@ -298,6 +298,12 @@ static void build_site(struct html_site *w)
 	tv_set_str(s, "place", m->place);
 	tv_set_int(s, "year", m->year);
 	tv_set_int(s, "prev_year", m->prev_year);
+	/* The period in words (2025年度, 2025年第三季度, 2025年7月) and those of 同比 and 环比;
+	 * ring: a quarter or a month, whose figures also have 环比. */
+	tv_set_str(s, "period", m->period_words);
+	tv_set_str(s, "period_last_year", m->last_year_words);
+	tv_set_str(s, "period_prev", m->prev_words);
+	tv_set_bool(s, "ring", m->ring);
 	if (m->year)
 		snprintf(t, sizeof t, "%s%d年度基层治理考评", m->place, m->year);
 	else
@@ -442,6 +448,15 @@ static struct tv *kpi_list(struct html_site *w)
 			   dir * k->better > 0	 ? "good"
 			   : dir * k->better < 0 ? "bad"
 						 : "flat");
+		/* 环比 for a quarter or a month (a year's would repeat 同比) */
+		tv_set_str(x, "prev_label", m->ring ? "上年同期" : "上年");
+		tv_set_bool(x, "has_ring", m->ring && !isnan(k->prev2));
+		if (m->ring && !isnan(k->prev2)) {
+			model_fmt_value(k, k->prev2, p, sizeof p);
+			model_fmt_ring(k, ch, sizeof ch, &dir);
+			tv_set_str(x, "ring_prev", p);
+			tv_set_str(x, "ring_change", ch);
+		}
 	}
 	return l;
 }

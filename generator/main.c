@@ -22,6 +22,7 @@
 #include "ingest.h"
 #include "model.h"
 #include "outdir.h"
+#include "parse.h"
 #include "report.h"
 #include "rules.h"
 #include "settings.h"
@@ -29,8 +30,10 @@
 
 struct opts {
 	const char *input, *output, *rules, *templates, *db;
-	const char *settings; /* --settings FILE (settings.h); NULL: searched */
-	int year;
+	const char *settings;	 /* --settings FILE (settings.h); NULL: searched */
+	const char *period_text; /* --period or --year as given; NULL: the latest year */
+	int period_is_year;	 /* it came with --year */
+	struct parse_period period;
 	int strict;
 	int quiet;
 	int final;	    /* --final: the 终稿, with appeals.csv applied */
@@ -121,11 +124,13 @@ static void usage(FILE *f, const char *cmd)
 	if (!cmd || strcmp(cmd, "run") == 0)
 		fputs("用法：kaoping run [--input DIR] [--output DIR] [--rules DIR] [--templates "
 		      "DIR]"
-		      " [--year YYYY] [--settings FILE] [--strict] [--final]\n"
+		      " [--period 期间] [--settings FILE] [--strict] [--final]\n"
 		      "  读取 CSV 导出、计分、生成报告：数据库在 OUTPUT/kaoping.db。\n"
 		      "  可公开发布的网站、通报、公示和工作簿在 "
 		      "OUTPUT/public/，其余仅供内部使用。\n"
 		      "  不带 --final 为公示稿；--final 按 appeals.csv 的复核结论生成终稿。\n"
+		      "  --period 为考评期：年度 2024、季度 2024Q3 或月份 2024-07（--year 2024 "
+		      "同 --period 2024）；不指定时为数据中最近的年度。\n"
 		      "  不带参数时读取自带样例（samples/county），写入 output/。\n",
 		      f);
 	if (!cmd || strcmp(cmd, "ingest") == 0)
@@ -138,7 +143,7 @@ static void usage(FILE *f, const char *cmd)
 		      "  未识别的列，以及前 200 行中无法解析的值。不写数据库。\n",
 		      f);
 	if (!cmd || strcmp(cmd, "score") == 0)
-		fputs("用法：kaoping score --db FILE [--rules DIR] [--year YYYY] [--final]\n"
+		fputs("用法：kaoping score --db FILE [--rules DIR] [--period 期间] [--final]\n"
 		      "  运行 rules/*.lua 考核规则，结果写回数据库。\n",
 		      f);
 	if (!cmd || strcmp(cmd, "render") == 0)
@@ -224,20 +229,13 @@ static int parse_args(int argc, char **argv, struct opts *o, const char *cmd)
 			slot = &o->db;
 		else if (strcmp(a, "--settings") == 0)
 			slot = &o->settings;
-		else if (strcmp(a, "--year") == 0) {
-			char *end;
-			long y;
+		else if (strcmp(a, "--year") == 0 || strcmp(a, "--period") == 0) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "kaoping: --year 需要一个年份\n");
+				fprintf(stderr, "kaoping: %s 需要一个考评期\n", a);
 				return -1;
 			}
-			errno = 0;
-			y = strtol(argv[++i], &end, 10);
-			if (errno || *end || y < 1900 || y > 2199) {
-				fprintf(stderr, "kaoping: 年份“%s”无效\n", argv[i]);
-				return -1;
-			}
-			o->year = (int)y;
+			o->period_text = argv[++i];
+			o->period_is_year = strcmp(a, "--year") == 0;
 			continue;
 		} else if (a[0] == '-') {
 			fprintf(stderr, "kaoping: 未知选项“%s”\n", a);
@@ -293,7 +291,8 @@ static int do_score(const struct opts *o, struct diag *d)
 
 	if (store_open(&s, o->db, STORE_UPDATE, d) < 0)
 		return -1;
-	rc = rules_run(s, o->db, o->rules, o->year, o->final, warn_cb, NULL, d);
+	rc = rules_run(s, o->db, o->rules, o->period_text ? &o->period : NULL, o->final, warn_cb,
+		       NULL, d);
 	store_close(s);
 	return rc;
 }
@@ -622,6 +621,19 @@ int main(int argc, char **argv)
 	}
 	if (parse_args(argc, argv, &o, cmd) < 0)
 		return 2;
+	if (o.period_text && (parse_period(o.period_text, strlen(o.period_text), &o.period) < 0 ||
+			      (o.period_is_year && o.period.kind != PERIOD_YEAR))) {
+		if (o.period_is_year)
+			fprintf(stderr,
+				"kaoping: 错误：年份“%s”无效：--year 应为四位年份，如 2024\n",
+				o.period_text);
+		else
+			fprintf(stderr,
+				"kaoping: 错误：考评期“%s”无效：应为年度（如 2024）、季度（如 "
+				"2024Q3，季度为 1 至 4）或月份（如 2024-07，月份为 1 至 12）\n",
+				o.period_text);
+		return 1;
+	}
 	if (!o.rules)
 		o.rules = bundled("rules", b1, sizeof b1);
 	if (!o.templates)

@@ -326,6 +326,16 @@ void model_fmt_pct(double v, char *out, size_t cap)
 	}
 }
 
+void model_fmt_ring(const struct model_kpi *k, char *out, size_t cap, int *dir)
+{
+	struct model_kpi r = *k;
+
+	r.prev = k->prev2;
+	model_fmt_change(&r, out, cap, dir);
+	if (strcmp(out, "上年为 0") == 0)
+		snprintf(out, cap, "上期为 0");
+}
+
 void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir)
 {
 	double diff, scale = pow(10, k->decimals);
@@ -432,7 +442,7 @@ int model_build(struct store *s, int year, struct model **out, struct diag *d)
 	c.m = m;
 	c.d = d;
 	for (i = 0; i < MODEL_KPI_N; i++)
-		m->kpi[i] = KPI_DEF[i];
+		m->kpi[i] = KPI_DEF[i], m->kpi[i].prev2 = NAN;
 	m->county = -1;
 	m->has_results = model_table_exists(s, "run") && model_table_exists(s, "grid_tiers");
 	if (model_load_year(&c, year) < 0 || model_load_units(&c) < 0)

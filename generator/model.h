@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "parse.h"
 
 struct store;
 struct chart_set;
@@ -60,7 +61,8 @@ struct model_unit {
 	long first_child, next_sibling, nchildren;
 	long households, population; /* 0 when not given */
 	long grids, communities;     /* grids / communities in the subtree (self included) */
-	struct model_ev ev[2];	     /* [0] period year, [1] previous year */
+	struct model_ev ev[3];	     /* [0] the period, [1] the same period a year before (同比),
+					[2] the period before (环比; a quarter or a month only) */
 	double visit_coverage;	     /* %: mean over door-knock rounds of households
 					visited / households, grids of the subtree; NAN none */
 	/* Rule results (has_result 0: the rules gave this unit none). */
@@ -226,7 +228,8 @@ struct model_kpi {
 	enum model_kpi_kind kind;
 	int decimals;
 	int better;	  /* +1 higher is better, -1 lower is better, 0 neither */
-	double cur, prev; /* period year, previous year; NAN unknown */
+	double cur, prev; /* the period, the same period a year before; NAN unknown */
+	double prev2;	  /* the period before (环比): a quarter or a month only; else NAN */
 };
 
 /* Months of the period year [0] and the previous one [1]: events reported in
@@ -258,6 +261,13 @@ struct model_chart {
 
 struct model {
 	int year, prev_year;
+	/* The period of the rules (run table; a year without results): a year, a
+	 * quarter or a month, and its words (2024年第三季度), those of the period a
+	 * year before (同比) and of the one before (环比). ring: the period is a
+	 * quarter or a month, so figures have a 环比 (for a year 环比 is 同比). */
+	struct parse_period period;
+	char period_words[32], last_year_words[32], prev_words[32];
+	int ring;
 	char *place;		   /* the county's (or city's) name; "本地区" if none */
 	char *data_from, *data_to; /* first and last event date of the period year, or NULL */
 	int max_limit_hours;	   /* the longest settlement time limit (model_load_events) */
@@ -388,6 +398,8 @@ long model_find_company(const struct model *m, const char *code);
  * "" when there is no previous value). *dir gets +1/-1/0 for ↑/↓/flat. */
 void model_fmt_value(const struct model_kpi *k, double v, char *out, size_t cap);
 void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir);
+/* The same for 环比 (cur against prev2): "上期为 0" where 同比 says "上年为 0". */
+void model_fmt_ring(const struct model_kpi *k, char *out, size_t cap, int *dir);
 /* The measures shown with decimals. Each has one precision for every output
  * (site, PDF documents, CSV); renderers format through model_fmt. */
 enum model_measure {

@@ -61,6 +61,27 @@ int model_load_year(struct model_ctx *c, int year)
 	}
 	m->year = year;
 	m->prev_year = year ? year - 1 : 0;
+	/* The rules' period (a year when there is none, or an old database). */
+	v = m->has_results
+		    ? store_scalar_text(c->s, "SELECT value FROM run WHERE key = 'period_label'")
+		    : NULL;
+	if (!v || parse_period(v, strlen(v), &m->period) < 0 || m->period.year != year) {
+		char y[8];
+		snprintf(y, sizeof y, "%d", (year > 0 ? year : 1970) % 10000);
+		if (parse_period(y, strlen(y), &m->period) < 0)
+			memset(&m->period, 0, sizeof m->period);
+	}
+	free(v);
+	m->ring = m->period.kind != PERIOD_YEAR;
+	{
+		struct parse_period p;
+		parse_period_words(&m->period, m->period_words, sizeof m->period_words);
+		parse_period_back(&m->period,
+				  m->ring ? (m->period.kind == PERIOD_QUARTER ? 4 : 12) : 1, &p);
+		parse_period_words(&p, m->last_year_words, sizeof m->last_year_words);
+		parse_period_back(&m->period, 1, &p);
+		parse_period_words(&p, m->prev_words, sizeof m->prev_words);
+	}
 	if (m->has_results) {
 		v = store_scalar_text(c->s, "SELECT value FROM run WHERE key = 'prev_year'");
 		if (v) {
@@ -188,7 +209,7 @@ void model_add_ev(struct model_unit *to, const struct model_unit *from)
 {
 	int y;
 
-	for (y = 0; y < 2; y++) {
+	for (y = 0; y < 3; y++) {
 		to->ev[y].events += from->ev[y].events;
 		to->ev[y].closed += from->ev[y].closed;
 		to->ev[y].ontime += from->ev[y].ontime;
@@ -282,20 +303,29 @@ static int load_event_facts(struct model_ctx *c, const int hours[6])
 			;
 		col[i] = 5 + (j < 8 ? j : 4);
 	}
+	/* What the rules counted for the period (period_facts: the period, a year
+	 * before, the one before), else the years of event_facts. */
+	int period = model_table_exists(c->s, "period_facts") &&
+		     store_scalar_int(c->s, "SELECT EXISTS(SELECT 1 FROM period_facts)", 0);
+
 	if (model_prep(c,
-		       "SELECT grid, year, level, n, closed, h24, h48, h72, h120, h168, h240, "
-		       "h360, h720,"
-		       " s1, s2, s3, s4, s5 FROM event_facts WHERE year = ?1 OR year = ?2",
+		       period ? "SELECT grid, CASE p WHEN 'cur' THEN 0 WHEN 'last_year' THEN 1"
+				" ELSE 2 END, level, n, closed, h24, h48, h72, h120, h168, h240,"
+				" h360, h720, s1, s2, s3, s4, s5 FROM period_facts"
+				" WHERE p <> 'prev' OR ?1 <> ?2"
+			      : "SELECT grid, year, level, n, closed, h24, h48, h72, h120, h168, "
+				"h240, h360, h720,"
+				" s1, s2, s3, s4, s5 FROM event_facts WHERE year = ?1 OR year = ?2",
 		       &st) < 0)
 		return -1;
 	store_bind_int(st, 1, m->year);
-	store_bind_int(st, 2, m->prev_year);
+	store_bind_int(st, 2, period && !m->ring ? m->year : m->prev_year);
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
 		const char *g = store_col_text(st, 0);
 		long idx = model_hash_find(c, g, g ? (size_t)store_col_bytes(st, 0) : 0);
 		int li = level_index(store_col_text(st, 2));
 		long rated = 0, rsum = 0;
-		y = year_slot(m, (long)store_col_int(st, 1));
+		y = period ? (int)store_col_int(st, 1) : year_slot(m, (long)store_col_int(st, 1));
 		if (idx < 0 || y < 0)
 			continue;
 		for (i = 0; i < 5; i++) {
@@ -413,12 +443,16 @@ int model_load_events(struct model_ctx *c)
 	if ((facts ? load_event_facts(c, hours) : scan_events(c, hours)) < 0)
 		return -1;
 	/* the period's first and last event dates */
-	snprintf(from, sizeof from, "%04d-01-01", m->year);
-	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
+	{
+		struct parse_period next;
+		parse_period_back(&m->period, -1, &next);
+		snprintf(from, sizeof from, "%s", m->period.start);
+		snprintf(to, sizeof to, "%s", next.start);
+	}
 	if (model_prep(c,
 		       facts ? "SELECT substr(min(first_at), 1, 10), substr(max(last_at), 1, 10)"
-			       " FROM month_facts WHERE year = CAST(substr(?1, 1, 4) AS INTEGER) "
-			       "AND ?2 <> ''"
+			       " FROM month_facts WHERE printf('%04d-%02d-01', year, month) >= ?1"
+			       " AND printf('%04d-%02d-01', year, month) < ?2"
 			     : "SELECT substr(min(reported_at), 1, 10), substr(max(reported_at), "
 			       "1, 10)"
 			       " FROM events WHERE reported_at >= ?1 AND reported_at < ?2",
@@ -449,8 +483,12 @@ int model_load_visits(struct model_ctx *c)
 
 	if (!m->year)
 		return 0;
-	snprintf(from, sizeof from, "%04d-01-01", m->year);
-	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
+	{
+		struct parse_period next;
+		parse_period_back(&m->period, -1, &next);
+		snprintf(from, sizeof from, "%s", m->period.start);
+		snprintf(to, sizeof to, "%s", next.start);
+	}
 	visited = model_calloc(c, (size_t)m->nunits, sizeof *visited);
 	if (!visited)
 		return diag_set(c->d, "内存不足");
@@ -474,8 +512,22 @@ int model_load_visits(struct model_ctx *c)
 		free(visited);
 		return -1;
 	}
-	snprintf(from, sizeof from, "%04d", m->year);
-	rounds = store_scalar_int(c->s, "SELECT count(DISTINCT round) FROM visits", 0);
+	/* A year counts every round; a quarter or a month the rounds in it. */
+	if (m->ring) {
+		if (model_prep(c,
+			       "SELECT count(DISTINCT round) FROM visits WHERE date >= ?1 AND date "
+			       "< ?2",
+			       &st) < 0) {
+			free(visited);
+			return -1;
+		}
+		store_bind_text(st, 1, from, -1);
+		store_bind_text(st, 2, to, -1);
+		rounds = store_step(st, c->d) == STORE_ROW ? (long)store_col_int(st, 0) : 0;
+		store_finalize(st);
+	} else {
+		rounds = store_scalar_int(c->s, "SELECT count(DISTINCT round) FROM visits", 0);
+	}
 	if (rounds > 0) {
 		/* per grid, then sums up the tree: visited / (households x rounds) */
 		double *hh = model_calloc(c, (size_t)m->nunits, sizeof *hh);
@@ -509,61 +561,63 @@ int model_load_visits(struct model_ctx *c)
 	return 0;
 }
 
-/* Wishes, services: counts per year (period and previous). */
+/* Wishes, services: counts of the period, the same period a year before
+ * (同比) and, for a quarter or a month, the period before (环比). A count of
+ * 0 leaves the figure unknown (no data for that period). */
 int model_load_activity(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
-	char from[24], to[24], y0[16];
-	int step;
+	struct parse_period ps[3], next;
+	int step = STORE_DONE, i;
 
 	if (!m->year)
 		return 0;
-	snprintf(from, sizeof from, "%04d-01-01", m->prev_year);
-	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
-	snprintf(y0, sizeof y0, "%04d", m->year);
-	if (model_prep(c,
-		       "SELECT substr(published_at, 1, 4) AS y, count(*), count(completed_at) FROM "
-		       "wishes"
-		       " WHERE published_at >= ?1 AND published_at < ?2 GROUP BY y ORDER BY y",
-		       &st) < 0)
-		return -1;
-	store_bind_text(st, 1, from, -1);
-	store_bind_text(st, 2, to, -1);
-	while ((step = store_step(st, c->d)) == STORE_ROW) {
-		const char *yy = store_col_text(st, 0);
-		int cur = yy && strcmp(yy, y0) == 0;
-		long n = (long)store_col_int(st, 1), done = (long)store_col_int(st, 2);
-		double *w = cur ? &m->kpi[MODEL_KPI_WISHES].cur : &m->kpi[MODEL_KPI_WISHES].prev;
-		double *wd = cur ? &m->kpi[MODEL_KPI_WISHES_DONE].cur
-				 : &m->kpi[MODEL_KPI_WISHES_DONE].prev;
-		double *wr =
-			cur ? &m->kpi[MODEL_KPI_WISH_RATE].cur : &m->kpi[MODEL_KPI_WISH_RATE].prev;
-		*w = (double)n;
-		*wd = (double)done;
-		*wr = model_pct(done, n);
-	}
-	store_finalize(st);
-	if (step == STORE_ERROR)
-		return -1;
-	if (model_prep(c,
-		       "SELECT substr(date, 1, 4) AS y, count(*), total(hours) FROM services"
-		       " WHERE date >= ?1 AND date < ?2 GROUP BY y ORDER BY y",
-		       &st) < 0)
-		return -1;
-	store_bind_text(st, 1, from, -1);
-	store_bind_text(st, 2, to, -1);
-	while ((step = store_step(st, c->d)) == STORE_ROW) {
-		const char *yy = store_col_text(st, 0);
-		int cur = yy && strcmp(yy, y0) == 0;
-		if (cur) {
-			m->kpi[MODEL_KPI_SERVICES].cur = (double)store_col_int(st, 1);
-			m->kpi[MODEL_KPI_SERVICE_HOURS].cur = store_col_double(st, 2);
-		} else {
-			m->kpi[MODEL_KPI_SERVICES].prev = (double)store_col_int(st, 1);
-			m->kpi[MODEL_KPI_SERVICE_HOURS].prev = store_col_double(st, 2);
+	ps[0] = m->period;
+	parse_period_back(&m->period, m->ring ? (m->period.kind == PERIOD_QUARTER ? 4 : 12) : 1,
+			  &ps[1]);
+	parse_period_back(&m->period, 1, &ps[2]);
+	for (i = 0; i < (m->ring ? 3 : 2); i++) {
+		parse_period_back(&ps[i], -1, &next);
+		if (model_prep(c,
+			       "SELECT count(*), count(completed_at) FROM wishes"
+			       " WHERE published_at >= ?1 AND published_at < ?2",
+			       &st) < 0)
+			return -1;
+		store_bind_text(st, 1, ps[i].start, -1);
+		store_bind_text(st, 2, next.start, -1);
+		if ((step = store_step(st, c->d)) == STORE_ROW && store_col_int(st, 0) > 0) {
+			long n = (long)store_col_int(st, 0), done = (long)store_col_int(st, 1);
+			struct model_kpi *w = &m->kpi[MODEL_KPI_WISHES];
+			struct model_kpi *wd = &m->kpi[MODEL_KPI_WISHES_DONE];
+			struct model_kpi *wr = &m->kpi[MODEL_KPI_WISH_RATE];
+			*(i == 0 ? &w->cur : i == 1 ? &w->prev : &w->prev2) = (double)n;
+			*(i == 0 ? &wd->cur : i == 1 ? &wd->prev : &wd->prev2) = (double)done;
+			*(i == 0 ? &wr->cur : i == 1 ? &wr->prev : &wr->prev2) = model_pct(done, n);
 		}
+		store_finalize(st);
+		if (step == STORE_ERROR)
+			return -1;
+		if (model_prep(c,
+			       "SELECT count(*), total(hours) FROM services"
+			       " WHERE date >= ?1 AND date < ?2",
+			       &st) < 0)
+			return -1;
+		store_bind_text(st, 1, ps[i].start, -1);
+		store_bind_text(st, 2, next.start, -1);
+		if ((step = store_step(st, c->d)) == STORE_ROW && store_col_int(st, 0) > 0) {
+			struct model_kpi *sv = &m->kpi[MODEL_KPI_SERVICES];
+			struct model_kpi *sh = &m->kpi[MODEL_KPI_SERVICE_HOURS];
+			*(i == 0   ? &sv->cur
+			  : i == 1 ? &sv->prev
+				   : &sv->prev2) = (double)store_col_int(st, 0);
+			*(i == 0   ? &sh->cur
+			  : i == 1 ? &sh->prev
+				   : &sh->prev2) = store_col_double(st, 1);
+		}
+		store_finalize(st);
+		if (step == STORE_ERROR)
+			return -1;
 	}
-	store_finalize(st);
-	return step == STORE_ERROR ? -1 : 0;
+	return 0;
 }

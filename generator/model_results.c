@@ -599,6 +599,27 @@ void model_key_figures(struct model *m, struct store *s)
 		e0 = &sum[0];
 		e1 = &sum[1];
 	}
+	if (m->year && m->ring) {
+		/* 环比: the county's (or top units') figures of the period before */
+		struct model_ev e2;
+		memset(&e2, 0, sizeof e2);
+		for (k = 0; k < m->nunits; k++) {
+			const struct model_ev *x = &m->units[k].ev[2];
+			if (m->county >= 0 ? k != m->county : m->units[k].parent >= 0)
+				continue;
+			e2.events += x->events, e2.closed += x->closed, e2.ontime += x->ontime;
+			e2.in_grid += x->in_grid, e2.rated += x->rated;
+			e2.rating_sum += x->rating_sum;
+		}
+		if (e2.events > 0) {
+			m->kpi[MODEL_KPI_EVENTS].prev2 = (double)e2.events;
+			m->kpi[MODEL_KPI_CLOSED].prev2 = (double)e2.closed;
+			m->kpi[MODEL_KPI_CLOSURE].prev2 = model_closure(&e2);
+			m->kpi[MODEL_KPI_ONTIME].prev2 = model_ontime(&e2);
+			m->kpi[MODEL_KPI_IN_GRID].prev2 = model_in_grid(&e2);
+			m->kpi[MODEL_KPI_SATISFACTION].prev2 = model_satisfaction(&e2);
+		}
+	}
 	if (m->year) {
 		m->kpi[MODEL_KPI_EVENTS].cur = (double)e0->events;
 		m->kpi[MODEL_KPI_CLOSED].cur = (double)e0->closed;

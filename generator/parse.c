@@ -545,3 +545,110 @@ int parse_iso(const char *s, int64_t *secs, long *days)
 		*days = z;
 	return 0;
 }
+
+/* Fills label, start and end of a period whose kind, year and num are set. */
+static void period_fill(struct parse_period *p)
+{
+	unsigned y = (unsigned)p->year % 10000u, m0 = 1, m1 = 12, last;
+
+	if (p->kind == PERIOD_QUARTER) {
+		m0 = (unsigned)p->num * 3 - 2;
+		m1 = (unsigned)p->num * 3;
+		snprintf(p->label, sizeof p->label, "%04uQ%u", y, (unsigned)p->num % 10u);
+	} else if (p->kind == PERIOD_MONTH) {
+		m0 = m1 = (unsigned)p->num;
+		snprintf(p->label, sizeof p->label, "%04u-%02u", y, m0 % 100u);
+	} else {
+		snprintf(p->label, sizeof p->label, "%04u", y);
+	}
+	last = (unsigned)days_in_month(p->year, (long)m1);
+	snprintf(p->start, sizeof p->start, "%04u-%02u-01", y, m0 % 100u);
+	snprintf(p->end, sizeof p->end, "%04u-%02u-%02u", y, m1 % 100u, last % 100u);
+}
+
+int parse_period(const char *s0, size_t n0, struct parse_period *out)
+{
+	struct parse_period p;
+	char s[64], q[7];
+	long len, y, m = 0;
+	size_t i = 0, n;
+
+	parse_trim(&s0, &n0);
+	if (n0 == 0 || n0 >= sizeof s)
+		return -1;
+	memset(&p, 0, sizeof p);
+	if (parse_quarter(s0, n0, q) == 0) {
+		p.kind = PERIOD_QUARTER;
+		p.year =
+			(q[0] - '0') * 1000 + (q[1] - '0') * 100 + (q[2] - '0') * 10 + (q[3] - '0');
+		p.num = q[5] - '0';
+		period_fill(&p);
+		*out = p;
+		return 0;
+	}
+	len = fold_fullwidth(s0, n0, s, sizeof s);
+	if (len < 0)
+		return -1;
+	n = (size_t)len;
+	y = digits(s, n, &i, 4);
+	if (y < 1900 || y > 2199 || i != 4)
+		return -1;
+	p.year = (int)y;
+	if (lit(s, n, &i, "年")) {
+		if (i == n || (lit(s, n, &i, "度") && i == n)) {
+			p.kind = PERIOD_YEAR;
+		} else {
+			m = digits(s, n, &i, 2);
+			if (!lit(s, n, &i, "月"))
+				return -1;
+			p.kind = PERIOD_MONTH;
+		}
+	} else if (i == n) {
+		p.kind = PERIOD_YEAR;
+	} else {
+		if (s[i] != '-' && s[i] != '/' && s[i] != '.')
+			return -1;
+		i++;
+		m = digits(s, n, &i, 2);
+		p.kind = PERIOD_MONTH;
+	}
+	if (i != n)
+		return -1;
+	if (p.kind == PERIOD_MONTH) {
+		if (m < 1 || m > 12)
+			return -1;
+		p.num = (int)m;
+	}
+	period_fill(&p);
+	*out = p;
+	return 0;
+}
+
+void parse_period_back(const struct parse_period *p, int back, struct parse_period *out)
+{
+	struct parse_period r = *p;
+	int per = p->kind == PERIOD_QUARTER ? 4 : p->kind == PERIOD_MONTH ? 12 : 1;
+	int idx = p->year * per + (per > 1 ? p->num - 1 : 0) - back;
+
+	r.year = idx / per;
+	r.num = per > 1 ? idx % per + 1 : 0;
+	period_fill(&r);
+	*out = r;
+}
+
+const char *parse_period_kind_name(enum parse_period_kind k)
+{
+	return k == PERIOD_QUARTER ? "quarter" : k == PERIOD_MONTH ? "month" : "year";
+}
+
+void parse_period_words(const struct parse_period *p, char *out, size_t cap)
+{
+	static const char *cnq[] = {"一", "二", "三", "四"};
+
+	if (p->kind == PERIOD_QUARTER && p->num >= 1 && p->num <= 4)
+		snprintf(out, cap, "%d年第%s季度", p->year, cnq[p->num - 1]);
+	else if (p->kind == PERIOD_MONTH)
+		snprintf(out, cap, "%d年%d月", p->year, p->num);
+	else
+		snprintf(out, cap, "%d年度", p->year);
+}

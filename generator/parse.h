@@ -72,4 +72,25 @@ long parse_days_from_civil(long y, unsigned m, unsigned d);
  * the whole days. Returns 0, or -1 if s is NULL or not of that form. */
 int parse_iso(const char *s, int64_t *secs, long *days);
 
+/* An assessment period: a year, a quarter or a month, as the dates of its
+ * first and last day [start, end] (both inclusive, "YYYY-MM-DD"). The one
+ * representation of a period everywhere (rules, run table, model). */
+enum parse_period_kind { PERIOD_YEAR, PERIOD_QUARTER, PERIOD_MONTH };
+struct parse_period {
+	enum parse_period_kind kind;
+	int year, num;		 /* num: quarter 1..4 or month 1..12; 0 for a year */
+	char label[8];		 /* "2024", "2024Q3", "2024-07" */
+	char start[11], end[11]; /* "2024-07-01", "2024-09-30" */
+};
+/* Periods: 2024 (a year), 2024Q3 / 2024q3 / 2024-Q3 / 2024年第三季度 (a
+ * quarter), 2024-07 / 2024-7 / 2024年7月 (a month); years 1900..2199. */
+int parse_period(const char *s, size_t n, struct parse_period *out);
+/* The period of the same kind `back` periods before p (back 1: the previous
+ * quarter or month, the previous year for a year). */
+void parse_period_back(const struct parse_period *p, int back, struct parse_period *out);
+/* "year", "quarter", "month". */
+const char *parse_period_kind_name(enum parse_period_kind k);
+/* The period in words: "2024年度", "2024年第三季度", "2024年7月". */
+void parse_period_words(const struct parse_period *p, char *out, size_t cap);
+
 #endif

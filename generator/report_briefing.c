@@ -234,23 +234,32 @@ static void kpi_table(struct report_ctx *r, struct doc *d)
 		MODEL_KPI_ONTIME,    MODEL_KPI_IN_GRID,	 MODEL_KPI_SATISFACTION,
 		MODEL_KPI_VISITS,    MODEL_KPI_WISHES,	 MODEL_KPI_WISHES_DONE,
 		MODEL_KPI_WISH_RATE, MODEL_KPI_SERVICES, MODEL_KPI_SERVICE_HOURS};
-	char y0[32], y1[32];
-	struct colspec cols[5] = {{"指标", 3, DOC_LEFT},
-				  {"单位", 1.2, DOC_CENTER},
-				  {y0, 1.8, DOC_RIGHT},
-				  {y1, 1.8, DOC_RIGHT},
-				  {"同比", 3, DOC_LEFT}};
+	/* A quarter or a month also has 环比 (against the period before); for a
+	 * year 环比 would repeat 同比, so a year shows 同比 only. */
+	int ring = r->m->ring;
+	char y0[40], y1[40], y2[40], c2[64], c3[64];
+	struct colspec cols[7] = {{"指标", 3, DOC_LEFT}, {"单位", 1.2, DOC_CENTER},
+				  {y0, 1.8, DOC_RIGHT},	 {y1, 1.8, DOC_RIGHT},
+				  {"同比", 3, DOC_LEFT}, {y2, 1.8, DOC_RIGHT},
+				  {"环比", 3, DOC_LEFT}};
 	struct doc_block *t;
 	size_t i;
 	int dir;
 
-	snprintf(y0, sizeof y0, "%d年", r->m->year);
-	snprintf(y1, sizeof y1, "%d年", r->m->prev_year);
-	t = report_table(r, d, "主要指标及同比", cols, 5);
+	if (ring) {
+		snprintf(y0, sizeof y0, "%s", r->m->period_words);
+		snprintf(y1, sizeof y1, "%s", r->m->last_year_words);
+		snprintf(y2, sizeof y2, "%s", r->m->prev_words);
+	} else {
+		snprintf(y0, sizeof y0, "%d年", r->m->year);
+		snprintf(y1, sizeof y1, "%d年", r->m->prev_year);
+	}
+	t = report_table(r, d, ring ? "主要指标及同比、环比" : "主要指标及同比", cols,
+			 ring ? 7 : 5);
 	for (i = 0; i < sizeof SHOW / sizeof SHOW[0]; i++) {
 		const struct model_kpi *k = &r->m->kpi[SHOW[i]];
-		const char *cells[5];
-		if (isnan(k->cur) && isnan(k->prev))
+		const char *cells[7];
+		if (isnan(k->cur) && isnan(k->prev) && (!ring || isnan(k->prev2)))
 			continue;
 		model_fmt_value(k, k->cur, r->cell[0], sizeof r->cell[0]);
 		model_fmt_value(k, k->prev, r->cell[1], sizeof r->cell[1]);
@@ -262,6 +271,14 @@ static void kpi_table(struct report_ctx *r, struct doc *d)
 		cells[2] = r->cell[0];
 		cells[3] = r->cell[1];
 		cells[4] = r->cell[2];
+		if (ring) {
+			model_fmt_value(k, k->prev2, c2, sizeof c2);
+			model_fmt_ring(k, c3, sizeof c3, &dir);
+			if (!c3[0])
+				snprintf(c3, sizeof c3, "—");
+			cells[5] = c2;
+			cells[6] = c3;
+		}
 		report_row(r, t, cells);
 	}
 }

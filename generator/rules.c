@@ -368,6 +368,144 @@ static int named(const struct engine *e, const char *kind, const char *target)
 	return 0;
 }
 
+/* Appends to b the columns of event_facts after grid, year, level and source. */
+static void measure_cols(struct buf *b)
+{
+	int k;
+
+	buf_puts(b, "n, closed");
+	for (k = 0; k < SCHEMA_NHOURS; k++)
+		buf_printf(b, ", h%d", schema_hours[k]);
+	for (k = 0; k < SCHEMA_NHOURS; k++)
+		buf_printf(b, ", a%d", schema_hours[k]);
+	buf_puts(b, ", rated, s1, s2, s3, s4, s5");
+}
+
+/* Appends the events of period p with their own columns: cl (closed in the
+ * period, i.e. before the day after its end), sat (1..5 or 0), secs (seconds
+ * from reported to closed, or to the period's end when open; with a deadline
+ * 0 when met and 1e18 when missed: the definitions of ingest_facts.c). */
+static void period_events(struct buf *b, const struct parse_period *p)
+{
+	struct parse_period next;
+	int k;
+
+	parse_period_back(p, -1, &next);
+	buf_puts(b, "(SELECT grid, reporter, source, cl, CASE WHEN level IN (");
+	for (k = 0; k < SCHEMA_NLEVELS; k++)
+		buf_printf(b, "%s'%s'", k ? ", " : "", schema_levels[k]);
+	buf_printf(
+		b,
+		") THEN level END AS level,"
+		" CASE WHEN typeof(satisfaction) = 'integer' THEN satisfaction ELSE 0 END AS sat,"
+		" CASE WHEN deadline IS NOT NULL THEN CASE WHEN substr(CASE WHEN cl THEN"
+		" closed_at ELSE '%s 00:00:00' END, 1, 19) <= substr(deadline, 1, 19) THEN 0"
+		" ELSE 1e18 END ELSE CAST(strftime('%%s', CASE WHEN cl THEN closed_at ELSE"
+		" '%s 00:00:00' END) AS INTEGER) - CAST(strftime('%%s', reported_at) AS INTEGER)"
+		" END AS secs FROM (SELECT *, (closed_at IS NOT NULL AND substr(closed_at, 1, 19)"
+		" < '%s 00:00:00') AS cl FROM events WHERE reported_at >= '%s' AND reported_at <"
+		" '%s' AND NOT kp_void(status)))",
+		next.start, next.start, next.start, p->start, next.start);
+}
+
+/* The event facts the rules count: temp tables period_facts (p, grid, level,
+ * source and the measures of event_facts) and period_reporter_facts (p,
+ * reporter, grid, n, closed), for p = 'cur' (the period), 'prev' (the one
+ * before, 环比) and 'last_year' (the same period a year before, 同比). A year
+ * reads event_facts and reporter_facts as ingest summed them up; a quarter or
+ * a month sums up its events here by the same definitions over [start, end]
+ * (one scan of events per period; the store has no facts by grid and month).
+ * temp: the temp tables of the rules' connection; else main.period_facts of the
+ * results (rules_results.c). Returns -1 when b failed. */
+int period_facts_sql(const struct engine *e, struct buf *b, int temp)
+{
+	const struct parse_period *ps[3] = {&e->period, &e->prev, &e->last_year};
+	static const char *const names[3] = {"cur", "prev", "last_year"};
+	int have_ev = e->have_event_facts, have_events = e->have_events;
+	int i, k;
+
+	if (temp) {
+		buf_puts(b, "CREATE TEMP TABLE period_facts(p TEXT, grid TEXT, level TEXT, source "
+			    "TEXT, ");
+		measure_cols(b);
+		buf_puts(b, ");\nCREATE TEMP TABLE period_reporter_facts(p TEXT, reporter TEXT, "
+			    "grid TEXT,"
+			    " n INTEGER, closed INTEGER);\n");
+	} else {
+		buf_puts(b, "DELETE FROM main.period_facts;\n");
+	}
+	for (i = 0; i < 3; i++) {
+		const struct parse_period *p = ps[i];
+		if (p->kind == PERIOD_YEAR && have_ev) {
+			buf_printf(b,
+				   "INSERT INTO %s.period_facts SELECT '%s', grid, level, source, ",
+				   temp ? "temp" : "main", names[i]);
+			measure_cols(b);
+			buf_printf(b, " FROM event_facts WHERE year = %d;\n", p->year);
+			if (temp)
+				buf_printf(
+					b,
+					"INSERT INTO period_reporter_facts SELECT '%s', reporter,"
+					" grid, n, closed FROM reporter_facts WHERE year = %d;\n",
+					names[i], p->year);
+		} else if (p->kind != PERIOD_YEAR && have_events) {
+			buf_printf(b,
+				   "INSERT INTO %s.period_facts SELECT '%s', grid, level, source,"
+				   " count(*), sum(cl)",
+				   temp ? "temp" : "main", names[i]);
+			for (k = 0; k < SCHEMA_NHOURS; k++)
+				buf_printf(b, ", sum(cl AND secs <= %d)", schema_hours[k] * 3600);
+			for (k = 0; k < SCHEMA_NHOURS; k++)
+				buf_printf(b, ", sum(NOT cl AND secs <= %d)",
+					   schema_hours[k] * 3600);
+			buf_puts(b, ", sum(sat BETWEEN 1 AND 5)");
+			for (k = 1; k <= 5; k++)
+				buf_printf(b, ", sum(sat = %d)", k);
+			buf_puts(b, " FROM ");
+			period_events(b, p);
+			buf_puts(b, " GROUP BY grid, level, source;\n");
+			if (!temp)
+				continue;
+			buf_printf(b,
+				   "INSERT INTO period_reporter_facts SELECT '%s', reporter, grid,"
+				   " count(*), sum(cl) FROM ",
+				   names[i]);
+			period_events(b, p);
+			buf_puts(b, " WHERE reporter IN (SELECT id FROM people)"
+				    " GROUP BY reporter, grid;\n");
+		}
+	}
+	return b->failed ? -1 : 0;
+}
+
+/* The temp tables on the rules' read-only connection. */
+static int period_facts(struct engine *e, struct diag *d)
+{
+	struct buf b;
+	int rc;
+
+	e->have_event_facts =
+		store_scalar_int(e->ro,
+				 "SELECT count(*) FROM sqlite_master WHERE name = 'event_facts'",
+				 0) > 0 &&
+		store_scalar_int(e->ro,
+				 "SELECT count(*) FROM sqlite_master WHERE name = 'reporter_facts'",
+				 0) > 0;
+	e->have_events =
+		store_scalar_int(e->ro, "SELECT count(*) FROM sqlite_master WHERE name = 'events'",
+				 0) > 0 &&
+		store_scalar_int(e->ro, "SELECT count(*) FROM sqlite_master WHERE name = 'people'",
+				 0) > 0;
+	buf_init(&b, 0);
+	if (period_facts_sql(e, &b, 1) < 0) {
+		buf_release(&b);
+		return diag_set(d, "内存不足");
+	}
+	rc = store_exec_temp(e->ro, b.data, d);
+	buf_release(&b);
+	return rc;
+}
+
 /* Adjustments of the period and (in the 终稿) appeals that no assessment
  * applied: a misspelt code or name would otherwise count for nothing in
  * silence. Warnings only; a table an old database lacks is skipped. */
@@ -377,8 +515,11 @@ static void unmatched(struct engine *e)
 	struct diag d;
 	char from[24], to[24];
 
-	snprintf(from, sizeof from, "%04d-01-01", e->year);
-	snprintf(to, sizeof to, "%04d-01-01", e->year + 1);
+	struct parse_period next;
+
+	parse_period_back(&e->period, -1, &next);
+	snprintf(from, sizeof from, "%s", e->period.start);
+	snprintf(to, sizeof to, "%s", next.start);
 	if (store_prepare(e->ro,
 			  "SELECT target_kind, target, reason FROM adjustments"
 			  " WHERE date >= ?1 AND date < ?2 ORDER BY date, rowid",
@@ -408,7 +549,8 @@ static void unmatched(struct engine *e)
 	store_finalize(st);
 }
 
-int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int year, int final,
+int rules_run(struct store *rw, const char *db_path, const char *rules_dir,
+	      const struct parse_period *period, int final,
 	      void (*warn)(const char *msg, void *arg), void *warn_arg, struct diag *d)
 {
 	struct engine e;
@@ -436,22 +578,37 @@ int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int 
 	for (i = 0; i < (size_t)e.nyears; i++)
 		if (e.years[i].hi > latest)
 			latest = e.years[i].hi;
-	if (year == 0) {
+	if (!period) {
+		char y[8];
 		if (!latest) {
-			diag_set(d, "数据中没有带日期的记录，无法确定考评年度（请用 --year 指定）");
+			diag_set(d, "数据中没有带日期的记录，无法确定考评年度（请用 --period 或 "
+				    "--year 指定）");
 			goto done;
 		}
-		year = latest;
+		snprintf(y, sizeof y, "%d", latest % 10000);
+		if (parse_period(y, strlen(y), &e.period) < 0) {
+			diag_set(d, "数据中的年份 %d 无效", latest);
+			goto done;
+		}
 	} else {
 		int ok = 0;
+		e.period = *period;
 		for (i = 0; i < (size_t)e.nyears; i++)
-			if (year >= e.years[i].lo && year <= e.years[i].hi)
+			if (e.period.year >= e.years[i].lo && e.period.year <= e.years[i].hi)
 				ok = 1;
 		if (!ok)
-			warnf(&e, "数据中没有 %d 年的记录：各项考评将按无数据计算", year);
+			warnf(&e, "数据中没有 %d 年的记录：各项考评将按无数据计算", e.period.year);
 	}
-	e.year = year;
-	e.prev_year = year - 1;
+	e.year = e.period.year;
+	e.prev_year = e.period.year - 1;
+	parse_period_back(&e.period, 1, &e.prev);
+	parse_period_back(&e.period,
+			  e.period.kind == PERIOD_QUARTER ? 4
+			  : e.period.kind == PERIOD_MONTH ? 12
+							  : 1,
+			  &e.last_year);
+	if (period_facts(&e, d) < 0)
+		goto done;
 
 	/* Chunk names are "<last component of the rules dir>/<file>": short,
 	 * stable across machines, and what every error and score item cites. */

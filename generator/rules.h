@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "parse.h"
 #include "store.h"
 
 /* Default limits per rule file: Lua VM instructions, SQLite VM steps, and
@@ -25,8 +26,8 @@
 /* Changes the limits for later runs (0 keeps a default); for tests. */
 void rules_set_limits(long long instr, long long sql_steps, size_t mem);
 
-/* Runs every .lua file of rules_dir (sorted by file name) for the period `year`
- * (0 = the latest year in the data). Opens its own read-only connection to
+/* Runs every .lua file of rules_dir (sorted by file name) for the period
+ * (NULL: the latest year in the data; parse.h). Opens its own read-only connection to
  * db_path for the rules' queries, collects results in memory and writes them
  * with rw (store_reset_results + inserts) in ONE transaction, only if every
  * rule succeeded: a failing rule writes nothing and fills d with the rule's
@@ -34,7 +35,8 @@ void rules_set_limits(long long instr, long long sql_steps, size_t mem);
  * newline); warn may be NULL. final: the 终稿, which applies appeals.csv
  * (kp.final); it fails when the appeals table is empty or absent.
  * Returns 0 or -1. */
-int rules_run(struct store *rw, const char *db_path, const char *rules_dir, int year, int final,
+int rules_run(struct store *rw, const char *db_path, const char *rules_dir,
+	      const struct parse_period *period, int final,
 	      void (*warn)(const char *msg, void *arg), void *warn_arg, struct diag *d);
 
 /* The run's version, stored as run.version (and kp.version): a plain run is

@@ -118,7 +118,11 @@ struct engine {
 	int ntrace;
 	int trace_cut; /* the stack goes on below the frames in trace */
 	int year, prev_year;
-	int final; /* the 终稿: appeals are applied (kp.final) */
+	/* The period counted, the one before it (环比) and the same period a year
+	 * before (同比); for a year, prev is last_year. */
+	struct parse_period period, prev, last_year;
+	int have_event_facts, have_events; /* the sources of the period facts */
+	int final;			   /* the 终稿: appeals are applied (kp.final) */
 	struct yrange years[NYEARSRC];
 	int nyears;
 	struct arena *arena;
@@ -154,6 +158,10 @@ long smap_get(struct smap *m, const char *k, size_t n);
 int smap_put(struct engine *e, struct smap *m, const char *k, size_t n, long v);
 void smap_release(struct engine *e, struct smap *m);
 const char *intern(lua_State *L, const char *s, size_t n);
+
+/* rules.c: the period facts as SQL (temp: the rules' temp tables, else the
+ * results table period_facts); -1 if b failed. */
+int period_facts_sql(const struct engine *e, struct buf *b, int temp);
 
 /* rules_kp.c */
 void fmt_scaled(char *out, size_t sz, long long v, int nd);

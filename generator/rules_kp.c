@@ -259,11 +259,32 @@ int kp_need(lua_State *L)
 	return 1;
 }
 
-/* kp.period(year) -> "YYYY-01-01", "YYYY+1-01-01": [start, end) for SQL. */
+/* kp.period(year) -> "YYYY-01-01", "YYYY+1-01-01"; kp.period(kp.PERIOD) (or
+ * .prev, .last_year) -> its start and the day after its end: [from, to) for
+ * SQL, so that timestamps of the last day count. */
 int kp_period(lua_State *L)
 {
-	lua_Integer y = luaL_checkinteger(L, 1);
+	lua_Integer y;
 
+	if (lua_type(L, 1) == LUA_TTABLE) {
+		struct parse_period p, next;
+		const char *start, *end;
+		lua_getfield(L, 1, "label");
+		lua_getfield(L, 1, "start");
+		lua_getfield(L, 1, "end");
+		start = lua_tostring(L, -2);
+		end = lua_tostring(L, -1);
+		if (!lua_isstring(L, -3) ||
+		    parse_period(lua_tostring(L, -3), strlen(lua_tostring(L, -3)), &p) < 0 ||
+		    !start || !end || strcmp(start, p.start) != 0 || strcmp(end, p.end) != 0)
+			return luaL_error(
+				L, "kp.period：参数应为年份或 kp.PERIOD（及其 prev、last_year）");
+		parse_period_back(&p, -1, &next);
+		lua_pushstring(L, p.start);
+		lua_pushstring(L, next.start);
+		return 2;
+	}
+	y = luaL_checkinteger(L, 1);
 	if (y < 1000 || y > 9998)
 		return luaL_error(L, "kp.period：年份 %d 无效", (int)y);
 	lua_pushfstring(L, "%d-01-01", (int)y);

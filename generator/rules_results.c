@@ -473,6 +473,16 @@ int write_results(struct engine *e, struct store *rw, char **names, size_t nname
 		return -1;
 	if (store_reset_results(rw, d) < 0)
 		goto done;
+	/* The period facts the rules counted, for the model (in the same transaction). */
+	{
+		struct buf pf;
+		int bad;
+		buf_init(&pf, 0);
+		bad = period_facts_sql(e, &pf, 0) < 0 || store_exec(rw, pf.data, d) < 0;
+		buf_release(&pf);
+		if (bad)
+			goto done;
+	}
 	if (store_prepare(rw, "INSERT INTO run(key, value) VALUES(?1, ?2)", &st, d) < 0)
 		goto done;
 	for (i = 0; i < nnames; i++) {
@@ -488,6 +498,31 @@ int write_results(struct engine *e, struct store *rw, char **names, size_t nname
 	if (store_bind_text(st, 1, "prev_year", -1) < 0 || store_bind_text(st, 2, num, -1) < 0 ||
 	    step_insert(st, "run", NULL, d) < 0)
 		goto done;
+	{
+		/* The period: label, first and last day, kind, words, and the periods
+		 * of 环比 (prev) and 同比 (last_year), for the model and the documents. */
+		char words[32], pw[32], lw[32];
+		const char *kv[][2] = {
+			{"period_label", e->period.label},
+			{"period_start", e->period.start},
+			{"period_end", e->period.end},
+			{"period_kind", parse_period_kind_name(e->period.kind)},
+			{"period_words", words},
+			{"period_prev", e->prev.label},
+			{"period_prev_words", pw},
+			{"period_last_year", e->last_year.label},
+			{"period_last_year_words", lw},
+		};
+		size_t k;
+		parse_period_words(&e->period, words, sizeof words);
+		parse_period_words(&e->prev, pw, sizeof pw);
+		parse_period_words(&e->last_year, lw, sizeof lw);
+		for (k = 0; k < sizeof kv / sizeof kv[0]; k++)
+			if (store_bind_text(st, 1, kv[k][0], -1) < 0 ||
+			    store_bind_text(st, 2, kv[k][1], -1) < 0 ||
+			    step_insert(st, "run", NULL, d) < 0)
+				goto done;
+	}
 	if (store_bind_text(st, 1, "version", -1) < 0 ||
 	    store_bind_text(st, 2, e->final ? RULES_VERSION_FINAL : RULES_VERSION_DRAFT, -1) < 0 ||
 	    step_insert(st, "run", NULL, d) < 0)
@@ -592,7 +627,7 @@ static void put_points(struct buf *out, double pts)
 int rules_explain(struct store *s, const char *code, struct buf *out, struct diag *d)
 {
 	struct store_stmt *st = NULL, *it = NULL;
-	char *year = NULL;
+	char *year = NULL, *words = NULL;
 	int found = 0, rc = -1, r;
 
 	if (store_prepare(s,
@@ -607,6 +642,10 @@ int rules_explain(struct store *s, const char *code, struct buf *out, struct dia
 		goto done;
 	}
 	year = store_scalar_text(s, "SELECT value FROM run WHERE key = 'year'");
+	/* A quarter or a month is named in words (2024年第三季度); a year as before. */
+	words = store_scalar_text(
+		s, "SELECT value FROM run WHERE key = 'period_words'"
+		   " AND (SELECT value FROM run WHERE key = 'period_kind') <> 'year'");
 	store_bind_text(st, 1, code, -1);
 	while ((r = store_step(st, d)) == STORE_ROW) {
 		const char *as = store_col_text(st, 0), *kind = store_col_text(st, 1);
@@ -617,9 +656,12 @@ int rules_explain(struct store *s, const char *code, struct buf *out, struct dia
 
 		if (found++)
 			buf_putc(out, '\n');
-		buf_printf(out, "%s（%s 年度）：%s%s%s%s%s\n", as, year ? year : "?",
-			   kind ? kind : "", kind ? " " : "", code, name ? " " : "",
-			   name ? name : "");
+		buf_printf(out, "%s（%s%s）：%s%s%s%s%s\n", as,
+			   words  ? words
+			   : year ? year
+				  : "?",
+			   words ? "" : " 年度", kind ? kind : "", kind ? " " : "", code,
+			   name ? " " : "", name ? name : "");
 		store_bind_text(it, 1, as, -1);
 		store_bind_text(it, 2, code, -1);
 		while ((r = store_step(it, d)) == STORE_ROW) {
@@ -665,6 +707,7 @@ int rules_explain(struct store *s, const char *code, struct buf *out, struct dia
 	rc = found ? 1 : 0;
 done:
 	free(year);
+	free(words);
 	store_finalize(st);
 	store_finalize(it);
 	return rc;

@@ -396,6 +396,33 @@ static void push_strings(lua_State *L, const char *const *v, int n)
 	}
 }
 
+/* Pushes { start =, end =, kind =, label =, words =, year =, this = } of a
+ * period (this: 本年度, 本季度, 本月 for texts):
+ * start and end are its first and last day ("2024-07-01", "2024-09-30"). */
+static void push_period(lua_State *L, const struct parse_period *p)
+{
+	char words[32];
+
+	lua_createtable(L, 0, 6);
+	lua_pushstring(L, p->start);
+	lua_setfield(L, -2, "start");
+	lua_pushstring(L, p->end);
+	lua_setfield(L, -2, "end");
+	lua_pushstring(L, parse_period_kind_name(p->kind));
+	lua_setfield(L, -2, "kind");
+	lua_pushstring(L, p->label);
+	lua_setfield(L, -2, "label");
+	parse_period_words(p, words, sizeof words);
+	lua_pushstring(L, words);
+	lua_setfield(L, -2, "words");
+	lua_pushinteger(L, p->year);
+	lua_setfield(L, -2, "year");
+	lua_pushstring(L, p->kind == PERIOD_QUARTER ? "本季度"
+			  : p->kind == PERIOD_MONTH ? "本月"
+						    : "本年度");
+	lua_setfield(L, -2, "this");
+}
+
 int setup(lua_State *L)
 {
 	struct engine *e = eng(L);
@@ -496,6 +523,12 @@ int setup(lua_State *L)
 	lua_setfield(L, -2, "year");
 	lua_pushinteger(L, e->prev_year);
 	lua_setfield(L, -2, "prev_year");
+	push_period(L, &e->period);
+	push_period(L, &e->prev);
+	lua_setfield(L, -2, "prev");
+	push_period(L, &e->last_year);
+	lua_setfield(L, -2, "last_year");
+	lua_setfield(L, -2, "PERIOD");
 	lua_pushboolean(L, e->final);
 	lua_setfield(L, -2, "final");
 	lua_pushstring(L, e->final ? RULES_VERSION_FINAL : RULES_VERSION_DRAFT);

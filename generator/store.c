@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "parse.h"
+#include "schema.h"
 
 #define KP_APP_ID 0x6b70676eL /* "kpgn" */
 
@@ -122,7 +123,14 @@ static const char SCHEMA_RESULTS[] =
 	" DROP TABLE IF EXISTS community_stars; DROP TABLE IF EXISTS redblack;"
 	" DROP TABLE IF EXISTS points; DROP TABLE IF EXISTS report_units;"
 	" DROP TABLE IF EXISTS run; DROP TABLE IF EXISTS settings;"
-	" DROP TABLE IF EXISTS appeal_outcomes; DROP TABLE IF EXISTS adjustment_items;\n"
+	" DROP TABLE IF EXISTS appeal_outcomes; DROP TABLE IF EXISTS adjustment_items;"
+	" DROP TABLE IF EXISTS period_facts;\n"
+	/* The event facts the rules counted for the period (p = 'cur'), the one
+	 * before (p = 'prev', 环比) and a year before (p = 'last_year', 同比), by
+	 * grid, level and source, with the measures of event_facts over [start,
+	 * end] of each (rules.c): what the model's figures read. */
+	"CREATE TABLE period_facts(p TEXT NOT NULL, grid TEXT, level TEXT, source "
+	"TEXT" FACT_MEASURES ");\n"
 	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
 	"CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);\n"
 	/* Every point awarded or deducted, with its reason (计分依据). */
@@ -176,6 +184,17 @@ static int readonly_auth(void *arg, int action, const char *a, const char *b, co
 	case SQLITE_RECURSIVE: return SQLITE_OK;
 	default: return SQLITE_DENY;
 	}
+}
+
+/* kp_void(status): whether an event's status voids it (作废, 重复件 ...): such
+ * an event is out of every figure, as ingest leaves it out of the facts. */
+static void sql_void(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]);
+
+	(void)argc;
+	sqlite3_result_int(ctx, s && schema_void_status(s, (size_t)n));
 }
 
 /* kp_mask(text): personal numbers masked for publication (parse.c). */
@@ -264,6 +283,8 @@ int store_open(struct store **out, const char *path, enum store_mode mode, struc
 	sqlite3_busy_timeout(s->db, 2000);
 	sqlite3_create_function(s->db, "kp_mask", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				sql_mask, NULL, NULL);
+	sqlite3_create_function(s->db, "kp_void", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				sql_void, NULL, NULL);
 	if (mode == STORE_CREATE) {
 		snprintf(sql, sizeof sql, "PRAGMA application_id=%ld;", KP_APP_ID);
 		if (store_exec(s, sql, d) < 0 || store_exec(s, "PRAGMA page_size=8192;", d) < 0 ||
@@ -312,6 +333,18 @@ int store_exec(struct store *s, const char *sql, struct diag *d)
 		return -1;
 	}
 	return 0;
+}
+
+int store_exec_temp(struct store *s, const char *sql, struct diag *d)
+{
+	int rc;
+
+	if (s->readonly)
+		sqlite3_set_authorizer(s->db, NULL, NULL);
+	rc = store_exec(s, sql, d);
+	if (s->readonly)
+		sqlite3_set_authorizer(s->db, readonly_auth, NULL);
+	return rc;
 }
 
 int store_begin(struct store *s, struct diag *d)

@@ -31,6 +31,9 @@ const char *store_path(const struct store *s);
 
 /* Runs one or more statements without results. */
 int store_exec(struct store *s, const char *sql, struct diag *d);
+/* store_exec on a read-only connection with its authorizer lifted: only for the
+ * engine's own TEMP tables (the period facts of rules.c), never for rule text. */
+int store_exec_temp(struct store *s, const char *sql, struct diag *d);
 int store_begin(struct store *s, struct diag *d);
 int store_commit(struct store *s, struct diag *d);
 void store_rollback(struct store *s);

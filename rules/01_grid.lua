@@ -55,8 +55,8 @@ local P = {
 
 if not kp.need(P.name, { "units", "events" }) then return end
 
-local y = kp.year
-local from, to = kp.period(y)
+-- The period: kp.PERIOD (a year, a quarter or a month; kaoping run --period), [from, to).
+local from, to = kp.period(kp.PERIOD)
 
 -- CASE level WHEN ? THEN hN ... ELSE hN END: the events closed within their level's limit
 local on_time, args, limit_text = { "CASE level" }, {}, {}
@@ -70,9 +70,9 @@ local satisfied = {}   -- the columns sK of the ratings K >= satisfied_at
 for k = 1, 5 do if k >= P.satisfaction.satisfied_at then satisfied[#satisfied + 1] = "s" .. k end end
 args[#args + 1] = P.grid_level
 for _, v in ipairs(P.activity.sources) do args[#args + 1] = v end
-args[#args + 1] = y
 
--- The year's events by grid, from the facts summed up at ingest (never scan events).
+-- The period's events by grid, from the facts summed up at ingest (never scan events):
+-- period_facts holds them for the period (p = 'cur'), the one before and a year before.
 local ev = {}
 for _, r in ipairs(kp.query([[
   SELECT grid, sum(n) AS n, sum(closed) AS closed,
@@ -81,7 +81,7 @@ for _, r in ipairs(kp.query([[
          sum(rated) AS rated,
          sum(]] .. (#satisfied > 0 and table.concat(satisfied, " + ") or "0") .. [[) AS satisfied,
          sum(CASE WHEN source IN (]] .. kp.marks(#P.activity.sources) .. [[) THEN n ELSE 0 END) AS reports
-  FROM event_facts WHERE year = ? GROUP BY grid]], table.unpack(args))) do
+  FROM period_facts WHERE p = 'cur' GROUP BY grid]], table.unpack(args))) do
   ev[r.grid] = r
 end
 
@@ -109,7 +109,7 @@ local card = kp.card(P.name)
 
 local function rate_item(code, m, num, den, what, reason)
   if den == 0 then
-    card:add{ entity = code, item = m.item, inputs = "本年度无" .. what, points = 0,
+    card:add{ entity = code, item = m.item, inputs = kp.PERIOD.this .. "无" .. what, points = 0,
               reason = reason .. "；无数据记 0 分" }
   else
     card:add{ entity = code, item = m.item,

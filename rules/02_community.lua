@@ -9,12 +9,19 @@ local P = {
   name = "社区考评",
 
   -- 计分指标（合计 100 分）
-  closure    = { item = "网格事件办结率", weight = 20 },           -- 辖区网格事件年内办结率
+  -- 辖区网格事件办结率按档计分：自上而下取第一个达到的档（min 为不低于，百分数；最后一档
+  -- 不写 min，即“以下”）：95% 及以上 20 分，90%–95% 16 分，85%–90% 12 分，85% 以下 0 分
+  closure    = { item = "网格事件办结率", weight = 20,
+                 steps = { { min = 95, points = 20 }, { min = 90, points = 16 },
+                           { min = 85, points = 12 }, { points = 0 } } },
   residents  = { item = "居民满意度",     weight = 25 },           -- 居民对社区评价的平均分 ÷ 100
   wishes     = { item = "微心愿完成率",   weight = 15 },           -- 年内发布的微心愿中已完成的比例
   service    = { item = "志愿服务时长",   weight = 15, full_at = 50 },  -- 每百户服务时长，达 50 小时得满分
   complaints = { item = "投诉解决率",     weight = 10 },           -- 无投诉得满分
   projects   = { item = "共建项目",       weight = 15, full_at = 3 },   -- 报到单位年内完成项目数，3 个得满分
+  -- 安全稳定扣分：社区（或其网格）发生下列等级的事项，每起扣 each 分，最多扣 max 分
+  -- （“重大”事项另行一票否决，见 veto_severity）
+  safety     = { item = "安全稳定扣分", severities = { "一般", "较大" }, each = 2, max = 10 },
 
   -- “五星”：每颗星的全部条件都达到才得星（min：不低于；max：不高于；比率以百分数计，90 即 90%）
   stars = {
@@ -93,26 +100,26 @@ local cover = by_code(kp.query([[
 -- Events by grid, from the facts summed up at ingest (never scan events): reported in the
 -- year and closed in it; summed up to the community here.
 local events = {}
-local function load_events(y)
+local function load_events(p)
   for _, r in ipairs(kp.query([[
     SELECT grid, sum(n) AS n, sum(closed) AS closed
-    FROM event_facts WHERE year = ?
-    GROUP BY grid]], y)) do
+    FROM period_facts WHERE p = ?
+    GROUP BY grid]], p)) do
     local c = grid_of[r.grid]
     if c then
-      local key = y .. "/" .. c
+      local key = p .. "/" .. c
       local e = events[key] or { n = 0, closed = 0 }
       e.n, e.closed = e.n + r.n, e.closed + r.closed
       events[key] = e
     end
   end
 end
-load_events(kp.year)
-if kp.has_year(kp.prev_year) then load_events(kp.prev_year) end
+load_events("cur")
+if kp.has_year(kp.PERIOD.last_year.year) then load_events("last_year") end
 
--- The data of one year, by community.
-local function gather(y)
-  local from, to = kp.period(y)
+-- The data of one period (kp.PERIOD or kp.PERIOD.last_year), by community.
+local function gather(per)
+  local from, to = kp.period(per)
   local d = {}
   d.residents = by_code(kp.query([[
     SELECT target AS community, avg(score) AS avg, count(*) AS n FROM evaluations
@@ -136,6 +143,15 @@ local function gather(y)
   d.projects = by_code(kp.query([[
     SELECT community, count(*) AS done FROM projects
     WHERE status = '完成' AND completed_at >= ? AND completed_at < ? GROUP BY community]], from, to))
+  d.safety = {}
+  for _, r in ipairs(kp.query([[
+    SELECT CASE target_kind WHEN '网格' THEN (SELECT parent FROM units WHERE code = target)
+           ELSE target END AS community, count(*) AS n FROM incidents
+    WHERE date >= ? AND date < ? AND target_kind IN ('社区', '网格')
+      AND severity IN (]] .. kp.marks(#P.safety.severities) .. [[) GROUP BY 1]],
+      from, to, table.unpack(P.safety.severities))) do
+    d.safety[r.community] = r.n
+  end
   d.incidents = {}
   for _, r in ipairs(kp.query([[
     SELECT id, date, target_kind, target, severity, description FROM incidents
@@ -147,6 +163,18 @@ local function gather(y)
     d.incidents[c] = l
   end
   return d
+end
+
+-- 办结率按档计分 (kp.step): the rate in percent, rounded to 2 decimals as it is shown, so
+-- that a rate shown as 95.00% earns the 95 line's points.
+local function step_points(num, den)
+  return (kp.step(kp.round(num * 100 / den, 2), P.closure.steps))
+end
+local function step_reason(num, den)
+  if den == 0 then return "办结率按档计分；无数据记 0 分" end
+  local pts, s = kp.step(kp.round(num * 100 / den, 2), P.closure.steps)
+  if s.min then return string.format("办结率不低于 %s%%，得 %s 分（按档计分）", s.min, pts) end
+  return string.format("办结率低于 %s%%，得 %s 分（按档计分）", P.closure.steps[#P.closure.steps - 1].min, pts)
 end
 
 local function fmt_metric(v, unit)
@@ -162,12 +190,13 @@ local known = { closure_rate = 1, resident_score = 1, wish_rate = 1, service_per
 
 -- Scores one year on `card`; returns the list of communities with score,
 -- metrics, stars and veto. The same function ranks the previous year.
-local function assess(y, card)
-  local d = gather(y)
+local function assess(per, card)
+  local d = gather(per)
+  local p = per == kp.PERIOD and "cur" or "last_year"
   local list = {}
   for _, c in ipairs(communities) do
     local code = c.code
-    local ev = events[y .. "/" .. code] or { n = 0, closed = 0 }
+    local ev = events[p .. "/" .. code] or { n = 0, closed = 0 }
     local res = d.residents[code]
     local wi = d.wishes[code] or { n = 0, done = 0 }
     local sv = d.services[code] or { hours = 0, business = 0 }
@@ -190,16 +219,16 @@ local function assess(y, card)
 
     card:add{ entity = code, item = P.closure.item,
               inputs = ev.n > 0 and string.format("办结 %d/%d 件（%s）", ev.closed, ev.n, kp.pct(ev.closed, ev.n))
-                       or "本年度无网格事件",
-              points = ev.n > 0 and P.closure.weight * ev.closed / ev.n or 0,
-              reason = string.format("办结率 × %s 分", P.closure.weight) }
+                       or kp.PERIOD.this .. "无网格事件",
+              points = ev.n > 0 and step_points(ev.closed, ev.n) or 0,
+              reason = step_reason(ev.closed, ev.n) }
     card:add{ entity = code, item = P.residents.item,
               inputs = res and string.format("%d 份评价，平均 %s 分", res.n, kp.fmt(res.avg, 2)) or "无居民评价",
               points = res and P.residents.weight * res.avg / 100 or 0,
               reason = string.format("平均分 ÷ 100 × %s 分", P.residents.weight) }
     card:add{ entity = code, item = P.wishes.item,
               inputs = wi.n > 0 and string.format("完成 %d/%d 个（%s）", wi.done, wi.n, kp.pct(wi.done, wi.n))
-                       or "本年度无微心愿",
+                       or kp.PERIOD.this .. "无微心愿",
               points = wi.n > 0 and P.wishes.weight * wi.done / wi.n or 0,
               reason = string.format("完成率 × %s 分", P.wishes.weight) }
     card:add{ entity = code, item = P.service.item,
@@ -208,13 +237,23 @@ local function assess(y, card)
               reason = string.format("每百户时长 ÷ %s 小时 × %s 分（封顶满分）", P.service.full_at, P.service.weight) }
     card:add{ entity = code, item = P.complaints.item,
               inputs = co.n > 0 and string.format("解决 %d/%d 件（%s）", co.resolved, co.n, kp.pct(co.resolved, co.n))
-                       or "本年度无投诉",
+                       or kp.PERIOD.this .. "无投诉",
               points = P.complaints.weight * m.complaint_rate,
               reason = string.format("解决率 × %s 分（无投诉得满分）", P.complaints.weight) }
     card:add{ entity = code, item = P.projects.item,
               inputs = string.format("完成 %d 个", pj.done),
               points = P.projects.weight * math.min(1, pj.done / P.projects.full_at),
               reason = string.format("完成数 ÷ %s 个 × %s 分（封顶满分）", P.projects.full_at, P.projects.weight) }
+
+    -- 安全稳定：每起扣分，最多扣 max 分 (kp.per: the part over the cap is shown, not dropped)
+    local ns = d.safety[code] or 0
+    local lost, over = kp.per(ns, { each = -P.safety.each, max = P.safety.max })
+    card:add{ entity = code, item = P.safety.item,
+              inputs = ns > 0 and string.format("%s事项 %d 起", table.concat(P.safety.severities, "、"), ns)
+                       or kp.PERIOD.this .. "无" .. table.concat(P.safety.severities, "、") .. "事项",
+              points = lost,
+              reason = string.format("每起扣 %s 分，最多扣 %s 分%s", P.safety.each, P.safety.max,
+                                     over > 0 and string.format("，超出上限 %s 分未计", kp.fmt(over, 2)) or "") }
 
     -- stars, each from its own criteria
     local stars, earned = {}, {}
@@ -244,7 +283,7 @@ local function assess(y, card)
         break
       end
     end
-    kp.adjust(card, code, { kind = "社区", name = c.name, year = y }, P.adjust)
+    kp.adjust(card, code, { kind = "社区", name = c.name, period = per }, P.adjust)
     list[#list + 1] = { code = code, name = c.name, street = c.street, score = card:total(code),
                         stars = stars, earned = earned, veto = veto, vetoed = veto ~= nil }
   end
@@ -253,12 +292,12 @@ local function assess(y, card)
 end
 
 local card = kp.card(P.name)
-local list = assess(kp.year, card)
+local list = assess(kp.PERIOD, card)
 
 -- The previous year's ranks, by the same rules on that year's data.
 local prev = {}
-if kp.has_year(kp.prev_year) then
-  for _, r in ipairs(assess(kp.prev_year, kp.card(P.name .. "（上年）"))) do prev[r.code] = r.rank end
+if kp.has_year(kp.PERIOD.last_year.year) then
+  for _, r in ipairs(assess(kp.PERIOD.last_year, kp.card(P.name .. "（上年）"))) do prev[r.code] = r.rank end
 end
 
 for _, r in ipairs(list) do

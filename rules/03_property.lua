@@ -18,6 +18,9 @@ local P = {
   normal = { name = "一般" },
   -- 投诉率 = 年内涉及该企业的投诉件数 ÷ 服务户数 × 1000（‰）；业主满意度 = 业主评价平均分
 
+  -- 投诉扣分：涉及企业的投诉每件扣 each 分，本项 full 分扣完为止（不再倒扣）
+  complaint_deduct = { item = "投诉扣分", each = 0.5, full = 5 },
+
   -- 公示：考评年度次年 1 月 1 日公示，红榜、黑榜有效期 12 个月
   valid_months = 12,
 
@@ -29,9 +32,10 @@ local P = {
 
 if not kp.need(P.name, { "companies", "property_checks" }) then return end
 
-local y = kp.year
-local from, to = kp.period(y)
-local q1, q4 = y .. "Q1", y .. "Q4"
+-- The period's quarters: the checks of the quarters that overlap kp.PERIOD.
+local from, to = kp.period(kp.PERIOD)
+local function quarter_of(date) return date:sub(1, 4) .. "Q" .. math.ceil(tonumber(date:sub(6, 7)) / 3) end
+local q1, q4 = quarter_of(kp.PERIOD.start), quarter_of(kp.PERIOD["end"])
 local marks = kp.marks(#P.criteria)
 
 local function args(...)
@@ -100,7 +104,7 @@ for _, r in ipairs(kp.query([[
   incidents[r.target] = incidents[r.target] or r
 end
 
-local listed_on = string.format("%d-01-01", y + 1)
+local listed_on = to   -- the day after the period
 local valid_until = kp.query("SELECT date(?, ?, '-1 day') AS d", listed_on,
                              string.format("+%d months", P.valid_months))[1].d
 
@@ -122,12 +126,22 @@ for _, co in ipairs(companies) do
       end
     end
     if not c then
-      card:add{ entity = code, item = "季度考评", inputs = "本年度无考评记录", points = 0,
+      card:add{ entity = code, item = "季度考评", inputs = kp.PERIOD.this .. "无考评记录", points = 0,
                 reason = "无考评记录记 0 分" }
+    end
+    -- 投诉扣分，扣完为止 (kp.deduct): the item's full points are what may be lost at most
+    local n = complaints[code] or 0
+    if n > 0 then
+      local cd = P.complaint_deduct
+      local left, over = kp.deduct(cd.full, n * cd.each)
+      card:add{ entity = code, item = cd.item,
+                inputs = string.format("投诉 %d 件", n),
+                points = left - cd.full,
+                reason = string.format("每件扣 %s 分，%s 分扣完为止%s", cd.each, cd.full,
+                                       over > 0 and string.format("，超出 %s 分未计", kp.fmt(over, 2)) or "") }
     end
     kp.adjust(card, code, { kind = "物业企业", name = co.name }, P.adjust)
     local score = card:total(code)
-    local n = complaints[code] or 0
     local rate = co.households > 0 and n * 1000 / co.households or nil
     local sat = satisfaction[code]
     local s = sat and sat.avg or nil

@@ -67,8 +67,7 @@ local P = {
 --
 if not kp.need(P.name, { "people" }) then return end
 
-local y = kp.year
-local from, to = kp.period(y)
+local from, to = kp.period(kp.PERIOD)
 local units = { events_valid = "件", visits = "户次", overdue = "件", service_hours = "小时",
                 wishes_done = "个", projects_done = "个" }
 
@@ -77,7 +76,7 @@ for k in pairs(units) do m[k] = {} end
 
 if kp.has("events") then
   -- from the facts summed up at ingest (never scan events); overdue = n - hN - aN, N the level's limit
-  for _, r in ipairs(kp.query("SELECT reporter, sum(closed) AS v FROM reporter_facts WHERE year = ? GROUP BY reporter", y)) do
+  for _, r in ipairs(kp.query("SELECT reporter, sum(closed) AS v FROM period_reporter_facts WHERE p = 'cur' GROUP BY reporter")) do
     m.events_valid[r.reporter] = r.v
   end
   local lim, args = { "CASE level" }, {}
@@ -86,10 +85,9 @@ if kp.has("events") then
     args[#args + 1] = t.level
   end
   lim[#lim + 1] = string.format("ELSE h%d + a%d END", P.default_hours, P.default_hours)
-  args[#args + 1] = y
   for _, r in ipairs(kp.query([[
     SELECT grid, sum(n - (]] .. table.concat(lim, " ") .. [[)) AS v
-    FROM event_facts WHERE year = ? GROUP BY grid]], table.unpack(args))) do
+    FROM period_facts WHERE p = 'cur' GROUP BY grid]], table.unpack(args))) do
     m.overdue[r.grid] = r.v
   end
 end

@@ -31,8 +31,7 @@ if not kp.has("projects") and not kp.has("evaluations") then
   return
 end
 
-local y = kp.year
-local from, to = kp.period(y)
+local from, to = kp.period(kp.PERIOD)
 
 local employers, seen = {}, {}
 local function employer(name)
@@ -86,13 +85,13 @@ for _, e in ipairs(employers) do
   end
   card:add{ entity = code, item = P.completion.item,
             inputs = e.projects > 0 and string.format("完成 %d/%d 项（%s）", e.completed, e.projects, table.concat(parts, "，"))
-                     or "本年度无共建项目",
+                     or kp.PERIOD.this .. "无共建项目",
             points = e.projects > 0 and P.completion.weight * e.completed / e.projects or 0,
             reason = string.format("完成率 × %s 分", P.completion.weight) }
 
   local rt = ratings[code]
   card:add{ entity = code, item = P.rating.item,
-            inputs = rt and string.format("%d 份评价，平均 %s 分", rt.n, kp.fmt(rt.avg, 2)) or "本年度无评价",
+            inputs = rt and string.format("%d 份评价，平均 %s 分", rt.n, kp.fmt(rt.avg, 2)) or kp.PERIOD.this .. "无评价",
             points = rt and P.rating.weight * rt.avg / 100 or 0,
             reason = string.format("平均分 ÷ 100 × %s 分", P.rating.weight) }
 

@@ -42,6 +42,30 @@ static const char *quarter(const char *s)
 	return parse_quarter(s, strlen(s), out) == 0 ? out : "ERR";
 }
 
+/* "kind label start end" or "ERR"; back > 0: the period that many before. */
+static const char *period(const char *s, int back)
+{
+	static char out[64];
+	struct parse_period p;
+	if (parse_period(s, strlen(s), &p) < 0)
+		return "ERR";
+	if (back)
+		parse_period_back(&p, back, &p);
+	snprintf(out, sizeof out, "%s %s %s %s", parse_period_kind_name(p.kind), p.label, p.start,
+		 p.end);
+	return out;
+}
+
+static const char *period_words(const char *s)
+{
+	static char out[64];
+	struct parse_period p;
+	if (parse_period(s, strlen(s), &p) < 0)
+		return "ERR";
+	parse_period_words(&p, out, sizeof out);
+	return out;
+}
+
 static const char *mask(const char *s)
 {
 	static char out[256];
@@ -62,6 +86,31 @@ static const char *csvf(const char *s)
 
 int main(void)
 {
+	/* periods: first and last day, the previous one (环比) and a year before (同比) */
+	CHECK_STR(period("2024", 0), "year 2024 2024-01-01 2024-12-31");
+	CHECK_STR(period("2024年度", 0), "year 2024 2024-01-01 2024-12-31");
+	CHECK_STR(period("2024Q3", 0), "quarter 2024Q3 2024-07-01 2024-09-30");
+	CHECK_STR(period("2024年第一季度", 0), "quarter 2024Q1 2024-01-01 2024-03-31");
+	CHECK_STR(period("2024-02", 0), "month 2024-02 2024-02-01 2024-02-29");
+	CHECK_STR(period("2023-2", 0), "month 2023-02 2023-02-01 2023-02-28");
+	CHECK_STR(period("2024年7月", 0), "month 2024-07 2024-07-01 2024-07-31");
+	CHECK_STR(period("2024Q1", 1), "quarter 2023Q4 2023-10-01 2023-12-31");
+	CHECK_STR(period("2024Q3", 4), "quarter 2023Q3 2023-07-01 2023-09-30");
+	CHECK_STR(period("2024-01", 1), "month 2023-12 2023-12-01 2023-12-31");
+	CHECK_STR(period("2024-07", 12), "month 2023-07 2023-07-01 2023-07-31");
+	CHECK_STR(period("2024", 1), "year 2023 2023-01-01 2023-12-31");
+	CHECK_STR(period("2024Q5", 0), "ERR");
+	CHECK_STR(period("2024Q0", 0), "ERR");
+	CHECK_STR(period("2024-13", 0), "ERR");
+	CHECK_STR(period("2024-00", 0), "ERR");
+	CHECK_STR(period("24", 0), "ERR");
+	CHECK_STR(period("2024-07-01", 0), "ERR");
+	CHECK_STR(period("2024年7", 0), "ERR");
+	CHECK_STR(period("", 0), "ERR");
+	CHECK_STR(period_words("2024"), "2024年度");
+	CHECK_STR(period_words("2024Q3"), "2024年第三季度");
+	CHECK_STR(period_words("2024-07"), "2024年7月");
+
 	char exp = 0;
 
 	/* dates */

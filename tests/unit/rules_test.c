@@ -129,7 +129,14 @@ static int run(int year, struct diag *d)
 	buf_reset(&warnings);
 	if (store_open(&rw, dbpath, STORE_UPDATE, d) < 0)
 		return -2;
-	rc = rules_run(rw, dbpath, rulesdir, year, 0, on_warn, NULL, d);
+	{
+		struct parse_period p;
+		char y[8];
+		snprintf(y, sizeof y, "%d", year % 10000);
+		rc = rules_run(rw, dbpath, rulesdir,
+			       year && parse_period(y, strlen(y), &p) == 0 ? &p : NULL, 0, on_warn,
+			       NULL, d);
+	}
 	store_close(rw);
 	return rc;
 }
