@@ -116,8 +116,9 @@ int pdf_notice_head(struct rend *r, const struct doc *d)
 			return -1;
 	}
 	if (pdf_nonempty(d->organ) || pdf_nonempty(d->docno)) {
-		/* the baseline of the 文号 is ~0.15 lead above the line's foot */
-		double y = r->y + BODY_LEAD / 2 - 0.35 * BODY_SIZE - 4 * MM;
+		/* 4 mm under the 文号's characters, whose foot is 0.12 em under
+		 * the baseline (its line's box is one lead up) */
+		double y = pdf_baseline(r->y + BODY_LEAD, &ST_BODY) - 0.12 * BODY_SIZE - 4 * MM;
 		if (rule(r, y, 1.0, 1))
 			return -1;
 		r->y = y - 2 * BODY_LEAD + BODY_LEAD / 2;
