@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "period.h"
 
 struct store;
 struct chart_set;
@@ -257,6 +258,9 @@ struct model_chart {
 
 struct model {
 	int year, prev_year;
+	/* The assessment period and the previous one, [from, to] (period.h):
+	 * every dated figure of the model is placed by period.c's rule. */
+	struct period period, prev_period;
 	char *place;		   /* the county's (or city's) name; "本地区" if none */
 	char *data_from, *data_to; /* first and last event date of the period year, or NULL */
 	int months_with_data[2];   /* last month (1..12) with events, per year; 0 none */

@@ -11,6 +11,7 @@
 #include "chart.h"
 #include "model_int.h"
 #include "parse.h"
+#include "period.h"
 #include "schema.h"
 #include "store.h"
 /* ---- dates ---------------------------------------------------------------------- */
@@ -61,6 +62,8 @@ int model_load_year(struct model_ctx *c, int year)
 	}
 	m->year = year;
 	m->prev_year = year ? year - 1 : 0;
+	memset(&m->period, 0, sizeof m->period);
+	memset(&m->prev_period, 0, sizeof m->prev_period);
 	if (m->has_results) {
 		v = store_scalar_text(c->s, "SELECT value FROM run WHERE key = 'prev_year'");
 		if (v) {
@@ -70,6 +73,9 @@ int model_load_year(struct model_ctx *c, int year)
 			free(v);
 		}
 	}
+	if (year && (period_of_year(m->year, &m->period) < 0 ||
+		     period_of_year(m->prev_year, &m->prev_period) < 0))
+		return diag_set(c->d, "考评年度 %d 无效", year);
 	return 0;
 }
 
@@ -331,36 +337,39 @@ static int load_event_facts(struct model_ctx *c, const int hours[6])
 }
 
 /* Without facts (a database not made by ingest): one scan over the events,
- * with the same definitions as the facts. */
+ * with the same definitions as the facts: received in the period, closed
+ * if closed by its end, void cases (作废…) out of every figure. */
 static int scan_events(struct model_ctx *c, const int hours[6])
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
-	char from[24], to[24];
 	char cache_code[128] = "";
 	long cache_idx = -1;
 	int step, y;
 
-	snprintf(from, sizeof from, "%04d-01-01", m->prev_year);
-	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
-	if (model_prep(c,
-		       "SELECT grid, reported_at, closed_at, level, satisfaction FROM events"
-		       " WHERE reported_at >= ?1 AND reported_at < ?2",
-		       &st) < 0)
+	if (model_prep(
+		    c,
+		    "SELECT grid, reported_at, closed_at, level, satisfaction, status FROM events"
+		    " WHERE reported_at >= ?1 AND reported_at < ?2",
+		    &st) < 0)
 		return -1;
-	store_bind_text(st, 1, from, -1);
-	store_bind_text(st, 2, to, -1);
+	store_bind_text(st, 1, m->prev_period.from, -1);
+	store_bind_text(st, 2, m->period.until, -1);
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
 		const char *g = store_col_text(st, 0), *rep = store_col_text(st, 1);
-		const char *clo = store_col_text(st, 2);
+		const char *clo = store_col_text(st, 2), *stat = store_col_text(st, 5);
 		size_t gl = (size_t)store_col_bytes(st, 0);
 		long idx, yr, mo, closed = 0, ontime = 0, r = 0;
+		const struct period *pp;
 		int li;
 		if (!g || !rep || dig(rep, 4, &yr) < 0 || dig(rep + 5, 2, &mo) < 0 || mo < 1 ||
 		    mo > 12)
 			continue;
-		y = year_slot(m, yr);
-		if (y < 0)
+		if (stat && schema_void_status(stat, (size_t)store_col_bytes(st, 5)))
+			continue;
+		y = strcmp(rep, m->period.from) >= 0 ? 0 : 1;
+		pp = y == 0 ? &m->period : &m->prev_period;
+		if (strcmp(rep, pp->from) < 0 || strcmp(rep, pp->until) >= 0)
 			continue;
 		if (gl < sizeof cache_code && strcmp(g, cache_code) == 0) {
 			idx = cache_idx;
@@ -373,9 +382,8 @@ static int scan_events(struct model_ctx *c, const int hours[6])
 		}
 		li = level_index(store_col_text(st, 3));
 		if (clo) {
-			long cy;
 			long long a = iso_seconds(rep), b = iso_seconds(clo);
-			closed = dig(clo, 4, &cy) == 0 && cy <= yr;
+			closed = strcmp(clo, pp->until) < 0;
 			ontime = closed && a >= 0 && b >= a && b - a <= (long long)hours[li] * 3600;
 		}
 		if (store_col_type(st, 4) != STORE_NULL)
@@ -410,8 +418,8 @@ int model_load_events(struct model_ctx *c)
 	if ((facts ? load_event_facts(c, hours) : scan_events(c, hours)) < 0)
 		return -1;
 	/* the period's first and last event dates */
-	snprintf(from, sizeof from, "%04d-01-01", m->year);
-	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
+	snprintf(from, sizeof from, "%s", m->period.from);
+	snprintf(to, sizeof to, "%s", m->period.until);
 	if (model_prep(c,
 		       facts ? "SELECT substr(min(first_at), 1, 10), substr(max(last_at), 1, 10)"
 			       " FROM month_facts WHERE year = CAST(substr(?1, 1, 4) AS INTEGER) "
@@ -439,15 +447,12 @@ int model_load_visits(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
-	char from[24], to[24];
 	double *visited = NULL, tv = 0, th = 0;
 	long rounds, k, p;
 	int step, steps;
 
 	if (!m->year)
 		return 0;
-	snprintf(from, sizeof from, "%04d-01-01", m->year);
-	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
 	visited = model_calloc(c, (size_t)m->nunits, sizeof *visited);
 	if (!visited)
 		return diag_set(c->d, "内存不足");
@@ -458,8 +463,8 @@ int model_load_visits(struct model_ctx *c)
 		free(visited);
 		return -1;
 	}
-	store_bind_text(st, 1, from, -1);
-	store_bind_text(st, 2, to, -1);
+	store_bind_text(st, 1, m->period.from, -1);
+	store_bind_text(st, 2, m->period.until, -1);
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
 		const char *g = store_col_text(st, 0);
 		long idx = model_hash_find(c, g, g ? strlen(g) : 0);
@@ -471,8 +476,17 @@ int model_load_visits(struct model_ctx *c)
 		free(visited);
 		return -1;
 	}
-	snprintf(from, sizeof from, "%04d", m->year);
-	rounds = store_scalar_int(c->s, "SELECT count(DISTINCT round) FROM visits", 0);
+	/* the rounds of the period only: a round of another year has no visits
+	 * counted here and would lower every coverage */
+	if (model_prep(c, "SELECT count(DISTINCT round) FROM visits WHERE date >= ?1 AND date < ?2",
+		       &st) < 0) {
+		free(visited);
+		return -1;
+	}
+	store_bind_text(st, 1, m->period.from, -1);
+	store_bind_text(st, 2, m->period.until, -1);
+	rounds = store_step(st, c->d) == STORE_ROW ? (long)store_col_int(st, 0) : 0;
+	store_finalize(st);
 	if (rounds > 0) {
 		/* per grid, then sums up the tree: visited / (households x rounds) */
 		double *hh = model_calloc(c, (size_t)m->nunits, sizeof *hh);
@@ -506,61 +520,67 @@ int model_load_visits(struct model_ctx *c)
 	return 0;
 }
 
-/* Wishes, services: counts per year (period and previous). */
+/* Wishes, services: counts per period (this one and the previous). A wish
+ * counts in the period it was published, as done only if completed by the
+ * period's end (period.c); a service in the period of its date. */
 int model_load_activity(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
-	char from[24], to[24], y0[16];
-	int step;
+	int step = STORE_DONE, y;
 
 	if (!m->year)
 		return 0;
-	snprintf(from, sizeof from, "%04d-01-01", m->prev_year);
-	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
-	snprintf(y0, sizeof y0, "%04d", m->year);
-	if (model_prep(c,
-		       "SELECT substr(published_at, 1, 4) AS y, count(*), count(completed_at) FROM "
-		       "wishes"
-		       " WHERE published_at >= ?1 AND published_at < ?2 GROUP BY y ORDER BY y",
-		       &st) < 0)
-		return -1;
-	store_bind_text(st, 1, from, -1);
-	store_bind_text(st, 2, to, -1);
-	while ((step = store_step(st, c->d)) == STORE_ROW) {
-		const char *yy = store_col_text(st, 0);
-		int cur = yy && strcmp(yy, y0) == 0;
-		long n = (long)store_col_int(st, 1), done = (long)store_col_int(st, 2);
-		double *w = cur ? &m->kpi[MODEL_KPI_WISHES].cur : &m->kpi[MODEL_KPI_WISHES].prev;
-		double *wd = cur ? &m->kpi[MODEL_KPI_WISHES_DONE].cur
-				 : &m->kpi[MODEL_KPI_WISHES_DONE].prev;
-		double *wr =
-			cur ? &m->kpi[MODEL_KPI_WISH_RATE].cur : &m->kpi[MODEL_KPI_WISH_RATE].prev;
-		*w = (double)n;
-		*wd = (double)done;
-		*wr = model_pct(done, n);
-	}
-	store_finalize(st);
-	if (step == STORE_ERROR)
-		return -1;
-	if (model_prep(c,
-		       "SELECT substr(date, 1, 4) AS y, count(*), total(hours) FROM services"
-		       " WHERE date >= ?1 AND date < ?2 GROUP BY y ORDER BY y",
-		       &st) < 0)
-		return -1;
-	store_bind_text(st, 1, from, -1);
-	store_bind_text(st, 2, to, -1);
-	while ((step = store_step(st, c->d)) == STORE_ROW) {
-		const char *yy = store_col_text(st, 0);
-		int cur = yy && strcmp(yy, y0) == 0;
-		if (cur) {
-			m->kpi[MODEL_KPI_SERVICES].cur = (double)store_col_int(st, 1);
-			m->kpi[MODEL_KPI_SERVICE_HOURS].cur = store_col_double(st, 2);
-		} else {
-			m->kpi[MODEL_KPI_SERVICES].prev = (double)store_col_int(st, 1);
-			m->kpi[MODEL_KPI_SERVICE_HOURS].prev = store_col_double(st, 2);
+	for (y = 0; y < 2; y++) {
+		const struct period *p = y == 0 ? &m->period : &m->prev_period;
+		long n, done;
+		if (model_prep(c,
+			       "SELECT count(*), coalesce(sum(completed_at < ?2), 0) FROM wishes"
+			       " WHERE published_at >= ?1 AND published_at < ?2",
+			       &st) < 0)
+			return -1;
+		store_bind_text(st, 1, p->from, -1);
+		store_bind_text(st, 2, p->until, -1);
+		step = store_step(st, c->d);
+		n = step == STORE_ROW ? (long)store_col_int(st, 0) : 0;
+		done = step == STORE_ROW ? (long)store_col_int(st, 1) : 0;
+		store_finalize(st);
+		st = NULL;
+		if (step == STORE_ERROR)
+			return -1;
+		/* a year without wishes keeps its figures unknown (NAN), as before */
+		if (n > 0) {
+			double *w = y == 0 ? &m->kpi[MODEL_KPI_WISHES].cur
+					   : &m->kpi[MODEL_KPI_WISHES].prev;
+			double *wd = y == 0 ? &m->kpi[MODEL_KPI_WISHES_DONE].cur
+					    : &m->kpi[MODEL_KPI_WISHES_DONE].prev;
+			double *wr = y == 0 ? &m->kpi[MODEL_KPI_WISH_RATE].cur
+					    : &m->kpi[MODEL_KPI_WISH_RATE].prev;
+			*w = (double)n;
+			*wd = (double)done;
+			*wr = model_pct(done, n);
 		}
+		if (model_prep(c,
+			       "SELECT count(*), total(hours) FROM services"
+			       " WHERE date >= ?1 AND date < ?2",
+			       &st) < 0)
+			return -1;
+		store_bind_text(st, 1, p->from, -1);
+		store_bind_text(st, 2, p->until, -1);
+		step = store_step(st, c->d);
+		if (step == STORE_ROW && store_col_int(st, 0) > 0) {
+			if (y == 0) {
+				m->kpi[MODEL_KPI_SERVICES].cur = (double)store_col_int(st, 0);
+				m->kpi[MODEL_KPI_SERVICE_HOURS].cur = store_col_double(st, 1);
+			} else {
+				m->kpi[MODEL_KPI_SERVICES].prev = (double)store_col_int(st, 0);
+				m->kpi[MODEL_KPI_SERVICE_HOURS].prev = store_col_double(st, 1);
+			}
+		}
+		store_finalize(st);
+		st = NULL;
+		if (step == STORE_ERROR)
+			return -1;
 	}
-	store_finalize(st);
-	return step == STORE_ERROR ? -1 : 0;
+	return 0;
 }

@@ -16,6 +16,7 @@
 #include <lualib.h>
 
 #include "pattern.h"
+#include "period.h"
 #include "schema.h"
 
 /* Input tables a rule may ask about with kp.has / kp.need. */
@@ -259,15 +260,18 @@ int kp_need(lua_State *L)
 	return 1;
 }
 
-/* kp.period(year) -> "YYYY-01-01", "YYYY+1-01-01": [start, end) for SQL. */
+/* kp.period(year) -> from, until: the period [from, to] of the year
+ * (period.c) as a half-open pair for SQL, "x >= from AND x < until", which
+ * holds for dates and date-times alike up to the end of the last day. */
 int kp_period(lua_State *L)
 {
 	lua_Integer y = luaL_checkinteger(L, 1);
+	struct period p;
 
-	if (y < 1000 || y > 9998)
+	if (y < 1000 || y > 9998 || period_of_year((int)y, &p) < 0)
 		return luaL_error(L, "kp.period：年份 %d 无效", (int)y);
-	lua_pushfstring(L, "%d-01-01", (int)y);
-	lua_pushfstring(L, "%d-01-01", (int)y + 1);
+	lua_pushstring(L, p.from);
+	lua_pushstring(L, p.until);
 	return 2;
 }
 
