@@ -683,73 +683,6 @@ static int page_points(struct html_site *w)
 	return html_page(w, "points.html", p, "points.html");
 }
 
-static int page_quality(struct html_site *w)
-{
-	const struct model *m = w->m;
-	struct tv *p = html_page_data(w, "数据质量", "quality", 0), *l, *x = NULL, *recs = NULL;
-	long k, shown = 0;
-
-	l = tv_set(p, "files", tv_list(w->pp));
-	for (k = 0; k < m->nfiles; k++) {
-		const struct model_file *f = &m->files[k];
-		x = tv_push(l, tv_map(w->pp));
-		html_setm(x, w, "file", f->file);
-		tv_set(x, "status",
-		       !f->status			  ? tv_null(w->pp)
-		       : strcmp(f->status, "loaded") == 0 ? tv_str(w->pp, "已载入")
-		       : strcmp(f->status, "empty") == 0  ? tv_str(w->pp, "空文件")
-		       : strcmp(f->status, "absent") == 0 ? tv_str(w->pp, "缺失")
-							  : html_ms(w, f->status));
-		tv_set(x, "encoding", html_ms(w, f->encoding));
-		tv_set_int(x, "read", f->read);
-		tv_set_int(x, "loaded", f->loaded);
-		tv_set_int(x, "rejected", f->rejected);
-		tv_set(x, "unknown_columns", html_ms(w, f->unknown_columns));
-		tv_set(x, "message", html_ms(w, f->message));
-		tv_set_bool(x, "balanced", f->read == f->loaded + f->rejected);
-	}
-	x = tv_set(p, "totals", tv_map(w->pp));
-	tv_set_int(x, "read", m->rows_read);
-	tv_set_int(x, "loaded", m->rows_loaded);
-	tv_set_int(x, "rejected", m->rows_rejected);
-	l = tv_set(p, "reasons", tv_list(w->pp));
-	for (k = 0; k < m->nreasons; k++) {
-		const struct model_reason *r = &m->reasons[k];
-		x = tv_push(l, tv_map(w->pp));
-		html_setm(x, w, "file", r->file);
-		html_setm(x, w, "column", r->column[0] ? r->column : "（整行）");
-		tv_set_int(x, "count", r->count);
-		html_setm(x, w, "example", r->example);
-	}
-	/* the rejected records, the first REJECTS_SHOWN per file */
-	l = tv_set(p, "reject_files", tv_list(w->pp));
-	for (k = 0; k < m->nrejects; k++) {
-		const struct model_reject *rj = &m->rejects[k];
-		struct tv *r;
-		if (!recs || strcmp(rj->file, m->rejects[k - 1].file) != 0) {
-			long n = 1;
-			while (k + n < m->nrejects && strcmp(m->rejects[k + n].file, rj->file) == 0)
-				n++;
-			x = tv_push(l, tv_map(w->pp));
-			html_setm(x, w, "file", rj->file);
-			tv_set_int(x, "count", n);
-			tv_set_int(x, "shown", n < REJECTS_SHOWN ? n : REJECTS_SHOWN);
-			tv_set_bool(x, "truncated", n > REJECTS_SHOWN);
-			recs = tv_set(x, "rows", tv_list(w->pp));
-			shown = 0;
-		}
-		if (shown++ >= REJECTS_SHOWN)
-			continue;
-		r = tv_push(recs, tv_map(w->pp));
-		tv_set_int(r, "line", rj->line);
-		tv_set(r, "col", rj->col > 0 ? tv_int(w->pp, rj->col) : tv_str(w->pp, ""));
-		tv_set(r, "column", html_ms(w, rj->column));
-		html_setm(r, w, "reason", rj->reason);
-		tv_set(r, "raw", html_ms(w, rj->raw));
-	}
-	return html_page(w, "quality.html", p, "quality.html");
-}
-
 /* ---- entry -------------------------------------------------------------------------- */
 
 int html_render(const struct model *m, const char *templates_dir, const char *outdir,
@@ -815,7 +748,7 @@ int html_render(const struct model *m, const char *templates_dir, const char *ou
 	    page_list(&w, "streets", "街道排名", m->streets, m->nstreets) < 0 ||
 	    page_list(&w, "communities", "社区考评排名", m->communities, m->ncommunities) < 0 ||
 	    page_list(&w, "grids", "网格考核等次", m->grids, m->ngrids) < 0 ||
-	    page_redblack(&w) < 0 || page_points(&w) < 0 || page_quality(&w) < 0 ||
+	    page_redblack(&w) < 0 || page_points(&w) < 0 || html_page_quality(&w) < 0 ||
 	    html_unit_pages(&w) < 0 || html_company_pages(&w) < 0)
 		goto done;
 	rc = 0;

@@ -44,5 +44,6 @@ int html_page(struct html_site *w, const char *tname, const struct tv *data, con
 struct tv *html_items_of(struct html_site *w, long first, long n);
 int html_unit_pages(struct html_site *w);
 int html_company_pages(struct html_site *w);
+int html_page_quality(struct html_site *w); /* html_quality.c */
 
 #endif

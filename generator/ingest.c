@@ -82,6 +82,10 @@ static int prepare(struct load *l, struct diag *d)
 			  " VALUES(?1,?2,?3,?4,?5,?6)",
 			  &l->rej, d) < 0)
 		return -1;
+	if (store_prepare(l->s,
+			  "INSERT INTO reject_fields(file,line,field,value) VALUES(?1,?2,?3,?4)",
+			  &l->rejf, d) < 0)
+		return -1;
 	return store_prepare(l->s,
 			     "INSERT INTO extras(file,line,column_name,value) VALUES(?1,?2,?3,?4)",
 			     &l->ext, d);
@@ -101,6 +105,7 @@ static void load_release(struct load *l)
 	free(l->extra_cols);
 	store_finalize(l->ins);
 	store_finalize(l->rej);
+	store_finalize(l->rejf);
 	store_finalize(l->ext);
 	buf_release(&l->reason);
 }

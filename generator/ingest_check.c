@@ -369,6 +369,60 @@ enum tkind ingest_table_kind(const char *name)
 	return T_OTHER;
 }
 
+/* Whether schema column ci of l identifies what a row is about (code,
+ * name, grid, company, target...): kept with a rejected row for the
+ * data-quality page. Personal numbers are never among them. */
+int ingest_subject_col(const struct load *l, size_t ci)
+{
+	static const char *const subject[] = {"code",	     "id",     "name",	   "level",
+					      "grid",	     "unit",   "company",  "community",
+					      "target_kind", "target", "employer", "quarter"};
+	size_t k;
+
+	if (ci >= l->t->ncols || ci >= 64 || l->colmap[ci] < 0)
+		return 0;
+	for (k = 0; k < sizeof subject / sizeof subject[0]; k++)
+		if (strcmp(l->t->cols[ci].name, subject[k]) == 0)
+			return 1;
+	return 0;
+}
+
+int ingest_reject_field(struct load *l, long line, const char *field, const char *v, size_t n,
+			struct diag *d)
+{
+	if (!l->rejf || !v || n == 0)
+		return 0;
+	store_reset(l->rejf);
+	store_bind_text(l->rejf, 1, l->file, -1);
+	store_bind_int(l->rejf, 2, line);
+	store_bind_text(l->rejf, 3, field, -1);
+	store_bind_text(l->rejf, 4, v, (int)n);
+	return store_step(l->rejf, d) == STORE_DONE ? 0 : -1;
+}
+
+/* The subject fields of a rejected row, into reject_fields. */
+static int reject_fields(struct load *l, const struct csv_record *r, struct diag *d)
+{
+	size_t ci;
+
+	if (!l->rejf || r->bad_encoding)
+		return 0;
+	for (ci = 0; ci < l->t->ncols; ci++) {
+		const char *v;
+		size_t n;
+		if (!ingest_subject_col(l, ci) || (size_t)l->colmap[ci] >= r->nfields)
+			continue;
+		v = r->fields[l->colmap[ci]];
+		n = r->lens[l->colmap[ci]];
+		parse_trim(&v, &n);
+		if (n == 0)
+			continue;
+		if (ingest_reject_field(l, r->line, l->t->cols[ci].name, v, n, d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int ingest_reject(struct load *l, const struct csv_record *r, struct diag *d)
 {
 	struct store_stmt *st = l->rej;
@@ -382,7 +436,9 @@ int ingest_reject(struct load *l, const struct csv_record *r, struct diag *d)
 	store_bind_text(st, 4, l->reject_colname, -1);
 	store_bind_text(st, 5, l->reason.data ? l->reason.data : "", (int)l->reason.len);
 	store_bind_text(st, 6, r->raw, (int)r->rawlen);
-	return store_step(st, d) == STORE_DONE ? 0 : -1;
+	if (store_step(st, d) != STORE_DONE)
+		return -1;
+	return reject_fields(l, r, d);
 }
 
 char *ingest_dupn(const char *s, size_t n)

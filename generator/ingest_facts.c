@@ -13,6 +13,7 @@
 
 #include "ingest_int.h"
 #include "parse.h"
+#include "period.h"
 
 void facts_map_free(struct factmap *m)
 {
@@ -122,9 +123,15 @@ int facts_add(struct ctx *c, const int *ec, const struct field_val *v, const lon
 	/* A void case (作废…) stays in events with its status, out of every figure. */
 	if (v[ist].present && schema_void_status(v[ist].s, v[ist].n))
 		return 1;
+	/* An event counts in the year it was received; its closure only if
+	 * closed by that year's end (period.c: the one period rule). */
 	if (year != c->end_year) {
-		snprintf(c->end_text, sizeof c->end_text, "%04ld-01-01 00:00:00",
-			 (year + 1) % 10000);
+		struct period p;
+		if (period_of_year((int)year, &p) == 0)
+			snprintf(c->end_text, sizeof c->end_text, "%.10s 00:00:00", p.until);
+		else
+			snprintf(c->end_text, sizeof c->end_text, "%04ld-01-01 00:00:00",
+				 (year + 1) % 10000);
 		c->end_epoch = epoch_of(c->end_text);
 		c->end_year = year;
 	}

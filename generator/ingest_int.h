@@ -63,7 +63,7 @@ struct load {
 	long unchecked[32]; /* references not checked: their file is absent */
 	int ev_cols[9];	    /* events: grid, reported_at, closed_at, level, source,
 			       reporter, satisfaction, status, deadline */
-	struct store_stmt *ins, *rej, *ext;
+	struct store_stmt *ins, *rej, *ext, *rejf;
 	struct buf reason;
 	long reject_col;
 	const char *reject_colname;
@@ -260,6 +260,10 @@ void ingest_quote_value(struct buf *b, const char *s, size_t n);
 int ingest_col_index(const struct schema_table *t, const char *name);
 enum tkind ingest_table_kind(const char *name);
 int ingest_reject(struct load *l, const struct csv_record *r, struct diag *d);
+int ingest_subject_col(const struct load *l, size_t ci);
+/* Keeps one identifying field of the rejected row at line (reject_fields). */
+int ingest_reject_field(struct load *l, long line, const char *field, const char *v, size_t n,
+			struct diag *d);
 char *ingest_dupn(const char *s, size_t n);
 int ingest_header_matches(const struct schema_table *t, const struct csv_record *r);
 int ingest_map_header(struct ctx *c, struct load *l, const struct csv_record *r,

@@ -21,7 +21,7 @@
  * batches alternate between the two threads (double buffering). Only the
  * writer touches the store while a file loads. */
 
-enum { OP_ROW = 1, OP_REJECT, OP_EXTRA };
+enum { OP_ROW = 1, OP_REJECT, OP_EXTRA, OP_RFIELD };
 #define BATCH_BYTES ((size_t)1 << 20)
 
 static void put_u32(struct buf *b, uint32_t x)
@@ -133,6 +133,18 @@ static int w_batch(struct wq *q, const struct buf *b)
 			reason = get_str(&r, &rn);
 			raw = get_str(&r, &rawn);
 			if (w_reject(q, line, col, cname, cn, reason, rn, raw, rawn) < 0)
+				return -1;
+			continue;
+		}
+		if (op == OP_RFIELD) { /* a rejected row's subject field */
+			cname = get_str(&r, &cn);
+			reason = get_str(&r, &rn);
+			store_reset(l->rejf);
+			store_bind_text(l->rejf, 1, l->file, -1);
+			store_bind_int(l->rejf, 2, line);
+			store_bind_text(l->rejf, 3, cname, (int)cn);
+			store_bind_text(l->rejf, 4, reason, (int)rn);
+			if (store_step(l->rejf, &q->err) != STORE_DONE)
 				return -1;
 			continue;
 		}
@@ -317,6 +329,7 @@ int wq_finish(struct wq *q, struct diag *d)
 int wq_reject(struct wq *q, struct load *l, const struct csv_record *r)
 {
 	struct buf *b = &q->b[q->cur];
+	size_t i;
 
 	buf_putc(b, OP_REJECT);
 	put_i64(b, r->line);
@@ -324,6 +337,21 @@ int wq_reject(struct wq *q, struct load *l, const struct csv_record *r)
 	put_str(b, l->reject_colname, l->reject_colname ? strlen(l->reject_colname) : 0);
 	put_str(b, l->reason.data ? l->reason.data : "", l->reason.len);
 	put_str_nonul(b, r->raw, r->rawlen);
+	for (i = 0; i < l->t->ncols && l->rejf && !r->bad_encoding; i++) {
+		const char *v;
+		size_t n;
+		if (!ingest_subject_col(l, i) || (size_t)l->colmap[i] >= r->nfields)
+			continue;
+		v = r->fields[l->colmap[i]];
+		n = r->lens[l->colmap[i]];
+		parse_trim(&v, &n);
+		if (n == 0)
+			continue;
+		buf_putc(b, OP_RFIELD);
+		put_i64(b, r->line);
+		put_str(b, l->t->cols[i].name, strlen(l->t->cols[i].name));
+		put_str_nonul(b, v, n);
+	}
 	return wq_flush(q, 0);
 }
 

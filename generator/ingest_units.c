@@ -430,7 +430,13 @@ int units_finish(struct ctx *c, struct load *l, struct units_pending *up, struct
 			buf_puts(&l->reason, u->why ? u->why : "上级编码无效");
 			l->reject_col = up->parent_col;
 			l->reject_colname = l->headers[ingest_col_index(l->t, "parent")];
-			if (ingest_reject(l, &r, d) < 0)
+			if (ingest_reject(l, &r, d) < 0 ||
+			    ingest_reject_field(l, u->line, "code", u->code,
+						u->code ? strlen(u->code) : 0, d) < 0 ||
+			    ingest_reject_field(l, u->line, "name", u->name,
+						u->name ? strlen(u->name) : 0, d) < 0 ||
+			    ingest_reject_field(l, u->line, "level", level_en(u->level),
+						strlen(level_en(u->level)), d) < 0)
 				goto done;
 		}
 	}

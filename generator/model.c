@@ -463,6 +463,8 @@ int model_build(struct store *s, int year, struct model **out, struct diag *d)
 	model_histogram(m);
 	model_aggregates(m);
 	change_marks(m);
+	if (model_explain_quality(&c) < 0)
+		goto done;
 	if (model_build_charts(&c) < 0 || model_chart_texts(&c) < 0)
 		goto done;
 	if (c.oom) {

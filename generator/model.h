@@ -21,6 +21,7 @@
 
 #include "diag.h"
 #include "parse.h"
+#include "period.h"
 
 struct store;
 struct chart_set;
@@ -151,6 +152,11 @@ struct model_assessment {
 struct model_reject {
 	char *file, *column, *reason, *raw; /* column: the column's name or NULL */
 	long line, col;			    /* col 0: none (whole row) */
+	/* For the data-quality page (model_quality.c), masked: the value as
+	 * written and the problem (split off reason; value NULL when the reason
+	 * quotes none), what the row was about ("网格事件 E1（和平一网格）") and
+	 * what leaving it out changes in the results. */
+	char *value, *problem, *subject, *effect;
 };
 
 /* A result table as the rules wrote it, for the CSV export: a header and
@@ -186,8 +192,22 @@ struct model_role {
 struct model_file {
 	char *file, *status, *encoding, *unknown_columns, *message; /* last four or NULL */
 	long read, loaded, rejected;
-	long voided; /* loaded with a void status, never counted */
+	long voided;	  /* loaded with a void status, never counted */
+	const char *what; /* what the export holds ("网格事件"), or NULL if unknown */
+	long counted;	  /* loaded - voided: the rows the figures count */
 };
+
+/* A unit, company or person that the assessment left out, and why. */
+struct model_leftout {
+	const char *kind; /* "网格", "社区", "物业企业", "人员" */
+	char *name, *why; /* masked */
+};
+/* How many of a kind the exports listed and how many were assessed. */
+struct model_coverage {
+	const char *kind, *measure; /* "物业企业", "家" */
+	long exported, loaded, assessed;
+};
+#define MODEL_COVERAGE_N 4
 struct model_reason {
 	char *file, *column; /* column "" for a whole-row problem */
 	long count;
@@ -268,6 +288,10 @@ struct model {
 	struct parse_period period;
 	char period_words[32], last_year_words[32], prev_words[32];
 	int ring;
+	/* The windows [from, to] (period.h) of the period and of the same period a
+	 * year before (同比): every dated figure of the model is placed by
+	 * period.c's rule. */
+	struct period win, win_prev;
 	char *place;		   /* the county's (or city's) name; "本地区" if none */
 	char *data_from, *data_to; /* first and last event date of the period year, or NULL */
 	int max_limit_hours;	   /* the longest settlement time limit (model_load_events) */
@@ -329,6 +353,11 @@ struct model {
 	long ncriteria;
 	struct model_reject *rejects;
 	long nrejects;
+	/* The data-quality page's account (model_quality.c). */
+	struct model_leftout *leftout;
+	long nleftout;
+	struct model_coverage coverage[MODEL_COVERAGE_N];
+	int ncoverage;
 
 	/* The result tables for the CSV export (MODEL_TABLE_*). */
 	struct model_table tables[4];
@@ -435,6 +464,10 @@ void model_fmt_pct(double v, char *out, size_t cap);
 /* A unit's name as a folder name (the per-street outputs): characters a file
  * system or shell would misread become "_"; a leading dot or an empty name
  * gives the unit's code. Every output that names a street's folder uses it. */
+/* A rejected row's column as its export names it, for the person who keeps
+ * the export: "C 列“上报时间”" (a sheet), "“date”列（即走访日期）", "第 4 列“角色”",
+ * "整行" (model_quality.c). */
+void model_column_words(const struct model_reject *x, char *out, size_t cap);
 void model_folder_name(const struct model_unit *u, char *out, size_t cap);
 
 #endif

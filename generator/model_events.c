@@ -11,6 +11,7 @@
 #include "chart.h"
 #include "model_int.h"
 #include "parse.h"
+#include "period.h"
 #include "schema.h"
 #include "store.h"
 /* ---- dates ---------------------------------------------------------------------- */
@@ -89,6 +90,23 @@ int model_load_year(struct model_ctx *c, int year)
 			if (p > 1900 && p < year)
 				m->prev_year = (int)p;
 			free(v);
+		}
+	}
+	/* The windows every dated figure is placed by (period.c): the period and
+	 * the same period a year before (同比). */
+	memset(&m->win, 0, sizeof m->win);
+	memset(&m->win_prev, 0, sizeof m->win_prev);
+	if (year) {
+		struct parse_period ly;
+		parse_period_back(&m->period, m->ring ? (m->period.kind == PERIOD_QUARTER ? 4 : 12) : 1,
+				  &ly);
+		if (m->ring || m->prev_year == year - 1) {
+			if (period_of_dates(m->period.start, m->period.end, &m->win) < 0 ||
+			    period_of_dates(ly.start, ly.end, &m->win_prev) < 0)
+				return diag_set(c->d, "考评期间 %s 无效", m->period_words);
+		} else if (period_of_year(m->year, &m->win) < 0 ||
+			   period_of_year(m->prev_year, &m->win_prev) < 0) {
+			return diag_set(c->d, "考评年度 %d 无效", year);
 		}
 	}
 	return 0;
@@ -361,36 +379,39 @@ static int load_event_facts(struct model_ctx *c, const int hours[6])
 }
 
 /* Without facts (a database not made by ingest): one scan over the events,
- * with the same definitions as the facts. */
+ * with the same definitions as the facts: received in the period, closed
+ * if closed by its end, void cases (作废…) out of every figure. */
 static int scan_events(struct model_ctx *c, const int hours[6])
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
-	char from[24], to[24];
 	char cache_code[128] = "";
 	long cache_idx = -1;
 	int step, y;
 
-	snprintf(from, sizeof from, "%04d-01-01", m->prev_year);
-	snprintf(to, sizeof to, "%04d-01-01", m->year + 1);
-	if (model_prep(c,
-		       "SELECT grid, reported_at, closed_at, level, satisfaction FROM events"
-		       " WHERE reported_at >= ?1 AND reported_at < ?2",
-		       &st) < 0)
+	if (model_prep(
+		    c,
+		    "SELECT grid, reported_at, closed_at, level, satisfaction, status FROM events"
+		    " WHERE reported_at >= ?1 AND reported_at < ?2",
+		    &st) < 0)
 		return -1;
-	store_bind_text(st, 1, from, -1);
-	store_bind_text(st, 2, to, -1);
+	store_bind_text(st, 1, m->win_prev.from, -1);
+	store_bind_text(st, 2, m->win.until, -1);
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
 		const char *g = store_col_text(st, 0), *rep = store_col_text(st, 1);
-		const char *clo = store_col_text(st, 2);
+		const char *clo = store_col_text(st, 2), *stat = store_col_text(st, 5);
 		size_t gl = (size_t)store_col_bytes(st, 0);
 		long idx, yr, mo, closed = 0, ontime = 0, r = 0;
+		const struct period *pp;
 		int li;
 		if (!g || !rep || dig(rep, 4, &yr) < 0 || dig(rep + 5, 2, &mo) < 0 || mo < 1 ||
 		    mo > 12)
 			continue;
-		y = year_slot(m, yr);
-		if (y < 0)
+		if (stat && schema_void_status(stat, (size_t)store_col_bytes(st, 5)))
+			continue;
+		y = strcmp(rep, m->win.from) >= 0 ? 0 : 1;
+		pp = y == 0 ? &m->win : &m->win_prev;
+		if (strcmp(rep, pp->from) < 0 || strcmp(rep, pp->until) >= 0)
 			continue;
 		if (gl < sizeof cache_code && strcmp(g, cache_code) == 0) {
 			idx = cache_idx;
@@ -403,9 +424,8 @@ static int scan_events(struct model_ctx *c, const int hours[6])
 		}
 		li = level_index(store_col_text(st, 3));
 		if (clo) {
-			long cy;
 			long long a = iso_seconds(rep), b = iso_seconds(clo);
-			closed = dig(clo, 4, &cy) == 0 && cy <= yr;
+			closed = strcmp(clo, pp->until) < 0;
 			ontime = closed && a >= 0 && b >= a && b - a <= (long long)hours[li] * 3600;
 		}
 		if (store_col_type(st, 4) != STORE_NULL)
@@ -443,12 +463,8 @@ int model_load_events(struct model_ctx *c)
 	if ((facts ? load_event_facts(c, hours) : scan_events(c, hours)) < 0)
 		return -1;
 	/* the period's first and last event dates */
-	{
-		struct parse_period next;
-		parse_period_back(&m->period, -1, &next);
-		snprintf(from, sizeof from, "%s", m->period.start);
-		snprintf(to, sizeof to, "%s", next.start);
-	}
+	snprintf(from, sizeof from, "%s", m->win.from);
+	snprintf(to, sizeof to, "%s", m->win.until);
 	if (model_prep(c,
 		       facts ? "SELECT substr(min(first_at), 1, 10), substr(max(last_at), 1, 10)"
 			       " FROM month_facts WHERE printf('%04d-%02d-01', year, month) >= ?1"
@@ -476,19 +492,12 @@ int model_load_visits(struct model_ctx *c)
 {
 	struct model *m = c->m;
 	struct store_stmt *st = NULL;
-	char from[24], to[24];
 	double *visited = NULL, tv = 0, th = 0;
 	long rounds, k, p;
 	int step, steps;
 
 	if (!m->year)
 		return 0;
-	{
-		struct parse_period next;
-		parse_period_back(&m->period, -1, &next);
-		snprintf(from, sizeof from, "%s", m->period.start);
-		snprintf(to, sizeof to, "%s", next.start);
-	}
 	visited = model_calloc(c, (size_t)m->nunits, sizeof *visited);
 	if (!visited)
 		return diag_set(c->d, "内存不足");
@@ -499,8 +508,8 @@ int model_load_visits(struct model_ctx *c)
 		free(visited);
 		return -1;
 	}
-	store_bind_text(st, 1, from, -1);
-	store_bind_text(st, 2, to, -1);
+	store_bind_text(st, 1, m->win.from, -1);
+	store_bind_text(st, 2, m->win.until, -1);
 	while ((step = store_step(st, c->d)) == STORE_ROW) {
 		const char *g = store_col_text(st, 0);
 		long idx = model_hash_find(c, g, g ? strlen(g) : 0);
@@ -512,22 +521,17 @@ int model_load_visits(struct model_ctx *c)
 		free(visited);
 		return -1;
 	}
-	/* A year counts every round; a quarter or a month the rounds in it. */
-	if (m->ring) {
-		if (model_prep(c,
-			       "SELECT count(DISTINCT round) FROM visits WHERE date >= ?1 AND date "
-			       "< ?2",
-			       &st) < 0) {
-			free(visited);
-			return -1;
-		}
-		store_bind_text(st, 1, from, -1);
-		store_bind_text(st, 2, to, -1);
-		rounds = store_step(st, c->d) == STORE_ROW ? (long)store_col_int(st, 0) : 0;
-		store_finalize(st);
-	} else {
-		rounds = store_scalar_int(c->s, "SELECT count(DISTINCT round) FROM visits", 0);
+	/* the rounds of the period only: a round of another year has no visits
+	 * counted here and would lower every coverage */
+	if (model_prep(c, "SELECT count(DISTINCT round) FROM visits WHERE date >= ?1 AND date < ?2",
+		       &st) < 0) {
+		free(visited);
+		return -1;
 	}
+	store_bind_text(st, 1, m->win.from, -1);
+	store_bind_text(st, 2, m->win.until, -1);
+	rounds = store_step(st, c->d) == STORE_ROW ? (long)store_col_int(st, 0) : 0;
+	store_finalize(st);
 	if (rounds > 0) {
 		/* per grid, then sums up the tree: visited / (households x rounds) */
 		double *hh = model_calloc(c, (size_t)m->nunits, sizeof *hh);
@@ -562,7 +566,9 @@ int model_load_visits(struct model_ctx *c)
 }
 
 /* Wishes, services: counts of the period, the same period a year before
- * (同比) and, for a quarter or a month, the period before (环比). A count of
+ * (同比) and, for a quarter or a month, the period before (环比). A wish
+ * counts in the period it was published, as done only if completed by the
+ * period's end (period.c); a service in the period of its date. A count of
  * 0 leaves the figure unknown (no data for that period). */
 int model_load_activity(struct model_ctx *c)
 {
@@ -580,7 +586,7 @@ int model_load_activity(struct model_ctx *c)
 	for (i = 0; i < (m->ring ? 3 : 2); i++) {
 		parse_period_back(&ps[i], -1, &next);
 		if (model_prep(c,
-			       "SELECT count(*), count(completed_at) FROM wishes"
+			       "SELECT count(*), coalesce(sum(completed_at < ?2), 0) FROM wishes"
 			       " WHERE published_at >= ?1 AND published_at < ?2",
 			       &st) < 0)
 			return -1;

@@ -30,6 +30,10 @@ double model_col_num(struct store_stmt *st, int i); /* NAN for NULL */
 int model_prep(struct model_ctx *c, const char *sql, struct store_stmt **st);
 int model_table_exists(struct store *s, const char *name);
 long model_hash_find(const struct model_ctx *c, const char *s, size_t n);
+/* The data-quality page's account in plain words: what each export holds,
+ * what each rejected row was about and changes, who was left out
+ * (model_quality.c; after model_load_rows and the results). */
+int model_explain_quality(struct model_ctx *c);
 
 int model_hash_build(struct model_ctx *c);
 

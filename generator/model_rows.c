@@ -270,6 +270,7 @@ static int load_rejects(struct model_ctx *c)
 		if (grow(c, (void **)&m->rejects, &cap, m->nrejects, sizeof *m->rejects) < 0)
 			break;
 		x = &m->rejects[m->nrejects++];
+		memset(x, 0, sizeof *x);
 		x->file = model_dupm(c, store_col_text(st, 0), "");
 		x->line = (long)store_col_int(st, 1);
 		x->col = store_col_type(st, 2) == STORE_NULL ? 0 : (long)store_col_int(st, 2);
@@ -439,8 +440,17 @@ void model_free_rows(struct model *m)
 		free(m->rejects[k].column);
 		free(m->rejects[k].reason);
 		free(m->rejects[k].raw);
+		free(m->rejects[k].value);
+		free(m->rejects[k].problem);
+		free(m->rejects[k].subject);
+		free(m->rejects[k].effect);
 	}
 	free(m->rejects);
+	for (k = 0; k < m->nleftout; k++) {
+		free(m->leftout[k].name);
+		free(m->leftout[k].why);
+	}
+	free(m->leftout);
 	for (t = 0; t < m->ntables; t++) {
 		struct model_table *x = &m->tables[t];
 		for (k = 0; k < x->nrows * x->ncols; k++)

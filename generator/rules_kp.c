@@ -16,6 +16,7 @@
 #include <lualib.h>
 
 #include "pattern.h"
+#include "period.h"
 #include "schema.h"
 
 /* Input tables a rule may ask about with kp.has / kp.need. */
@@ -265,9 +266,10 @@ int kp_need(lua_State *L)
 int kp_period(lua_State *L)
 {
 	lua_Integer y;
+	struct period w;
 
 	if (lua_type(L, 1) == LUA_TTABLE) {
-		struct parse_period p, next;
+		struct parse_period p;
 		const char *start, *end;
 		lua_getfield(L, 1, "label");
 		lua_getfield(L, 1, "start");
@@ -279,16 +281,17 @@ int kp_period(lua_State *L)
 		    !start || !end || strcmp(start, p.start) != 0 || strcmp(end, p.end) != 0)
 			return luaL_error(
 				L, "kp.period：参数应为年份或 kp.PERIOD（及其 prev、last_year）");
-		parse_period_back(&p, -1, &next);
-		lua_pushstring(L, p.start);
-		lua_pushstring(L, next.start);
+		if (period_of_dates(p.start, p.end, &w) < 0)
+			return luaL_error(L, "kp.period：期间 %s 无效", p.label);
+		lua_pushstring(L, w.from);
+		lua_pushstring(L, w.until);
 		return 2;
 	}
 	y = luaL_checkinteger(L, 1);
-	if (y < 1000 || y > 9998)
+	if (y < 1000 || y > 9998 || period_of_year((int)y, &w) < 0)
 		return luaL_error(L, "kp.period：年份 %d 无效", (int)y);
-	lua_pushfstring(L, "%d-01-01", (int)y);
-	lua_pushfstring(L, "%d-01-01", (int)y + 1);
+	lua_pushstring(L, w.from);
+	lua_pushstring(L, w.until);
 	return 2;
 }
 

@@ -86,6 +86,11 @@ static const char SCHEMA_INPUT[] =
 	" unknown_columns TEXT, message TEXT, seq INTEGER, rows_void INTEGER NOT NULL DEFAULT 0);\n"
 	"CREATE TABLE rejects(file TEXT NOT NULL, line INTEGER NOT NULL, col INTEGER,"
 	" column_name TEXT, reason TEXT NOT NULL, raw TEXT);\n"
+	/* What a rejected row was about, as written (the identifying columns of
+	 * its table: code, name, grid, company, target...): the data-quality
+	 * page says which unit, company or person a rejection left out. */
+	"CREATE TABLE reject_fields(file TEXT NOT NULL, line INTEGER NOT NULL,"
+	" field TEXT NOT NULL, value TEXT NOT NULL);\n"
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);\n"
 	/* Event facts: events summed up at load, so that scoring and reports
 	 * never scan millions of events. A row of event_facts counts the events

@@ -19,7 +19,7 @@ t="$BASE/$key"
 res="$RESULTS/$key"
 mkdir -p "$t/tmp"
 status=pass
-out="$t/out"
+out="$t.log" # beside the test's folder, which the test owns
 case $kind in
 unit)
 	(cd "$t" && "$path" "$t") >"$out" 2>&1 || status=fail
