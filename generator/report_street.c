@@ -68,11 +68,11 @@ static void bottom_words(const struct report_ctx *r, char *out, size_t cap)
 		 cut);
 }
 
-/* The 公文 tail of a street's document: the 落款 (the issuing organ) and the
- * 成文日期 at the end, as the county's 通报 has them, but no 发文机关标志 or
- * 文号 of its own (the settings number only the county's documents) and no
- * 版记. to: the 主送 (NULL for none). */
-static void street_sign(struct report_ctx *r, struct doc *d, const char *to)
+/* The 公文 tail of a street's or a company's document: the 落款 (the issuing
+ * organ) and the 成文日期 at the end, as the county's 通报 has them, but no
+ * 发文机关标志 or 文号 of its own (the settings number only the county's
+ * documents) and no 版记. to: the 主送 (NULL for none). */
+void report_sign_plain(struct report_ctx *r, struct doc *d, const char *to)
 {
 	char *sub = d->subtitle;
 
@@ -322,14 +322,13 @@ static void street_rectify(struct report_ctx *r, struct doc *d, long s, const ch
 {
 	const struct model *m = r->m;
 	char buf[1024], rule[256];
-	long k, n = 0;
+	long k, n = 0, grids;
 
 	bottom_words(r, rule, sizeof rule);
 	snprintf(buf, sizeof buf,
-		 "下列%s网格和%s的社区，"
-		 "须对照失分项目逐项整改，于%s前将整改情况报送%s。表中“满分要求”为规则的计分依据，"
+		 "下列%s网格和%s的社区，须对照失分项目逐项整改。表中“满分要求”为规则的计分依据，"
 		 "“失分”为满分与得分之差。",
-		 LOWEST_TIER, rule, deadline, r->org);
+		 LOWEST_TIER, rule);
 	report_para(r, d, buf);
 	report_heading(r, d, 1, "一、三档网格");
 	for (k = 0; k < m->ngrids; k++) {
@@ -339,6 +338,7 @@ static void street_rectify(struct report_ctx *r, struct doc *d, long s, const ch
 			n++;
 		}
 	}
+	grids = n;
 	if (!n)
 		report_para(r, d, "本街道没有三档网格。");
 	report_heading(r, d, 1, "二、排名后十分之一的社区");
@@ -353,6 +353,14 @@ static void street_rectify(struct report_ctx *r, struct doc *d, long s, const ch
 	}
 	if (!n)
 		report_para(r, d, "本街道没有排名后十分之一的社区。");
+	if (!grids && !n)
+		return;
+	snprintf(buf, sizeof buf, "请街道党工委督促上述%s逐项整改，于%s前将整改情况汇总报送%s。",
+		 grids && n ? "网格和社区"
+		 : grids    ? "网格"
+			    : "社区",
+		 deadline, r->org);
+	report_para(r, d, buf);
 }
 
 /* The 整改期限 as 2026年1月30日: the settings' 整改期限 (days) after the
@@ -396,7 +404,7 @@ int report_streets(struct report_ctx *r, const char *outdir)
 		if (!d)
 			return diag_set(r->d, "内存不足");
 		snprintf(to, sizeof to, "%s党工委", u->name);
-		street_sign(r, d, to);
+		report_sign_plain(r, d, to);
 		street_tongbao(r, d, s, deadline);
 		rc = report_render_both(r, d, sub, "通报");
 		doc_free(d);
@@ -406,7 +414,7 @@ int report_streets(struct report_ctx *r, const char *outdir)
 		d = report_new_doc(r, title, r->period, NULL, NULL);
 		if (!d)
 			return diag_set(r->d, "内存不足");
-		street_sign(r, d, NULL);
+		report_sign_plain(r, d, NULL);
 		street_rectify(r, d, s, deadline);
 		rc = report_render_both(r, d, sub, "整改清单");
 		doc_free(d);
