@@ -578,7 +578,9 @@ static void gw_head(struct dx *x, const struct doc *d)
 			 "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"11\" "
 			 "w:color=\"%s\"/></w:pBdr><w:spacing w:after=\"%d\"/>",
 			 RED, LINE_PITCH * 2);
-		para_x(x, "DocNo", nonempty(d->docno) ? d->docno : "", ppr);
+		/* the red rule under the 文号, as in the PDF only with a head */
+		if (nonempty(d->organ) || nonempty(d->docno))
+			para_x(x, "DocNo", nonempty(d->docno) ? d->docno : "", ppr);
 	}
 }
 

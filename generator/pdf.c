@@ -575,6 +575,25 @@ static int figure(struct rend *r, const struct doc_block *b)
 
 /* ---- documents ------------------------------------------------------------- */
 
+/* The 落款 is not left alone on a page (GB/T 9704 7.3.5): when the body ends
+ * with a paragraph and the 落款 follows it directly (no 附件说明 between),
+ * that paragraph starts a new page unless both fit. Its height is estimated
+ * from its width (should the line-breaking rules add a line, pdf_signature
+ * still keeps the 落款 whole). */
+static int keep_with_signature(struct rend *r, const struct doc *d, const struct doc_block *b)
+{
+	size_t i;
+	double w;
+
+	if (d->genre != DOC_GENRE_NOTICE || (!pdf_nonempty(d->signer) && !pdf_nonempty(d->date)))
+		return 0;
+	for (i = 0; i < d->nblocks; i++)
+		if (d->blocks[i].kind == DOC_TABLE && d->blocks[i].attach)
+			return 0;
+	w = 2 * BODY_PITCH + pdf_text_width(r, &ST_BODY, b->text, 0, strlen(b->text));
+	return pdf_need(r, ((int)(w / BLOCK_W) + 1 + 3) * BODY_LEAD);
+}
+
 static int render_doc(struct rend *r, const struct doc *d, int many)
 {
 	size_t i;
@@ -621,7 +640,11 @@ static int render_doc(struct rend *r, const struct doc *d, int many)
 		switch (b->kind) {
 		case DOC_HEADING: rc = heading(r, b); break;
 		case DOC_PARA:
-			rc = pdf_text_block(r, b->text, &ST_BODY, 2 * BODY_PITCH, AL_JUSTIFY);
+			if (i + 1 == d->nblocks && b->text)
+				rc = keep_with_signature(r, d, b);
+			if (!rc)
+				rc = pdf_text_block(r, b->text, &ST_BODY, 2 * BODY_PITCH,
+						    AL_JUSTIFY);
 			break;
 		case DOC_NOTE: rc = pdf_text_block(r, b->text, &ST_NOTE, 0, AL_JUSTIFY); break;
 		case DOC_TABLE: rc = b->attach ? 0 : pdf_table(r, b); break;

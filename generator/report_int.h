@@ -100,6 +100,9 @@ int report_streets(struct report_ctx *r, const char *outdir);
 /* report_street.c: the 整改期限 text; a doc as STEM.pdf and STEM.docx in dir. */
 void report_rectify_deadline(const struct report_ctx *r, char *out, size_t cap);
 int report_render_both(struct report_ctx *r, struct doc *d, const char *dir, const char *stem);
+/* The 落款 and 成文日期 at the end of a street's or a company's document, to
+ * the 主送 (NULL for none), without a 发文机关标志 or 文号 of its own. */
+void report_sign_plain(struct report_ctx *r, struct doc *d, const char *to);
 /* report_rectify.c: a 整改通知书 per 约谈 or 黑榜 company in OUTDIR/整改通知书/. */
 int report_rectify_notices(struct report_ctx *r, const char *outdir);
 /* The briefing's 积分制 section (report_points.c). */

@@ -29,8 +29,6 @@ static void notice(struct report_ctx *r, struct doc *d, const struct model_compa
 	char buf[2048], sc[32];
 	long a, i;
 
-	snprintf(buf, sizeof buf, "%s：", c->name); /* 主送: the company */
-	report_para(r, d, buf);
 	model_fmt(MODEL_M_SCORE, c->score, sc, sizeof sc);
 	snprintf(buf, sizeof buf,
 		 "%s，你单位物业服务考评得分%s分，列入%s。列入依据：%s。现将失分项目通知如下，"
@@ -75,9 +73,10 @@ int report_rectify_notices(struct report_ctx *r, const char *outdir)
 		if (!needs_notice(c))
 			continue;
 		snprintf(title, sizeof title, "整改通知书");
-		d = report_new_doc(r, title, c->name, r->date_cn, NULL);
+		d = report_new_doc(r, title, NULL, NULL, NULL);
 		if (!d)
 			return diag_set(r->d, "内存不足");
+		report_sign_plain(r, d, c->name); /* 主送: the company */
 		notice(r, d, c, deadline);
 		snprintf(stem, sizeof stem, "%s", c->code);
 		rc = report_render_both(r, d, dir, stem);

@@ -14,11 +14,9 @@
 #include "docx.h"
 #include "model.h"
 #include "report_int.h"
+#include "settings.h"
 
-/* 整改期限: days after the end of the period. One place until the settings
- * file carries it. */
-#define RECTIFY_DAYS 30
-#define LOWEST_TIER  "三档"
+#define LOWEST_TIER "三档"
 
 /* An item's full points as its rule states them: the number after the last
  * "× " in the reason ("办结率 × 25 分" -> 25). The rules record no maximum
@@ -41,16 +39,54 @@ static double item_max(const struct model_item *it)
 	return v;
 }
 
-/* The communities of the county's bottom tenth: ceil(n/10) of the n ranked. */
-static int in_bottom_tenth(const struct model *m, long unit)
+/* The size of the county's bottom tenth: ceil(n/10) of the n ranked
+ * communities (n into *ranked). */
+static long bottom_cut(const struct model *m, long *ranked)
 {
-	long n = 0, k, cut;
+	long n = 0, k;
 
 	for (k = 0; k < m->ncommunities; k++)
 		if (m->units[m->communities[k]].rank > 0)
 			n++;
-	cut = (n + 9) / 10;
+	*ranked = n;
+	return (n + 9) / 10;
+}
+
+static int in_bottom_tenth(const struct model *m, long unit)
+{
+	long n, cut = bottom_cut(m, &n);
+
 	return m->units[unit].rank > 0 && m->units[unit].rank > n - cut;
+}
+
+/* The rule in words, for the text: "全县社区排名后十分之一（共60个社区中的后6名）". */
+static void bottom_words(const struct report_ctx *r, char *out, size_t cap)
+{
+	long n, cut = bottom_cut(r->m, &n);
+
+	snprintf(out, cap, "%s社区排名后十分之一（共%ld个参加排名的社区中的后%ld名）", r->scope, n,
+		 cut);
+}
+
+/* The 公文 tail of a street's or a company's document: the 落款 (the issuing
+ * organ) and the 成文日期 at the end, as the county's 通报 has them, but no
+ * 发文机关标志 or 文号 of its own (the settings number only the county's
+ * documents) and no 版记. to: the 主送 (NULL for none). */
+void report_sign_plain(struct report_ctx *r, struct doc *d, const char *to)
+{
+	char *sub = d->subtitle;
+
+	d->subtitle = NULL; /* report_genre drops it: kept for the title block */
+	report_genre(r, d, DOC_GENRE_NOTICE, 0);
+	d->subtitle = sub;
+	doc_set(&d->organ, NULL);
+	doc_set(&d->docno, NULL);
+	doc_set(&d->to, to);
+	doc_set(&d->cc, NULL);
+	doc_set(&d->printer, NULL);
+	doc_set(&d->printed, NULL);
+	if ((to && !d->to) || !d->date)
+		report_oom(r);
 }
 
 static int is_lowest_tier(const struct model_unit *u)
@@ -75,7 +111,7 @@ int report_render_both(struct report_ctx *r, struct doc *d, const char *dir, con
 
 static void street_companies(struct report_ctx *r, struct doc *d, long s);
 
-static void street_tongbao(struct report_ctx *r, struct doc *d, long s)
+static void street_tongbao(struct report_ctx *r, struct doc *d, long s, const char *deadline)
 {
 	static const struct colspec CC[] = {
 		{"社区", 3, DOC_LEFT},	      {"得分", 1.4, DOC_RIGHT},
@@ -92,7 +128,7 @@ static void street_tongbao(struct report_ctx *r, struct doc *d, long s)
 	const struct model *m = r->m;
 	const struct model_unit *u = &m->units[s];
 	struct doc_block *t;
-	char buf[1024], sc[32];
+	char buf[1024], sc[32], rule[256];
 	long k, low = 0, bottom = 0, funding = 0;
 
 	model_fmt(MODEL_M_SCORE, u->score, sc, sizeof sc);
@@ -145,11 +181,15 @@ static void street_tongbao(struct report_ctx *r, struct doc *d, long s)
 	report_heading(r, d, 1, "四、服务本街道社区的物业企业");
 	street_companies(r, d, s);
 	report_heading(r, d, 1, "五、需要关注的事项");
-	snprintf(buf, sizeof buf,
-		 "本街道有%s网格%ld个，位于%s社区排名后十分之一（共%ld个社区中的后 ⌈n/10⌉ "
-		 "名）的社区%ld个。"
-		 "请对照《整改清单》逐项督促整改，于整改期限内报送整改情况。",
-		 LOWEST_TIER, low, r->scope, m->ncommunities, bottom);
+	bottom_words(r, rule, sizeof rule);
+	if (low || bottom)
+		snprintf(buf, sizeof buf,
+			 "本街道有%s网格%ld个，位于%s的社区%ld个。"
+			 "请对照《整改清单》逐项督促整改，于%s前报送整改情况。",
+			 LOWEST_TIER, low, rule, bottom, deadline);
+	else
+		snprintf(buf, sizeof buf, "本街道没有%s网格，也没有位于%s的社区。", LOWEST_TIER,
+			 rule);
 	report_para(r, d, buf);
 	for (k = 0; k < m->ngrids; k++) {
 		const struct model_unit *g = &m->units[m->grids[k]];
@@ -281,14 +321,14 @@ static void rectify_unit(struct report_ctx *r, struct doc *d, const struct model
 static void street_rectify(struct report_ctx *r, struct doc *d, long s, const char *deadline)
 {
 	const struct model *m = r->m;
-	char buf[1024];
-	long k, n = 0;
+	char buf[1024], rule[256];
+	long k, n = 0, grids;
 
+	bottom_words(r, rule, sizeof rule);
 	snprintf(buf, sizeof buf,
-		 "下列%s网格和%s社区排名后十分之一（⌈n/10⌉，n 为参加排名的社区数）的社区，"
-		 "须对照失分项目逐项整改，于%s前将整改情况报送%s。表中“满分要求”为规则的计分依据，"
+		 "下列%s网格和%s的社区，须对照失分项目逐项整改。表中“满分要求”为规则的计分依据，"
 		 "“失分”为满分与得分之差。",
-		 LOWEST_TIER, r->scope, deadline, r->org);
+		 LOWEST_TIER, rule);
 	report_para(r, d, buf);
 	report_heading(r, d, 1, "一、三档网格");
 	for (k = 0; k < m->ngrids; k++) {
@@ -298,6 +338,7 @@ static void street_rectify(struct report_ctx *r, struct doc *d, long s, const ch
 			n++;
 		}
 	}
+	grids = n;
 	if (!n)
 		report_para(r, d, "本街道没有三档网格。");
 	report_heading(r, d, 1, "二、排名后十分之一的社区");
@@ -312,10 +353,18 @@ static void street_rectify(struct report_ctx *r, struct doc *d, long s, const ch
 	}
 	if (!n)
 		report_para(r, d, "本街道没有排名后十分之一的社区。");
+	if (!grids && !n)
+		return;
+	snprintf(buf, sizeof buf, "请街道党工委督促上述%s逐项整改，于%s前将整改情况汇总报送%s。",
+		 grids && n ? "网格和社区"
+		 : grids    ? "网格"
+			    : "社区",
+		 deadline, r->org);
+	report_para(r, d, buf);
 }
 
-/* The 整改期限 as 2026年1月30日: RECTIFY_DAYS after the last day of the
- * period (the last month with data of the period year). */
+/* The 整改期限 as 2026年1月30日: the settings' 整改期限 (days) after the
+ * last day of the period (the last month with data of the period year). */
 void report_rectify_deadline(const struct report_ctx *r, char *out, size_t cap)
 {
 	char end[48];
@@ -328,13 +377,13 @@ void report_rectify_deadline(const struct report_ctx *r, char *out, size_t cap)
 	/* the first of the next month minus one day: the period's last day */
 	report_civil_from_days(z + 31, &y, &mo, &dd);
 	z = z + 31 - ((long)dd - 1) - 1;
-	report_cn_date_days(z + RECTIFY_DAYS, out, cap);
+	report_cn_date_days(z + r->st->rectify_days, out, cap);
 }
 
 int report_streets(struct report_ctx *r, const char *outdir)
 {
 	const struct model *m = r->m;
-	char dir[4096], sub[4400], title[512], deadline[64], folder[256];
+	char dir[4096], sub[4400], title[512], deadline[64], folder[256], to[300];
 	long k;
 
 	snprintf(dir, sizeof dir, "%s/streets", outdir);
@@ -351,18 +400,21 @@ int report_streets(struct report_ctx *r, const char *outdir)
 		if (mkdir(sub, 0755) != 0 && errno != EEXIST)
 			return diag_set(r->d, "无法创建目录“%s”", sub);
 		snprintf(title, sizeof title, "关于%s%s考评情况的通报", u->name, r->period);
-		d = report_new_doc(r, title, NULL, r->date_cn, NULL);
+		d = report_new_doc(r, title, NULL, NULL, NULL);
 		if (!d)
 			return diag_set(r->d, "内存不足");
-		street_tongbao(r, d, s);
+		snprintf(to, sizeof to, "%s党工委", u->name);
+		report_sign_plain(r, d, to);
+		street_tongbao(r, d, s, deadline);
 		rc = report_render_both(r, d, sub, "通报");
 		doc_free(d);
 		if (rc < 0)
 			return -1;
 		snprintf(title, sizeof title, "%s整改清单", u->name);
-		d = report_new_doc(r, title, r->period, r->date_cn, NULL);
+		d = report_new_doc(r, title, r->period, NULL, NULL);
 		if (!d)
 			return diag_set(r->d, "内存不足");
+		report_sign_plain(r, d, NULL);
 		street_rectify(r, d, s, deadline);
 		rc = report_render_both(r, d, sub, "整改清单");
 		doc_free(d);

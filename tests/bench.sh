@@ -7,7 +7,9 @@
 #   render   : kaoping render vs that ingest (target <= 1.0)
 #   run      : the whole pipeline on all city files vs the .import (target <= 2.0)
 #   xlsx     : 1,000,000 events as .xlsx vs the same as CSV, and vs xlsx2csv
-#              converting the workbook (tests/bench_xlsx.sh)
+#              converting the workbook; the workbooks of the city results
+#              (every table, street parts) vs that ingest (target <= 1.0)
+#              (tests/bench_xlsx.sh)
 # Peak RSS comes from GNU time. Everything runs on the optimised build.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

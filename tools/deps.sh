@@ -5,7 +5,9 @@
 set -eu
 BUILD="make gcc libc6-dev pkg-config libsqlite3-dev sqlite3 libcsv-dev liblua5.4-dev libhpdf-dev libunibreak-dev libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev zlib1g-dev gnuplot-nox fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-uming fonts-hanazono fonts-wqy-microhei"
 TEST="poppler-utils qpdf python3 clang clang-format libclang-rt-14-dev valgrind chromium time"
-# Only make bench: the baseline for reading workbooks (tests/bench_xlsx.sh).
+# python3 (TEST): tests/lib/xlsx_check.py reads the workbooks back with its
+# zipfile and xml.etree. Only make bench: the baseline for reading workbooks
+# (tests/bench_xlsx.sh).
 BENCH="xlsx2csv"
 # Java and npm (for the Nu HTML checker) may come from elsewhere: want the
 # Debian packages only when the commands are missing.
