@@ -41,15 +41,24 @@ static double item_max(const struct model_item *it)
 	return v;
 }
 
-/* The communities of the county's bottom tenth: ceil(n/10) of the n ranked. */
-static int in_bottom_tenth(const struct model *m, long unit)
+/* The size of the county's bottom tenth: ceil(n/10) of the n ranked
+ * communities; *ranked gets n when not NULL. */
+static long bottom_cut(const struct model *m, long *ranked)
 {
-	long n = 0, k, cut;
+	long n = 0, k;
 
 	for (k = 0; k < m->ncommunities; k++)
 		if (m->units[m->communities[k]].rank > 0)
 			n++;
-	cut = (n + 9) / 10;
+	if (ranked)
+		*ranked = n;
+	return (n + 9) / 10;
+}
+
+static int in_bottom_tenth(const struct model *m, long unit)
+{
+	long n, cut = bottom_cut(m, &n);
+
 	return m->units[unit].rank > 0 && m->units[unit].rank > n - cut;
 }
 
@@ -145,11 +154,23 @@ static void street_tongbao(struct report_ctx *r, struct doc *d, long s)
 	report_heading(r, d, 1, "四、服务本街道社区的物业企业");
 	street_companies(r, d, s);
 	report_heading(r, d, 1, "五、需要关注的事项");
-	snprintf(buf, sizeof buf,
-		 "本街道有%s网格%ld个，位于%s社区排名后十分之一（共%ld个社区中的后 ⌈n/10⌉ "
-		 "名）的社区%ld个。"
-		 "请对照《整改清单》逐项督促整改，于整改期限内报送整改情况。",
-		 LOWEST_TIER, low, r->scope, m->ncommunities, bottom);
+	{
+		long ranked, cut = bottom_cut(m, &ranked);
+		char g[128], c[256];
+		if (low > 0)
+			snprintf(g, sizeof g, "本街道有%s网格%ld个", LOWEST_TIER, low);
+		else
+			snprintf(g, sizeof g, "本街道没有%s网格", LOWEST_TIER);
+		if (bottom > 0)
+			snprintf(c, sizeof c, "有%ld个社区位于%s社区排名后%ld名（参加排名的%ld个社区的十分之一）",
+				 bottom, r->scope, cut, ranked);
+		else
+			snprintf(c, sizeof c, "没有社区位于%s社区排名后%ld名（参加排名的%ld个社区的十分之一）",
+				 r->scope, cut, ranked);
+		snprintf(buf, sizeof buf, "%s，%s。%s", g, c,
+			 low + bottom > 0 ? "请对照《整改清单》逐项督促整改，于整改期限内报送整改情况。"
+					  : "");
+	}
 	report_para(r, d, buf);
 	for (k = 0; k < m->ngrids; k++) {
 		const struct model_unit *g = &m->units[m->grids[k]];
@@ -163,8 +184,12 @@ static void street_tongbao(struct report_ctx *r, struct doc *d, long s)
 		const struct model_unit *c = &m->units[m->communities[k]];
 		if (c->street == s && in_bottom_tenth(m, m->communities[k])) {
 			model_fmt(MODEL_M_SCORE, c->score, sc, sizeof sc);
-			snprintf(buf, sizeof buf, "%s：得分%s分，全县排名第%ld名。", c->name, sc,
-				 c->rank);
+			if (c->vetoed)
+				snprintf(buf, sizeof buf, "%s：得分%s分，因一票否决排名置后（%s第%ld名）。",
+					 c->name, sc, r->scope, c->rank);
+			else
+				snprintf(buf, sizeof buf, "%s：得分%s分，%s排名第%ld名。", c->name, sc,
+					 r->scope, c->rank);
 			report_para(r, d, buf);
 		}
 	}
@@ -284,11 +309,13 @@ static void street_rectify(struct report_ctx *r, struct doc *d, long s, const ch
 	char buf[1024];
 	long k, n = 0;
 
+	long ranked, cut = bottom_cut(m, &ranked);
+
 	snprintf(buf, sizeof buf,
-		 "下列%s网格和%s社区排名后十分之一（⌈n/10⌉，n 为参加排名的社区数）的社区，"
-		 "须对照失分项目逐项整改，于%s前将整改情况报送%s。表中“满分要求”为规则的计分依据，"
-		 "“失分”为满分与得分之差。",
-		 LOWEST_TIER, r->scope, deadline, r->org);
+		 "下列%s网格和%s社区排名后%ld名（参加排名的%ld个社区的十分之一）的社区，"
+		 "须对照失分项目逐项整改，于%s前将整改情况报送%s。表中“满分要求”为考评规则的计分"
+		 "方法，“失分”为满分与得分之差。",
+		 LOWEST_TIER, r->scope, cut, ranked, deadline, r->org);
 	report_para(r, d, buf);
 	report_heading(r, d, 1, "一、三档网格");
 	for (k = 0; k < m->ngrids; k++) {
