@@ -60,7 +60,8 @@ static void notice(struct report_ctx *r, struct doc *d, const struct model_compa
 	if (!t)
 		report_note(r, d, "注：规则未记录该企业的计分明细。");
 	report_note(r, d,
-		    "注：“达到数据”为各社区、各季度考评中该项得分之和与满分之和，各次均得满分该项方得满分。");
+		    "注：“达到数据”为各社区、各季度考评中该项得分之和与满分之和，各次均得满分该项方"
+		    "得满分。");
 }
 
 int report_rectify_notices(struct report_ctx *r, const char *outdir)

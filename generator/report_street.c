@@ -162,14 +162,18 @@ static void street_tongbao(struct report_ctx *r, struct doc *d, long s)
 		else
 			snprintf(g, sizeof g, "本街道没有%s网格", LOWEST_TIER);
 		if (bottom > 0)
-			snprintf(c, sizeof c, "有%ld个社区位于%s社区排名后%ld名（参加排名的%ld个社区的十分之一）",
-				 bottom, r->scope, cut, ranked);
+			snprintf(
+				c, sizeof c,
+				"有%ld个社区位于%s社区排名后%ld名（参加排名的%ld个社区的十分之一）",
+				bottom, r->scope, cut, ranked);
 		else
-			snprintf(c, sizeof c, "没有社区位于%s社区排名后%ld名（参加排名的%ld个社区的十分之一）",
+			snprintf(c, sizeof c,
+				 "没有社区位于%s社区排名后%ld名（参加排名的%ld个社区的十分之一）",
 				 r->scope, cut, ranked);
 		snprintf(buf, sizeof buf, "%s，%s。%s", g, c,
-			 low + bottom > 0 ? "请对照《整改清单》逐项督促整改，于整改期限内报送整改情况。"
-					  : "");
+			 low + bottom > 0
+				 ? "请对照《整改清单》逐项督促整改，于整改期限内报送整改情况。"
+				 : "");
 	}
 	report_para(r, d, buf);
 	for (k = 0; k < m->ngrids; k++) {
@@ -185,11 +189,12 @@ static void street_tongbao(struct report_ctx *r, struct doc *d, long s)
 		if (c->street == s && in_bottom_tenth(m, m->communities[k])) {
 			model_fmt(MODEL_M_SCORE, c->score, sc, sizeof sc);
 			if (c->vetoed)
-				snprintf(buf, sizeof buf, "%s：得分%s分，因一票否决排名置后（%s第%ld名）。",
-					 c->name, sc, r->scope, c->rank);
+				snprintf(buf, sizeof buf,
+					 "%s：得分%s分，因一票否决排名置后（%s第%ld名）。", c->name,
+					 sc, r->scope, c->rank);
 			else
-				snprintf(buf, sizeof buf, "%s：得分%s分，%s排名第%ld名。", c->name, sc,
-					 r->scope, c->rank);
+				snprintf(buf, sizeof buf, "%s：得分%s分，%s排名第%ld名。", c->name,
+					 sc, r->scope, c->rank);
 			report_para(r, d, buf);
 		}
 	}
