@@ -250,7 +250,11 @@ local function assess(y, card)
         local y, mo, dd = tostring(r.date):match("^(%d%d%d%d)-(%d%d)-(%d%d)")
         local when = y and string.format("%d年%d月%d日", tonumber(y), tonumber(mo), tonumber(dd))
                      or tostring(r.date)
-        local what = r.target == code and c.name or (r.target_kind .. r.target)
+        local what = c.name
+        if r.target ~= code then   -- one of its grids: named, not coded
+          local g = kp.query("SELECT name FROM units WHERE code = ?", r.target)[1]
+          what = g and g.name or (r.target_kind .. r.target)
+        end
         local desc = tostring(r.description or r.id)
         veto = string.format(desc:find("（", 1, true) and "%s%s发生%s事项：%s" or "%s%s发生%s事项（%s）",
                              when, what, r.severity, desc)
