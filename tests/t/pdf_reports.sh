@@ -296,6 +296,11 @@ done
 grep -E '群众满意度分[0-9.]+[0-9.]+(提高|降低)[0-9.]+([^0-9.分]|$)' "$B" >/dev/null &&
 	fail "briefing.pdf: the 同比 of 群众满意度 has no unit"
 
+# the site of the same run: no rule file and line, no path of this machine
+if grep -rlE 'rules/|\.lua|/work/|/tmp/' "$out/html" >"$TMP/traces"; then
+	fail "developer traces (rules/, .lua, /work/, /tmp/) on the site: $(head -3 "$TMP/traces" | tr '\n' ' ')"
+fi
+
 # narrative templates: an edited sentence appears; a broken one names file and line
 cp -R templates "$TMP/tpl"
 old="现将有关情况简报如下。"
