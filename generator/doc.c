@@ -164,7 +164,8 @@ static struct doc_block *add(struct doc *d, enum doc_kind kind, const char *text
 	b = &d->blocks[d->nblocks++];
 	memset(b, 0, sizeof *b);
 	b->kind = kind;
-	b->text = dup_text(text);
+	/* a caption keeps its space after the number (表1 各社区得分) */
+	b->text = kind == DOC_TABLE || kind == DOC_FIGURE ? dup(text) : dup_text(text);
 	return b;
 }
 
