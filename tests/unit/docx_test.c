@@ -557,7 +557,6 @@ int main(int argc, char **argv)
 			"图1 得分分布",
 			"数据：A 1；B 2",
 			"图2 无图",
-			/* document text loses the space between a figure and Chinese */
 			"注：数据来源于网格化管理平台 & 12345热线。",
 			"项目",
 			"说明",
