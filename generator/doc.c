@@ -18,6 +18,82 @@ static char *dup(const char *s)
 	return p;
 }
 
+/* The code point at s[i] (UTF-8) and its length in *len; 0 at the end. */
+static unsigned long cp_at(const unsigned char *s, size_t i, size_t *len)
+{
+	unsigned long c = s[i];
+	size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1, k;
+
+	if (c == 0) {
+		*len = 0;
+		return 0;
+	}
+	c = n == 1 ? c : c & (0xFF >> (n + 1));
+	for (k = 1; k < n; k++) {
+		if ((s[i + k] & 0xC0) != 0x80) {
+			*len = 1;
+			return s[i];
+		}
+		c = c << 6 | (s[i + k] & 0x3F);
+	}
+	*len = n;
+	return c;
+}
+
+static int is_math(unsigned long c)
+{
+	return c == 0xD7 || c == 0xF7 || c == 0x2030 || c == 0x2264 || c == 0x2265 || c == '=' ||
+	       c == '/';
+}
+
+static int is_han(unsigned long c)
+{
+	return c >= 0x2E80 && !is_math(c);
+}
+
+static int is_num(unsigned long c)
+{
+	return (c >= '0' && c <= '9') || c == '%' || c == '/' || c == '+' || c == '-';
+}
+
+/* A copy of document text without the spaces the rules put between Chinese
+ * and figures ("考评得分 50.57 分，低于 60 分", "办结率 × 20 分"): a 公文 sets
+ * 考评得分50.57分 and 办结率×20分. A space between two Chinese words or two
+ * figures stays. */
+static char *dup_text(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n, i = 0, o = 0, len;
+	unsigned long prev = 0;
+	char *p;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	while (i < n) {
+		unsigned long c = cp_at(u, i, &len);
+		if (c == ' ' && prev) {
+			size_t l2;
+			unsigned long next = cp_at(u, i + 1, &l2);
+			if ((is_han(prev) && is_num(next)) || (is_num(prev) && is_han(next)) ||
+			    (is_math(prev) && next && next != ' ') ||
+			    (is_math(next) && prev != ' ')) {
+				i++;
+				continue;
+			}
+		}
+		memcpy(p + o, s + i, len);
+		o += len;
+		i += len;
+		prev = c;
+	}
+	p[o] = '\0';
+	return p;
+}
+
 void doc_set(char **field, const char *value)
 {
 	free(*field);
@@ -88,7 +164,8 @@ static struct doc_block *add(struct doc *d, enum doc_kind kind, const char *text
 	b = &d->blocks[d->nblocks++];
 	memset(b, 0, sizeof *b);
 	b->kind = kind;
-	b->text = dup(text);
+	/* a caption keeps its space after the number (表1 各社区得分) */
+	b->text = kind == DOC_TABLE || kind == DOC_FIGURE ? dup(text) : dup_text(text);
 	return b;
 }
 
@@ -154,7 +231,7 @@ int doc_table_row(struct doc_block *t, const char *const *cells)
 		return -1;
 	t->cells = p;
 	for (j = 0; j < t->ncols; j++)
-		p[t->nrows * t->ncols + j] = dup(cells[j] ? cells[j] : "");
+		p[t->nrows * t->ncols + j] = dup_text(cells[j] ? cells[j] : "");
 	t->nrows++;
 	return 0;
 }

@@ -34,7 +34,6 @@ struct tv *html_items_of(struct html_site *w, long first, long n)
 			html_set_signed(z, "points", it->points, MODEL_M_ITEM_POINTS);
 			tv_set_str(z, "points_class", it->points < 0 ? "neg" : "pos");
 			html_setm(z, w, "reason", it->reason);
-			tv_set(z, "rule", html_ms(w, it->rule));
 		}
 	}
 	return l;
@@ -56,8 +55,8 @@ static void fact(struct html_site *w, struct tv *l, const char *label, const cha
 static struct tv *unit_facts(struct html_site *w, const struct model_unit *u)
 {
 	static const char *const LABEL[MODEL_UNIT_KPIS] = {
-		"网格事件（件）",	"办结率",	 "按时办结率", "小事不出网格",
-		"群众满意度（5 分制）", "敲门走访覆盖率"};
+		"网格事件（件）",    "办结率", "按时办结率", "小事不出网格", "群众满意度（5 分制）",
+		"敲门行动入户覆盖率"};
 	struct model_kpi k[MODEL_UNIT_KPIS];
 	struct tv *l = tv_list(w->pp);
 	char a[32], b[32], ch[64];

@@ -170,7 +170,7 @@ static const struct model_kpi KPI_DEF[MODEL_KPI_N] = {
 	[MODEL_KPI_IN_GRID] = {"in_grid", "小事不出网格", "%", MODEL_RATE, 1, 1, NAN, NAN},
 	[MODEL_KPI_SATISFACTION] = {"satisfaction", "群众满意度", "分", MODEL_SCORE, 2, 1, NAN,
 				    NAN},
-	[MODEL_KPI_VISITS] = {"visits", "敲门走访覆盖率", "%", MODEL_RATE, 1, 1, NAN, NAN},
+	[MODEL_KPI_VISITS] = {"visits", "敲门行动入户覆盖率", "%", MODEL_RATE, 1, 1, NAN, NAN},
 	[MODEL_KPI_WISHES] = {"wishes", "微心愿发布", "个", MODEL_COUNT, 0, 0, NAN, NAN},
 	[MODEL_KPI_WISHES_DONE] = {"wishes_done", "微心愿完成", "个", MODEL_COUNT, 0, 1, NAN, NAN},
 	[MODEL_KPI_WISH_RATE] = {"wish_rate", "微心愿完成率", "%", MODEL_RATE, 1, 1, NAN, NAN},
@@ -382,7 +382,9 @@ void model_fmt_change(const struct model_kpi *k, char *out, size_t cap, int *dir
 		snprintf(out, cap, "%s%.*f个百分点", diff > 0 ? "提高" : "降低", k->decimals,
 			 fabs(diff));
 	else
-		snprintf(out, cap, "%s%.*f", diff > 0 ? "提高" : "降低", k->decimals, fabs(diff));
+		/* with its unit: "提高0.06" alone does not say 0.06 of what */
+		snprintf(out, cap, "%s%.*f%s", diff > 0 ? "提高" : "降低", k->decimals, fabs(diff),
+			 k->unit ? k->unit : "");
 }
 
 /* The rank change as text, once for the site, the PDF documents and the

@@ -429,7 +429,15 @@ int pdf_text_block(struct rend *r, const char *s, const struct tstyle *st, doubl
 	for (i = 0; i < n; i++) {
 		double ind = i == 0 ? indent : 0, avail = BLOCK_W - ind, w, x = LEFT_X + ind;
 		double target = 0;
-		if (pdf_need(r, st->lead))
+		/* no line of a paragraph alone at the foot or the head of a page:
+		 * its first two lines start together (three of a three-line one),
+		 * its last two end together */
+		size_t keep = i == 0		       ? (n == 3  ? 3
+							  : n < 2 ? n
+								  : 2)
+			      : (n >= 4 && i == n - 2) ? 2
+						       : 1;
+		if (pdf_need(r, st->lead * (double)keep))
 			goto done;
 		w = ln[i].width * st->size;
 		if (w > avail + EPS || (align == AL_JUSTIFY && !ln[i].last))
@@ -477,8 +485,50 @@ static int add_outline(struct rend *r, int level, const char *text, double top)
 	return 0;
 }
 
-static int heading(struct rend *r, const struct doc_block *b)
+/* The height of what must follow a heading on its page: two lines of a
+ * paragraph, a table's caption, header and first row (a short table whole),
+ * a heading below it with its own two lines. */
+static int next_keep(struct rend *r, const struct doc *d, size_t i, double *h)
 {
+	const struct doc_block *b;
+	struct pdf_line *ln = NULL;
+	size_t n = 0;
+
+	*h = 2 * BODY_LEAD;
+	while (i < d->nblocks && d->blocks[i].kind == DOC_TABLE && d->blocks[i].attach)
+		i++; /* an attachment is drawn at the end */
+	if (i >= d->nblocks)
+		return 0;
+	b = &d->blocks[i];
+	switch (b->kind) {
+	case DOC_TABLE: return pdf_table_keep(r, b, h);
+	case DOC_PARA:
+	case DOC_NOTE: {
+		const struct tstyle *st = b->kind == DOC_PARA ? &ST_BODY : &ST_NOTE;
+		if (pdf_break_text(r, b->text, st, BLOCK_W,
+				   b->kind == DOC_PARA ? 2 * BODY_PITCH : 0, &ln, &n))
+			return -1;
+		free(ln);
+		*h = st->lead * (double)(n == 3 ? 3 : n < 2 ? 1 : 2);
+		return 0;
+	}
+	case DOC_HEADING: {
+		int level = b->level < 1 ? 1 : b->level > 4 ? 4 : b->level;
+		if (pdf_break_text(r, b->text, &ST_H[level - 1], BLOCK_W, 2 * ST_H[level - 1].size,
+				   &ln, &n))
+			return -1;
+		free(ln);
+		*h = ST_H[level - 1].lead * (double)n + 2 * BODY_LEAD;
+		return 0;
+	}
+	default: return 0;
+	}
+}
+
+static int heading(struct rend *r, const struct doc *d, size_t i)
+{
+	const struct doc_block *b = &d->blocks[i];
+	double after;
 	int level = b->level < 1 ? 1 : b->level > 4 ? 4 : b->level;
 	const struct tstyle *st = &ST_H[level - 1];
 	struct pdf_line *ln = NULL;
@@ -489,11 +539,14 @@ static int heading(struct rend *r, const struct doc_block *b)
 		r->ol[k] = NULL;
 	if (!b->text || !*b->text)
 		return 0;
-	/* the heading and two lines of what follows on one page */
+	/* the heading and the start of what follows on one page (keep with
+	 * next): never a heading as the last line of a page */
 	if (pdf_break_text(r, b->text, st, BLOCK_W, 2 * st->size, &ln, &n))
 		return -1;
 	free(ln);
-	if (pdf_need(r, st->lead * (double)n + 2 * BODY_LEAD))
+	if (next_keep(r, d, i + 1, &after))
+		return -1;
+	if (pdf_need(r, st->lead * (double)n + after))
 		return -1;
 	if (b->bookmark && add_outline(r, level, b->text, r->y + 2))
 		return -1;
@@ -638,7 +691,7 @@ static int render_doc(struct rend *r, const struct doc *d, int many)
 		const struct doc_block *b = &d->blocks[i];
 		int rc = 0;
 		switch (b->kind) {
-		case DOC_HEADING: rc = heading(r, b); break;
+		case DOC_HEADING: rc = heading(r, d, i); break;
 		case DOC_PARA:
 			if (i + 1 == d->nblocks && b->text)
 				rc = keep_with_signature(r, d, b);

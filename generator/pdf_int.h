@@ -183,5 +183,6 @@ int pdf_colophon(struct rend *r, const struct doc *d);
 
 /* pdf_table.c */
 int pdf_table(struct rend *r, const struct doc_block *b);
+int pdf_table_keep(struct rend *r, const struct doc_block *b, double *keep);
 
 #endif

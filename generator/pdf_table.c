@@ -19,7 +19,8 @@ struct tbl {
 	double *x; /* nc + 1 column edges */
 	const struct doc_col *cols;
 	struct rowl hdr, row;
-	const char **titles; /* column titles */
+	const char **titles; /* column titles (wrapped: pieces joined by '\n') */
+	char **wrapped;	     /* the wrapped titles this table allocated */
 	struct tstyle *cst;  /* cell style per column (a size smaller when a
 				column's names would not fit whole otherwise) */
 	int repeat;	     /* header repeated on each page */
@@ -241,15 +242,90 @@ static int col_widths(const struct doc_col *cols, size_t nc, double *out)
 	return 0;
 }
 
+/* Where a column title may wrap: before an opening bracket, after "/" or
+ * "、", and in the middle of a run of eight or more characters
+ * (统一社会/信用代码). A shorter run (考评得分, 业主满意度, 排名) is one word
+ * and never broken: libunibreak would break between any two ideographs.
+ * cut gets the byte offsets of the piece ends, the last one strlen(s);
+ * returns their number (at most max). */
+static size_t title_pieces(const char *s, size_t *cut, size_t max)
+{
+	size_t len = strlen(s), i = 0, n = 0, nrun = 0;
+	size_t off[64]; /* byte offsets of the current run's characters */
+
+	if (max < 3)
+		return 0;
+	while (i < len && n + 4 < max) {
+		unsigned long c;
+		size_t step = pdf_u8dec((const unsigned char *)s + i, len - i, &c);
+		int split_before = (c == 0xFF08 || c == '(') && nrun > 0;
+		if (split_before || nrun == sizeof off / sizeof *off) {
+			if (nrun >= 8)
+				cut[n++] = off[nrun / 2];
+			cut[n++] = i;
+			nrun = 0;
+		}
+		off[nrun++] = i;
+		i += step;
+		if ((c == '/' || c == 0xFF0F || c == 0x3001) && i < len && n + 2 < max) {
+			if (nrun >= 9)
+				cut[n++] = off[nrun / 2];
+			cut[n++] = i;
+			nrun = 0;
+		}
+	}
+	if (i >= len && nrun >= 8)
+		cut[n++] = off[nrun / 2];
+	cut[n++] = len;
+	return n;
+}
+
+/* The width of the widest piece of a title (points, header style). */
+static double title_piece_w(struct rend *r, const char *s)
+{
+	size_t cut[16], n = title_pieces(s, cut, 16), k, a = 0;
+	double m = 0;
+
+	for (k = 0; k < n; k++) {
+		double w = pdf_text_width(r, &ST_HEAD, s, a, cut[k]);
+		if (w > m)
+			m = w;
+		a = cut[k];
+	}
+	return m;
+}
+
+/* The title wrapped into width points: as many whole pieces a line as fit,
+ * lines joined by '\n'. NULL when out of memory. */
+static char *title_wrap(struct rend *r, const char *s, double width)
+{
+	size_t cut[16], n = title_pieces(s, cut, 16), k, a = 0, ls = 0, o = 0;
+	char *out = malloc(strlen(s) + n + 1);
+
+	if (!out)
+		return NULL;
+	for (k = 0; k < n; k++) {
+		/* the line so far plus this piece: too wide, so a new line first */
+		if (a > ls && pdf_text_width(r, &ST_HEAD, s, ls, cut[k]) > width + EPS) {
+			out[o++] = '\n';
+			ls = a;
+		}
+		memcpy(out + o, s + a, cut[k] - a);
+		o += cut[k] - a;
+		a = cut[k];
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* Widths so that names stay whole. Each column wants its widest cell on one
  * line (a long text, over 16 characters, is prose and may wrap, so it wants
- * only 6 characters) and its title whole, or in two halves when over five
- * characters (统一社会/信用代码). If all fits at 五号, the room left goes in
- * the given proportions; else each column gets what its cells need at 8 pt
- * plus a share of the rest in proportion to what it still lacks at 五号,
- * and its cells take the largest of 10.5, 9 and 8 pt that fits. Only when
- * even that is too wide (many columns) do the given widths stay and names
- * wrap. w: the proportional widths in, the final widths out. */
+ * only 6 characters) and its title whole, or its widest word when over five
+ * characters (经费合计/（万元）, 统一社会/信用代码: title_pieces). If all fits at 五号, the room
+ * left goes in the given proportions; else each column gets what its cells need at 8 pt plus a
+ * share of the rest in proportion to what it still lacks at 五号, and its cells take the largest
+ * of 10.5, 9 and 8 pt that fits. Only when even that is too wide (many columns) do the given widths
+ * stay and names wrap. w: the proportional widths in, the final widths out. */
 static void fit_columns(struct rend *r, const struct doc_block *b, struct tbl *t, double *w)
 {
 	static const double sizes[] = {TBL_SIZE, 9.0, 8.0};
@@ -273,7 +349,7 @@ static void fit_columns(struct rend *r, const struct doc_block *b, struct tbl *t
 				m = cw;
 		}
 		if (hw > 5.5 * TBL_SIZE)
-			hw = ceil(hw / 2 / TBL_SIZE - 0.05) * TBL_SIZE;
+			hw = title_piece_w(r, h); /* wraps between its words only */
 		base[j] = hw + pad;
 		if (m > 16 * TBL_SIZE) { /* prose */
 			prose[j] = m - 6 * TBL_SIZE;
@@ -311,69 +387,126 @@ static void fit_columns(struct rend *r, const struct doc_block *b, struct tbl *t
 	free(want);
 }
 
-int pdf_table(struct rend *r, const struct doc_block *b)
+/* A table of at most this many rows is kept on one page (started on a new
+ * page when it does not fit below the cursor): 表4's ten rows are not split
+ * two and eight. A longer one splits, its header repeated. */
+#define SHORT_ROWS 15
+
+static void tbl_free(struct tbl *t)
 {
-	struct tbl t;
+	size_t j;
+
+	rowl_free(&t->hdr, t->nc);
+	rowl_free(&t->row, t->nc);
+	free(t->x);
+	free(t->titles);
+	if (t->wrapped)
+		for (j = 0; j < t->nc; j++)
+			free(t->wrapped[j]);
+	free(t->wrapped);
+	free(t->cst);
+}
+
+/* Column widths, wrapped titles, the header's lines; then keep: the height
+ * that must be free below the cursor before the table starts (caption,
+ * header and the first row; the whole table when it is short and fits on a
+ * page). */
+static int tbl_open(struct rend *r, const struct doc_block *b, struct tbl *t, double *keep)
+{
 	size_t i, j, nc = b->ncols;
-	double cap_h = 0, first_h;
-	int rc = -1;
+	double cap_h = 0, first_h, all_h = 0;
 
-	memset(&t, 0, sizeof t);
-	if (nc == 0 || !b->cols)
-		return pdf_text_block(r, b->text, &ST_CAPTION, 0, AL_CENTER);
-	t.nc = nc;
-	t.cols = b->cols;
-	t.x = malloc((nc + 1) * sizeof *t.x);
-	t.titles = calloc(nc, sizeof *t.titles);
-	t.cst = calloc(nc, sizeof *t.cst);
-	if (!t.x || !t.titles || !t.cst || rowl_alloc(&t.hdr, nc) || rowl_alloc(&t.row, nc)) {
-		pdf_fail_own(r, "out of memory", "allocating a table");
-		goto done;
-	}
+	memset(t, 0, sizeof *t);
+	t->nc = nc;
+	t->cols = b->cols;
+	t->x = malloc((nc + 1) * sizeof *t->x);
+	t->titles = calloc(nc, sizeof *t->titles);
+	t->wrapped = calloc(nc, sizeof *t->wrapped);
+	t->cst = calloc(nc, sizeof *t->cst);
+	if (!t->x || !t->titles || !t->wrapped || !t->cst || rowl_alloc(&t->hdr, nc) ||
+	    rowl_alloc(&t->row, nc))
+		return pdf_fail_own(r, "out of memory", "allocating a table");
 	for (j = 0; j < nc; j++)
-		t.titles[j] = b->cols[j].title ? b->cols[j].title : "";
-	if (col_widths(b->cols, nc, t.x + 1)) { /* widths into x[1..nc], then edges */
-		pdf_fail_own(r, "out of memory", "allocating a table");
-		goto done;
-	}
-	fit_columns(r, b, &t, t.x + 1);
-	t.x[0] = LEFT_X;
+		t->titles[j] = b->cols[j].title ? b->cols[j].title : "";
+	if (col_widths(b->cols, nc, t->x + 1)) /* widths into x[1..nc], then edges */
+		return pdf_fail_own(r, "out of memory", "allocating a table");
+	fit_columns(r, b, t, t->x + 1);
+	t->x[0] = LEFT_X;
 	for (j = 0; j < nc; j++)
-		t.x[j + 1] += t.x[j];
-	t.x[nc] = LEFT_X + BLOCK_W;
-	if (row_break(r, &t, &t.hdr, t.titles, &ST_HEAD))
-		goto done;
-	i = row_left(&t, &t.hdr);
-	t.hdr_h = (double)(i ? i : 1) * TBL_LEAD + 2 * TBL_PADY;
-	t.repeat = t.hdr_h <= BLOCK_H / 3;
+		t->x[j + 1] += t->x[j];
+	t->x[nc] = LEFT_X + BLOCK_W;
+	for (j = 0; j < nc; j++) {
+		t->wrapped[j] = title_wrap(r, t->titles[j], t->x[j + 1] - t->x[j] - 2 * TBL_PADX);
+		if (!t->wrapped[j])
+			return pdf_fail_own(r, "out of memory", "allocating a table");
+		t->titles[j] = t->wrapped[j];
+	}
+	if (row_break(r, t, &t->hdr, t->titles, &ST_HEAD))
+		return -1;
+	i = row_left(t, &t->hdr);
+	t->hdr_h = (double)(i ? i : 1) * TBL_LEAD + 2 * TBL_PADY;
+	t->repeat = t->hdr_h <= BLOCK_H / 3;
 
-	/* caption, header and one row together; a quarter line of space around */
 	if (b->text && *b->text) {
 		struct pdf_line *ln = NULL;
 		size_t n = 0;
 		if (pdf_break_text(r, b->text, &ST_CAPTION, BLOCK_W, 0, &ln, &n))
-			goto done;
+			return -1;
 		free(ln);
 		cap_h = (double)n * ST_CAPTION.lead;
 	}
-	if (!r->fresh)
-		r->y -= BODY_LEAD / 4;
 	/* The first row's real height: a header is never left alone at the foot
 	 * of a page because its first row wraps. */
 	first_h = TBL_LEAD + 2 * TBL_PADY;
-	if (b->nrows > 0) {
-		{
-			size_t lines;
-			if (row_break(r, &t, &t.row, (const char *const *)b->cells, &ST_CELL))
-				goto done;
-			lines = row_left(&t, &t.row);
-			first_h = (double)(lines ? lines : 1) * TBL_LEAD + 2 * TBL_PADY;
-			if (first_h > BLOCK_H / 3)
-				first_h = BLOCK_H / 3; /* a huge row splits anyway */
-		}
+	for (i = 0; i < b->nrows && (i == 0 || b->nrows <= SHORT_ROWS); i++) {
+		size_t lines;
+		double h;
+		if (row_break(r, t, &t->row, (const char *const *)b->cells + i * nc, &ST_CELL))
+			return -1;
+		lines = row_left(t, &t->row);
+		h = (double)(lines ? lines : 1) * TBL_LEAD + 2 * TBL_PADY;
+		if (i == 0)
+			first_h = h > BLOCK_H / 3 ? BLOCK_H / 3 : h; /* a huge row splits anyway */
+		all_h += h;
 	}
-	if (pdf_need(r, cap_h + (t.repeat ? t.hdr_h : 0) + first_h) ||
-	    pdf_text_block(r, b->text, &ST_CAPTION, 0, AL_CENTER) || header_draw(r, &t))
+	*keep = cap_h + t->hdr_h + first_h;
+	if (b->nrows <= SHORT_ROWS && cap_h + t->hdr_h + all_h <= BLOCK_H - BODY_LEAD / 4)
+		*keep = cap_h + t->hdr_h + all_h;
+	*keep += BODY_LEAD / 4; /* the space above */
+	return 0;
+}
+
+int pdf_table_keep(struct rend *r, const struct doc_block *b, double *keep)
+{
+	struct tbl t;
+	int rc;
+
+	*keep = 0;
+	if (b->ncols == 0 || !b->cols || b->attach)
+		return 0;
+	rc = tbl_open(r, b, &t, keep);
+	tbl_free(&t);
+	return rc;
+}
+
+int pdf_table(struct rend *r, const struct doc_block *b)
+{
+	struct tbl t;
+	size_t i, nc = b->ncols;
+	double keep;
+	int rc = -1;
+
+	if (nc == 0 || !b->cols)
+		return pdf_text_block(r, b->text, &ST_CAPTION, 0, AL_CENTER);
+	if (tbl_open(r, b, &t, &keep))
+		goto done;
+	/* caption, header and one row together (a short table whole); a
+	 * quarter line of space around */
+	if (pdf_need(r, keep))
+		goto done;
+	if (!r->fresh)
+		r->y -= BODY_LEAD / 4;
+	if (pdf_text_block(r, b->text, &ST_CAPTION, 0, AL_CENTER) || header_draw(r, &t))
 		goto done;
 	for (i = 0; i < b->nrows; i++) {
 		const char *const *cells = (const char *const *)b->cells + i * nc;
@@ -383,10 +516,6 @@ int pdf_table(struct rend *r, const struct doc_block *b)
 	r->y -= BODY_LEAD / 4;
 	rc = 0;
 done:
-	rowl_free(&t.hdr, nc);
-	rowl_free(&t.row, nc);
-	free(t.x);
-	free(t.titles);
-	free(t.cst);
+	tbl_free(&t);
 	return rc;
 }

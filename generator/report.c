@@ -442,6 +442,7 @@ struct tv *report_vars_common(struct report_ctx *r)
 	tv_set_str(v, "org", r->org);
 	tv_set_int(v, "year", m->year);
 	tv_set_int(v, "prev_year", m->prev_year);
+	tv_set_int(v, "next_year", m->year + 1);
 	tv_set_str(v, "period", r->period);
 	tv_set_str(v, "span", r->span);
 	tv_set_str(v, "date", r->date_cn);

@@ -426,8 +426,8 @@ long report_company_table(struct report_ctx *r, struct doc *d, const char *capti
 	int with_reason = strcmp(list, "红榜") != 0;
 	static const struct colspec pub[] = {
 		{"序号", 1.1, DOC_CENTER},	     {"企业名称", 3.0, DOC_LEFT},
-		{"统一社会信用代码", 3.9, DOC_LEFT}, {"得分", 1.3, DOC_RIGHT},
-		{"投诉率（‰）", 1.45, DOC_RIGHT},    {"满意度", 1.45, DOC_RIGHT},
+		{"统一社会信用代码", 3.9, DOC_LEFT}, {"考评得分", 1.3, DOC_RIGHT},
+		{"投诉率（‰）", 1.45, DOC_RIGHT},    {"业主满意度", 1.45, DOC_RIGHT},
 		{"列入原因", 4.4, DOC_LEFT},
 	};
 	static const struct colspec brief[] = {

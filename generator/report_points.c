@@ -34,7 +34,7 @@ void report_points_section(struct report_ctx *r, struct doc *d)
 		cand += m->roles[k].candidates;
 	snprintf(buf, sizeof buf,
 		 "%s按积分制规则对%ld类人员计算积分，产生“最美”候选%"
-		 "ld名。参与率为积分大于零的人数占该类人员的比例。",
+		 "ld名。各类人员积分参与情况见下表。",
 		 r->period, m->nroles, cand);
 	report_para(r, d, buf);
 	t = report_table(r, d, "各类人员积分参与情况", SC, 5);
@@ -57,6 +57,8 @@ void report_points_section(struct report_ctx *r, struct doc *d)
 		cells[4] = r->cell[3];
 		report_row(r, t, cells);
 	}
+	/* the definition under its table, not in the sentence a leader reads */
+	report_note(r, d, "注：参与率为有积分（积分大于零）的人数占该类人员总数的比例。");
 	snprintf(buf, sizeof buf, "各类人员积分前%d名", POINTS_LEADERS);
 	t = report_table(r, d, buf, PC, 6);
 	for (k = 0; k < m->nroles; k++) {

@@ -26,14 +26,19 @@ static void notice(struct report_ctx *r, struct doc *d, const struct model_compa
 	};
 	const struct model *m = r->m;
 	struct doc_block *t = NULL;
-	char buf[2048], sc[32];
+	char buf[2048], sc[32], why[1024];
 	long a, i;
 
 	model_fmt(MODEL_M_SCORE, c->score, sc, sizeof sc);
+	/* the reason without its bracketed facts (the table gives them), so that
+	 * brackets are never nested in the sentence */
+	report_short_reason(c->reason, why, sizeof why);
 	snprintf(buf, sizeof buf,
-		 "%s，你单位物业服务考评得分%s分，列入%s。列入依据：%s。现将失分项目通知如下，"
-		 "请逐项整改，于%s前将整改情况书面报送%s。",
-		 r->period, sc, c->list, report_nz(c->reason), deadline, r->org);
+		 "%s，你单位物业服务考评得分%s分，因%s，%s。现将各考评项目得分情况通知如下，"
+		 "请对照失分项目逐项整改，于%s前将整改情况书面报送%s。",
+		 r->period, sc, why,
+		 strcmp(c->list, "黑榜") == 0 ? "被列入物业服务企业黑榜" : "被列为约谈企业",
+		 deadline, r->org);
 	report_para(r, d, buf);
 	for (a = c->assess_first; a < c->assess_first + c->nassess; a++) {
 		const struct model_assessment *x = &m->assessments[a];
@@ -53,7 +58,8 @@ static void notice(struct report_ctx *r, struct doc *d, const struct model_compa
 	if (!t)
 		report_note(r, d, "注：规则未记录该企业的计分明细。");
 	report_note(r, d,
-		    "“达到数据”中“共得 X/Y 分”的 Y 为各次考评满分之和，得满分须各项均达到满分。");
+		    "注：“达到数据”为各社区、各季度考评中该项得分之和与满分之和，各次均得满分该项方"
+		    "得满分。");
 }
 
 int report_rectify_notices(struct report_ctx *r, const char *outdir)

@@ -40,7 +40,7 @@ static double item_max(const struct model_item *it)
 }
 
 /* The size of the county's bottom tenth: ceil(n/10) of the n ranked
- * communities (n into *ranked). */
+ * communities; *ranked gets n when not NULL. */
 static long bottom_cut(const struct model *m, long *ranked)
 {
 	long n = 0, k;
@@ -48,7 +48,8 @@ static long bottom_cut(const struct model *m, long *ranked)
 	for (k = 0; k < m->ncommunities; k++)
 		if (m->units[m->communities[k]].rank > 0)
 			n++;
-	*ranked = n;
+	if (ranked)
+		*ranked = n;
 	return (n + 9) / 10;
 }
 
@@ -203,8 +204,13 @@ static void street_tongbao(struct report_ctx *r, struct doc *d, long s, const ch
 		const struct model_unit *c = &m->units[m->communities[k]];
 		if (c->street == s && in_bottom_tenth(m, m->communities[k])) {
 			model_fmt(MODEL_M_SCORE, c->score, sc, sizeof sc);
-			snprintf(buf, sizeof buf, "%s：得分%s分，全县排名第%ld名。", c->name, sc,
-				 c->rank);
+			if (c->vetoed)
+				snprintf(buf, sizeof buf,
+					 "%s：得分%s分，因一票否决排名置后（%s第%ld名）。", c->name,
+					 sc, r->scope, c->rank);
+			else
+				snprintf(buf, sizeof buf, "%s：得分%s分，%s排名第%ld名。", c->name,
+					 sc, r->scope, c->rank);
 			report_para(r, d, buf);
 		}
 	}

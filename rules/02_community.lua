@@ -268,8 +268,14 @@ local function assess(per, card)
         if cr.unit == "%" then lo, hi = lo and lo / 100, hi and hi / 100 end
         local met = v ~= nil and (lo == nil or v >= lo) and (hi == nil or v <= hi)
         ok = ok and met
-        why[#why + 1] = string.format("%s %s（%s%s）%s", cr.label, fmt_metric(v, cr.unit),
-          lo ~= nil and "≥" or "≤", fmt_metric(lo or hi, cr.unit), met and "达标" or "未达标")
+        if lo == nil and hi == 0 and v ~= nil then
+          -- "none allowed": 无较大及以上事项，达标 / 较大及以上事项 1 件，未达标
+          why[#why + 1] = v == 0 and string.format("无%s，达标", cr.label)
+            or string.format("%s %s，未达标（要求为无）", cr.label, fmt_metric(v, cr.unit))
+        else
+          why[#why + 1] = string.format("%s %s（%s%s）%s", cr.label, fmt_metric(v, cr.unit),
+            lo ~= nil and "≥" or "≤", fmt_metric(lo or hi, cr.unit), met and "达标" or "未达标")
+        end
       end
       stars[#stars + 1] = { star = s.name, earned = ok, reason = table.concat(why, "；") }
       if ok then earned[#earned + 1] = s.name end
@@ -278,8 +284,19 @@ local function assess(per, card)
     local veto
     for _, r in ipairs(inc) do
       if r.severity == P.veto_severity then
-        veto = string.format("%s %s%s发生%s事项（%s）", r.date, r.target_kind,
-                             r.target == code and c.name or r.target, r.severity, r.description or r.id)
+        -- as a document says it: 2025年10月31日北关社区发生重大事项（…）; a
+        -- description already in brackets is not bracketed again
+        local y, mo, dd = tostring(r.date):match("^(%d%d%d%d)-(%d%d)-(%d%d)")
+        local when = y and string.format("%d年%d月%d日", tonumber(y), tonumber(mo), tonumber(dd))
+                     or tostring(r.date)
+        local what = c.name
+        if r.target ~= code then   -- one of its grids: named, not coded
+          local g = kp.query("SELECT name FROM units WHERE code = ?", r.target)[1]
+          what = g and g.name or (r.target_kind .. r.target)
+        end
+        local desc = tostring(r.description or r.id)
+        veto = string.format(desc:find("（", 1, true) and "%s%s发生%s事项：%s" or "%s%s发生%s事项（%s）",
+                             when, what, r.severity, desc)
         break
       end
     end

@@ -104,6 +104,12 @@ for _, r in ipairs(kp.query([[
   incidents[r.target] = incidents[r.target] or r
 end
 
+-- a date as documents and pages write it: 2025-04-08 -> 2025年4月8日
+local function cn_date(d)
+  local yy, mm, dd = tostring(d):match("^(%d%d%d%d)-(%d%d)-(%d%d)")
+  return yy and string.format("%d年%d月%d日", tonumber(yy), tonumber(mm), tonumber(dd)) or tostring(d)
+end
+
 local listed_on = to   -- the day after the period
 local valid_until = kp.query("SELECT date(?, ?, '-1 day') AS d", listed_on,
                              string.format("+%d months", P.valid_months))[1].d
@@ -153,7 +159,7 @@ for _, co in ipairs(companies) do
     }
     local list, why
     if inc then
-      list, why = P.black.name, string.format("%s 发生%s事项（%s），一票否决", inc.date, inc.severity, inc.description or inc.id)
+      list, why = P.black.name, string.format("%s发生%s事项（%s），一票否决", cn_date(inc.date), inc.severity, inc.description or inc.id)
     elseif score < P.black.score.min then
       list, why = P.black.name, string.format("考评得分 %s 分，低于 %s 分", kp.fmt(score, 2), P.black.score.min)
     elseif score >= P.red.score.min and rate ~= nil and rate <= P.red.complaint_rate.max
@@ -178,7 +184,7 @@ for _, co in ipairs(companies) do
     local reason = why .. "（" .. table.concat(facts, "，") .. "）"
     local published = list == P.red.name or list == P.black.name
     card:publish(code, { kind = "物业企业", name = co.name,
-      result = list .. (published and string.format("（%s 公示，有效期至 %s）", listed_on, valid_until) or "") ..
+      result = list .. (published and string.format("（%s公示，有效期至%s）", cn_date(listed_on), cn_date(valid_until)) or "") ..
                "：" .. reason })
     kp.emit("redblack", { code = code, name = co.name, score = score,
       complaint_rate = rate and kp.round(rate, 2) or nil, satisfaction = s and kp.round(s, 2) or nil,

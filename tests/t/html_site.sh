@@ -41,6 +41,14 @@ done >"$W/personal"
 [ -s "$W/personal" ] && { bad "personal numbers shown:"; head "$W/personal"; }
 grep -q '136\*\*\*\*6666' "$html/quality.html" || bad "the rejected record is not on quality.html, masked"
 
+# 2b. no developer traces on a published page: the rule file and line behind an
+# item ("规则：rules/03_property.lua:118") stays in `kaoping explain`, and no
+# path of the machine that made the site shows. (The data's own
+# "../../../../tmp/kaoping-escape" is shown as text: $TMP is checked, not /tmp.)
+if grep -rlE -e 'rules/|\.lua|/work/' -e "$TMP" "$html" >"$W/traces"; then
+	bad "developer traces (rules/, .lua, /work/, $TMP) in:"; head "$W/traces"
+fi
+
 # 3. every file inside the output folder, with safe names
 [ -e /tmp/kaoping-escape.html ] && [ /tmp/kaoping-escape.html -nt "$W/.start" ] && bad "a page escaped to /tmp"
 [ -e "$TMP/etc" ] && bad "a page escaped to $TMP/etc"

@@ -230,6 +230,80 @@ if [ -s "$TMP/personal" ]; then
 	done
 fi
 
+# Layout (issue 12). Column titles wrap only between words: the titles are
+# read from the .docx beside each PDF (its repeating header rows), and every
+# block of pdftotext -bbox-layout whose lines together make a title must
+# break it where words part: before "（", after "/" or "、", or between two
+# pieces of at least four characters (统一社会/信用代码); never "考评得/分",
+# "业主满意/度", "排/名", "经费合计（万/元）".
+# No heading (一、 （一） 表N) is the last line of a page, and a short table
+# (表4, the last ten communities) is on one page.
+hdr_docs="$out/briefing $out/community-ranking $out/redblack $out/report-cards"
+for d in "$out"/streets/*/*.pdf "$out"/整改通知书/*.pdf; do
+	hdr_docs="$hdr_docs ${d%.pdf}"
+done
+nwrapped=0
+for d in $hdr_docs; do
+	[ -s "$d.pdf" ] && [ -s "$d.docx" ] || { fail "$d.pdf or .docx missing"; continue; }
+	unzip -p "$d.docx" word/document.xml | sed 's/<w:tr[ >]/\n&/g' | grep '<w:tblHeader/>' |
+		sed 's/<\/w:tc>/\n/g' | sed 's/<[^>]*>//g; s/&amp;/\&/g' | grep -v '^$' | sort -u >"$TMP/titles"
+	[ -s "$TMP/titles" ] || { fail "$(basename "$d").docx: no table header row"; continue; }
+	pdftotext -q -bbox-layout "$d.pdf" - | sed 's/&amp;/\&/g' | awk -v tf="$TMP/titles" '
+		function chars(s) { return gsub(/[^\200-\277]/, "&", s) }
+		BEGIN { while ((getline t < tf) > 0) title[t] = 1 }
+		/<block/ { nl = 0; txt = "" }
+		/<line/ { nl++; p[nl] = "" }
+		/<word/ { w = $0; sub(/.*">/, "", w); sub(/<\/word>.*/, "", w); p[nl] = p[nl] w }
+		/<\/block>/ {
+			if (nl < 2) next
+			j = ""; for (k = 1; k <= nl; k++) j = j p[k]
+			if (!(j in title)) next
+			n++
+			for (k = 1; k < nl; k++) {
+				a = p[k]; b = p[k + 1]
+				if (substr(b, 1, 3) == "（" || substr(b, 1, 1) == "(") continue
+				if (a ~ /\/$/ || a ~ /、$/) continue
+				if (chars(a) >= 4 && chars(b) >= 4) continue
+				bad = 1; printf "%s/%s in \"%s\"\n", a, b, j
+			}
+		}
+		END { print n + 0 > "/dev/stderr"; exit bad }' >"$TMP/hbreak" 2>"$TMP/hcount" ||
+		fail "$(basename "$d").pdf: a column title breaks inside a word: $(head -3 "$TMP/hbreak" | tr '\n' ' ')"
+	nwrapped=$((nwrapped + $(cat "$TMP/hcount")))
+	# the last line of each page above its page number
+	pdftotext -q -layout "$d.pdf" - | awk '
+		function flush() { if (last ~ /^ *([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|表[0-9]+ )/ &&
+				       length(last) < 120) { printf "page %d ends with \"%s\"\n", pg, last; bad = 1 } }
+		BEGIN { pg = 1 }
+		{ n = split($0, part, "\f")
+		  for (k = 1; k <= n; k++) {
+			if (k > 1) { flush(); pg++; last = "" }
+			if (part[k] !~ /^ *$/ && part[k] !~ /^ *— [0-9]+ — *$/) last = part[k]
+		  } }
+		END { exit bad }' >"$TMP/hlast" || fail "$(basename "$d").pdf: a heading is the last line of a page: $(head -2 "$TMP/hlast" | tr '\n' ' ')"
+done
+# some titles wrap in the sample (经费合计/（万元）, 投诉率/（‰）): the check saw them
+[ "$nwrapped" -gt 0 ] || fail "no wrapped column title found: the header check checked nothing"
+lastc=$(q "SELECT name FROM community_ranking ORDER BY rank DESC, code DESC LIMIT 1")
+pg=1
+np=$(pdfinfo "$out/briefing.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+while [ "$pg" -le "${np:-0}" ]; do
+	pdftotext -q -f "$pg" -l "$pg" "$out/briefing.pdf" - | norm >"$TMP/page"
+	if grep -qF "社区考评后10名" "$TMP/page"; then
+		grep -qF "$lastc" "$TMP/page" || fail "briefing.pdf: 表4 (后10名) is split over pages"
+		break
+	fi
+	pg=$((pg + 1))
+done
+# 同比 of a score says its unit (提高0.06分, not 提高0.06)
+grep -E '群众满意度分[0-9.]+[0-9.]+(提高|降低)[0-9.]+([^0-9.分]|$)' "$B" >/dev/null &&
+	fail "briefing.pdf: the 同比 of 群众满意度 has no unit"
+
+# the site of the same run: no rule file and line, no path of this machine
+if grep -rlE 'rules/|\.lua|/work/|/tmp/' "$out/html" >"$TMP/traces"; then
+	fail "developer traces (rules/, .lua, /work/, /tmp/) on the site: $(head -3 "$TMP/traces" | tr '\n' ' ')"
+fi
+
 # narrative templates: an edited sentence appears; a broken one names file and line
 cp -R templates "$TMP/tpl"
 old="现将有关情况简报如下。"

@@ -399,7 +399,9 @@ int main(int argc, char **argv)
 	CHECK(contains(p, "&lt;b&gt;备注&lt;/b&gt;"));
 	html_safe_name("G/../../etc/passwd", name, sizeof name);
 	snprintf(p, sizeof p, "%s/out/html/u/%s.html", tmp, name);
-	CHECK(contains(p, "rules/10_grid.lua:12") && contains(p, "-5.00") &&
+	/* the item's points, but not the rule file and line behind them: that is
+	 * for `kaoping explain`, not a published page */
+	CHECK(!contains(p, "rules/10_grid.lua") && contains(p, "-5.00") &&
 	      contains(p, "139****1111"));
 	snprintf(p, sizeof p, "%s/out/html/c/91110000MA01ABCD1M.html", tmp);
 	CHECK(contains(p, "&lt;i&gt;投诉处理&lt;/i&gt;") && contains(p, "红榜"));
