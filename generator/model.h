@@ -255,8 +255,36 @@ struct model_chart {
 
 #define MODEL_HIST_MAX 40
 
+/* An appeal of the 终稿 as the review decided it (appeal_outcomes joined with
+ * the appeals row), by id. A 调整 is an item of the appealed object in this
+ * run; the draft is another database, so the object's figures before the
+ * review are this run's without the 调整 items (old_*). */
+struct model_appeal {
+	char *id, *kind, *entity; /* kind: 网格, 社区, 物业企业 …; entity: its code */
+	char *name;		  /* the object's name (masked), or the code */
+	char *item;		  /* 申诉项目, or NULL */
+	char *decision;		  /* 调整, 维持, or 未复核 */
+	double points;		  /* 调整: the points added (negative: deducted); else 0 */
+	char *decided_by;	  /* 复核人, or NULL */
+	char *decided_at;	  /* 复核日期 YYYY-MM-DD, or NULL */
+	long unit, company;	  /* index into units / companies, or -1 */
+	/* 调整 of a scored object: its score and rank before all the 调整 items
+	 * of this run (NAN / 0 unknown); the grid's tier before, by the tier
+	 * lines (NULL: tiers by share or no lines, not known from one run). */
+	double old_score;
+	long old_rank;
+	const char *old_tier; /* points into m->tiers[].name, or NULL */
+};
+
 struct model {
 	int year, prev_year;
+	/* The run's version (run.version): "公示稿" (a plain run) or "终稿"
+	 * (--final, appeals applied); NULL for a database without results or
+	 * from before versions. final: the version is 终稿. */
+	char *version;
+	int final;
+	struct model_appeal *appeals; /* the 终稿's appeals by id; none in a 公示稿 */
+	long nappeals;
 	char *place;		   /* the county's (or city's) name; "本地区" if none */
 	char *data_from, *data_to; /* first and last event date of the period year, or NULL */
 	int months_with_data[2];   /* last month (1..12) with events, per year; 0 none */

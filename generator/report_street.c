@@ -355,6 +355,7 @@ int report_streets(struct report_ctx *r, const char *outdir)
 		if (!d)
 			return diag_set(r->d, "内存不足");
 		street_tongbao(r, d, s);
+		report_version_para(r, d, "本通报");
 		rc = report_render_both(r, d, sub, "通报");
 		doc_free(d);
 		if (rc < 0)
@@ -364,6 +365,7 @@ int report_streets(struct report_ctx *r, const char *outdir)
 		if (!d)
 			return diag_set(r->d, "内存不足");
 		street_rectify(r, d, s, deadline);
+		report_version_para(r, d, "本清单所依据的考评结果");
 		rc = report_render_both(r, d, sub, "整改清单");
 		doc_free(d);
 		if (rc < 0)
