@@ -405,6 +405,13 @@ struct model_counts {
 };
 void model_count_results(struct store *s, struct model_counts *out);
 
+/* A 调整 appeal as one sentence of a 复核情况, the same in the documents and
+ * on the site: "红旗社区第2网格（网格，申诉SS-2026-01，按时办结率）：复核调整加
+ * 1.00分，得分由69.85分调整为70.85分，排名由第244名调整为第241名，档次由三档
+ * 调整为二档。" (what is not known from this run is left out). */
+void model_appeal_change(const struct model *m, const struct model_appeal *a, char *out,
+			 size_t cap);
+
 /* Index of the unit with this code, or -1 (binary search). */
 long model_find_unit(const struct model *m, const char *code);
 long model_find_company(const struct model *m, const char *code);

@@ -859,3 +859,55 @@ int model_load_appeals(struct model_ctx *c)
 		return diag_set(c->d, "内存不足");
 	return appeal_olds(c);
 }
+
+/* Appends printf-style text with two string arguments to out (always terminated). */
+static void cat2(char *out, size_t cap, const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(out);
+
+	if (n + 1 < cap)
+		snprintf(out + n, cap - n, fmt, a ? a : "", b ? b : "");
+}
+
+/* The sentence of a 调整 (model.h). */
+void model_appeal_change(const struct model *m, const struct model_appeal *a, char *out, size_t cap)
+{
+	const struct model_unit *u = a->unit >= 0 ? &m->units[a->unit] : NULL;
+	const struct model_company *c = a->company >= 0 ? &m->companies[a->company] : NULL;
+	char pts[32], o[32], n[32], b[96];
+	double score = u ? u->score : c ? c->score : NAN;
+	long rank = 0, k;
+
+	model_fmt(MODEL_M_ITEM_POINTS, fabs(a->points), pts, sizeof pts);
+	snprintf(out, cap, "%s（%s，申诉%s%s%s）：复核调整%s%s分", a->name, a->kind, a->id,
+		 a->item ? "，" : "", a->item ? a->item : "", a->points < 0 ? "减" : "加", pts);
+	if (!isnan(a->old_score) && !isnan(score)) {
+		model_fmt(MODEL_M_SCORE, a->old_score, o, sizeof o);
+		model_fmt(MODEL_M_SCORE, score, n, sizeof n);
+		cat2(out, cap, "，得分由%s分调整为%s分", o, n);
+	}
+	if (u)
+		rank = u->rank;
+	for (k = 0; c && k < m->nranked; k++)
+		if (m->company_rank[k] == a->company)
+			rank = k + 1;
+	if (a->old_rank > 0 && rank > 0) {
+		snprintf(o, sizeof o, "%ld", a->old_rank);
+		snprintf(n, sizeof n, "%ld", rank);
+		if (a->old_rank == rank)
+			cat2(out, cap, "，排名第%s名不变%s", n, NULL);
+		else
+			cat2(out, cap, "，排名由第%s名调整为第%s名", o, n);
+	}
+	if (u && u->level == MODEL_GRID && u->tier && a->old_tier) {
+		if (strcmp(a->old_tier, u->tier) == 0)
+			cat2(out, cap, "，档次%s不变%s", u->tier, NULL);
+		else
+			cat2(out, cap, "，档次由%s调整为%s", a->old_tier, u->tier);
+	}
+	if (c && c->list && *c->list) {
+		snprintf(b, sizeof b, "，复核后列入%s", c->list);
+		cat2(out, cap, "%s%s", b, NULL);
+	}
+	cat2(out, cap, "%s%s", "。", NULL);
+}

@@ -114,52 +114,6 @@ static int appeal_in(const struct model_appeal *a, int companies)
 	return strcmp(a->kind, "网格") == 0 || strcmp(a->kind, "社区") == 0;
 }
 
-/* "红旗社区第2网格（申诉SS-2026-01，按时办结率）：复核调整加1.00分，得分由69.85分
- * 调整为70.85分，全县排名由第244名调整为第241名，档次由三档调整为二档。" */
-static void adjusted_line(const struct report_ctx *r, const struct model_appeal *a, char *out,
-			  size_t cap)
-{
-	const struct model *m = r->m;
-	const struct model_unit *u = a->unit >= 0 ? &m->units[a->unit] : NULL;
-	const struct model_company *c = a->company >= 0 ? &m->companies[a->company] : NULL;
-	char pts[32], o[32], n[32], b[96];
-	double score = u ? u->score : c ? c->score : NAN;
-	long rank = 0, k;
-
-	model_fmt(MODEL_M_ITEM_POINTS, fabs(a->points), pts, sizeof pts);
-	snprintf(out, cap, "%s（%s，申诉%s%s%s）：复核调整%s%s分", a->name, a->kind, a->id,
-		 a->item ? "，" : "", a->item ? a->item : "", a->points < 0 ? "减" : "加", pts);
-	if (!isnan(a->old_score) && !isnan(score)) {
-		model_fmt(MODEL_M_SCORE, a->old_score, o, sizeof o);
-		model_fmt(MODEL_M_SCORE, score, n, sizeof n);
-		cat(out, cap, "，得分由%s分调整为%s分", o, n);
-	}
-	if (u)
-		rank = u->rank;
-	for (k = 0; c && k < m->nranked; k++)
-		if (m->company_rank[k] == a->company)
-			rank = k + 1;
-	if (a->old_rank > 0 && rank > 0) {
-		snprintf(o, sizeof o, "%ld", a->old_rank);
-		snprintf(n, sizeof n, "%ld", rank);
-		if (a->old_rank == rank)
-			cat(out, cap, "，排名第%s名不变%s", n, NULL);
-		else
-			cat(out, cap, "，排名由第%s名调整为第%s名", o, n);
-	}
-	if (u && u->level == MODEL_GRID && u->tier && a->old_tier) {
-		if (strcmp(a->old_tier, u->tier) == 0)
-			cat(out, cap, "，档次%s不变%s", u->tier, NULL);
-		else
-			cat(out, cap, "，档次由%s调整为%s", a->old_tier, u->tier);
-	}
-	if (c && c->list && *c->list) {
-		snprintf(b, sizeof b, "，复核后列入%s", c->list);
-		cat(out, cap, "%s%s", b, NULL);
-	}
-	cat(out, cap, "%s%s", "。", NULL);
-}
-
 void report_review_section(struct report_ctx *r, struct doc *d, const char *heading, int companies)
 {
 	const struct model *m = r->m;
@@ -207,7 +161,7 @@ void report_review_section(struct report_ctx *r, struct doc *d, const char *head
 		const struct model_appeal *a = &m->appeals[k];
 		if (!appeal_in(a, companies) || strcmp(a->decision, "调整") != 0)
 			continue;
-		adjusted_line(r, a, b, sizeof b);
+		model_appeal_change(m, a, b, sizeof b);
 		report_para(r, d, b);
 	}
 }
