@@ -12,10 +12,12 @@
 # The draft's section must state the 公示期 and the appeal, the final's the
 # end of the 公示期 and the 调整 with its old and new figures. The check is
 # shown to fail on a copy of the 终稿 text with one figure changed in a line
-# that names no changed object. Needs pdftotext, sqlite3 (else skipped: 77).
+# that names no changed object. The .docx, kaoping.xlsx's 汇总 and the site
+# (overview, page footers) state the version as well. Needs pdftotext,
+# sqlite3, unzip (else skipped: 77).
 set -eu
 [ -x "$KAOPING_FAST" ] || { echo "FAIL: no executable $KAOPING_FAST"; exit 1; }
-for t in pdftotext sqlite3; do
+for t in pdftotext sqlite3 unzip; do
 	command -v "$t" >/dev/null 2>&1 || { echo "skip: $t not installed"; exit 77; }
 done
 # where a run puts the published documents (relative to --output)
@@ -131,5 +133,27 @@ for s in '共收到对网格、社区考评结果的申诉2件' '调整1件，�
 	'红旗社区第2网格（网格，申诉SS-2026-01，按时办结率）：复核调整加1.00分，得分由69.85分调整为70.85分，排名由第244名调整为第241名，档次由三档调整为二档。'; do
 	grep -qF "$s" "$TMP/rk.flat" || fail "community-ranking 终稿: \"$s\" not in its 复核情况"
 done
+# the other outputs of the model state the version too: the .docx beside
+# each PDF, the workbook's 汇总, the site's overview and every page's footer
+for v in draft:公示稿 final:终稿; do
+	dir="$TMP/${v%%:*}/$PUB"
+	w="${v#*:}"
+	for f in $DOCS; do
+		unzip -p "$dir/$f.docx" word/document.xml 2>/dev/null | grep -qF "（$w）" ||
+			fail "${v%%:*}/$f.docx does not say （$w）"
+	done
+	unzip -p "$dir/kaoping.xlsx" xl/worksheets/sheet1.xml 2>/dev/null | tr -d '\n' |
+		grep -qE "结果版本</t>.*<t[^>]*>$w</t>" || fail "${v%%:*}/kaoping.xlsx: 汇总 has no 结果版本 $w"
+	grep -qF "本站所列考评结果为$w" "$dir/html/index.html" ||
+		fail "${v%%:*}: the site's overview does not state the version $w"
+	grep -qF "考评（$w） · 考评年度" "$dir/html/communities.html" ||
+		fail "${v%%:*}: the site's page footer does not state the version $w"
+done
+grep -qF '<h2 id="h-review">复核情况</h2>' "$TMP/final/$PUB/html/index.html" ||
+	fail "the 终稿 site's overview has no 复核情况"
+grep -qF '<h2 id="h-review">' "$TMP/draft/$PUB/html/index.html" &&
+	fail "the 公示稿 site's overview has a 复核情况"
+grep -qF '红旗社区第2网格（网格，申诉SS-2026-01，按时办结率）：复核调整加1.00分，得分由69.85分调整为70.85分' \
+	"$TMP/final/$PUB/html/index.html" || fail "the site's 复核情况 does not state the 调整"
 [ $fails = 0 ] || exit 1
 echo "ok: $DOCS differ between 公示稿 and 终稿 only in version lines and changed objects"
