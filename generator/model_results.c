@@ -810,10 +810,13 @@ int model_load_appeals(struct model_ctx *c)
 	struct store_stmt *st = NULL;
 	long n;
 	int step;
+	/* a database written before the appeals table existed has only the outcomes */
 	const char *sql =
 		"SELECT o.id, o.kind, o.entity, o.decision, o.points, a.item, a.decided_by,"
 		" a.decided_at"
 		" FROM appeal_outcomes o LEFT JOIN appeals a ON a.id = o.id ORDER BY o.id";
+	const char *sql_bare = "SELECT id, kind, entity, decision, points, NULL, NULL, NULL"
+			       " FROM appeal_outcomes ORDER BY id";
 
 	if (!m->has_results || !model_table_exists(c->s, "run"))
 		return 0;
@@ -827,7 +830,7 @@ int model_load_appeals(struct model_ctx *c)
 	m->appeals = model_calloc(c, (size_t)n, sizeof *m->appeals);
 	if (!m->appeals)
 		return diag_set(c->d, "内存不足");
-	if (model_prep(c, sql, &st) < 0)
+	if (model_prep(c, model_table_exists(c->s, "appeals") ? sql : sql_bare, &st) < 0)
 		return -1;
 	while ((step = store_step(st, c->d)) == STORE_ROW && m->nappeals < n) {
 		struct model_appeal *a = &m->appeals[m->nappeals++];
