@@ -373,6 +373,12 @@ static int write_summary(struct book *b, lxw_worksheet *ws, const struct book_ta
 			e = worksheet_write_string(ws, r, 1, cell_text(b, o->period), NULL);
 		r++;
 	}
+	if (e == LXW_NO_ERROR && o->version) {
+		e = worksheet_write_string(ws, r, 0, "结果版本", b->bold);
+		if (e == LXW_NO_ERROR)
+			e = worksheet_write_string(ws, r, 1, cell_text(b, o->version), NULL);
+		r++;
+	}
 	r++;
 	if (e == LXW_NO_ERROR)
 		e = worksheet_write_string(ws, r, 0, "工作表", b->header);

@@ -64,7 +64,8 @@ struct book_table {
 struct book_opts {
 	const char *title; /* 汇总 heading and document title, or NULL ("考评结果") */
 	const char *period; /* 考评期间 shown in 汇总, e.g. "2025年1月1日至12月31日", or NULL */
-	const char *author; /* document author (the issuing organ), or NULL */
+	const char *version; /* 结果版本 shown in 汇总 (公示稿, 终稿), or NULL */
+	const char *author;  /* document author (the issuing organ), or NULL */
 	/* Creation time written into the file. Fixed so that the same input gives
 	 * the same bytes; 0 means 2000-01-01 00:00:00 UTC. */
 	time_t created;

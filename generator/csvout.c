@@ -310,6 +310,7 @@ static void book_opts_of(const struct model *m, struct book_opts *o, char *perio
 	snprintf(period, cap, "%d年度", m->year);
 	o->title = "考评结果";
 	o->period = period;
+	o->version = m->version; /* 公示稿 or 终稿 (run.version) */
 }
 
 int csvout_workbooks(const struct model *m, const char *public_path, const char *internal_path,

@@ -100,6 +100,33 @@ void doc_set(char **field, const char *value)
 	*field = dup(value);
 }
 
+int doc_set_version(struct doc *d, const char *version)
+{
+	size_t ns, nv;
+	char *sub;
+
+	doc_set(&d->version, version && *version ? version : NULL);
+	if (!d->version)
+		return version && *version ? -1 : 0;
+	ns = d->subtitle ? strlen(d->subtitle) : 0;
+	nv = strlen(d->version);
+	/* "subtitle　（公示稿）": a full-width space (3 bytes) and brackets (3 each) */
+	sub = malloc(ns + 3 + nv + 7);
+	if (!sub)
+		return -1;
+	memcpy(sub, d->subtitle ? d->subtitle : "", ns);
+	if (ns) {
+		memcpy(sub + ns, "　", 3);
+		ns += 3;
+	}
+	memcpy(sub + ns, "（", 3);
+	memcpy(sub + ns + 3, d->version, nv);
+	memcpy(sub + ns + 3 + nv, "）", 4);
+	free(d->subtitle);
+	d->subtitle = sub;
+	return 0;
+}
+
 struct doc *doc_new(const char *title)
 {
 	struct doc *d = calloc(1, sizeof *d);
@@ -135,6 +162,7 @@ void doc_free(struct doc *d)
 	free(d->watermark);
 	free(d->watermark_png);
 	free(d->author);
+	free(d->version);
 	free(d->organ);
 	free(d->docno);
 	free(d->brief_name);

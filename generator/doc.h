@@ -60,6 +60,7 @@ struct doc {
 	char *watermark_png; /* the watermark as a picture (drawn instead of the
 				text, which would mix into copied text); may be NULL */
 	char *author;	     /* PDF document info */
+	char *version; /* the results' version (公示稿, 终稿) or NULL: see doc_set_version */
 	/* 公文 elements (GB/T 9704-2012); NULL or "" leaves one out. With a
 	 * genre other than PLAIN, date is the 成文日期 under the 落款 (NOTICE)
 	 * or in the 报头 (BRIEFING), no longer under the title. */
@@ -83,6 +84,11 @@ struct doc {
 struct doc *doc_new(const char *title);
 void doc_free(struct doc *d);
 void doc_set(char **field, const char *value); /* replaces a string field */
+/* Marks d as a version of the results ("公示稿", "终稿"; NULL or "" none): the
+ * mark "（公示稿）" ends the subtitle (its own line under the title when there
+ * is none), so every renderer of the model shows it where 公文 put a 稿's
+ * name. Call it after the subtitle is final. Returns 0, or -1 out of memory. */
+int doc_set_version(struct doc *d, const char *version);
 
 /* Builders return the new block (owned by the doc) or NULL on out of memory. */
 struct doc_block *doc_heading(struct doc *d, int level, const char *text, int bookmark);

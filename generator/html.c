@@ -288,6 +288,38 @@ struct tv *html_page_data(struct html_site *w, const char *title, const char *na
 	return p;
 }
 
+/* site.version ("公示稿", "终稿" or null), site.final, and for the 终稿
+ * site.review: received, adjusted, kept, open (appeals by decision) and
+ * changes (text: one sentence per 调整, model_appeal_change). */
+static void site_version(struct html_site *w, struct tv *s)
+{
+	const struct model *m = w->m;
+	struct tv *rv, *ch;
+	long k, adj = 0, keep = 0;
+	char t[1024];
+
+	tv_set(s, "version", tv_str(w->gp, m->version));
+	tv_set_bool(s, "final", m->final);
+	if (!m->final)
+		return;
+	rv = tv_set(s, "review", tv_map(w->gp));
+	ch = tv_set(rv, "changes", tv_list(w->gp));
+	for (k = 0; k < m->nappeals; k++) {
+		const struct model_appeal *a = &m->appeals[k];
+		if (strcmp(a->decision, "调整") == 0) {
+			adj++;
+			model_appeal_change(m, a, t, sizeof t);
+			tv_set_str(tv_push(ch, tv_map(w->gp)), "text", t);
+		} else if (strcmp(a->decision, "维持") == 0) {
+			keep++;
+		}
+	}
+	tv_set_int(rv, "received", m->nappeals);
+	tv_set_int(rv, "adjusted", adj);
+	tv_set_int(rv, "kept", keep);
+	tv_set_int(rv, "open", m->nappeals - adj - keep);
+}
+
 static void build_site(struct html_site *w)
 {
 	const struct model *m = w->m;
@@ -316,6 +348,7 @@ static void build_site(struct html_site *w)
 	tv_set_int(s, "communities", m->ncommunities);
 	tv_set_int(s, "streets", m->nstreets);
 	tv_set_int(s, "companies", m->ncompanies);
+	site_version(w, s);
 }
 
 /* A unit reference: name, code, href, level. */

@@ -459,7 +459,7 @@ int model_build(struct store *s, int year, struct model **out, struct diag *d)
 		goto done;
 	if (m->has_results && model_load_points(&c) < 0)
 		goto done;
-	if (model_load_quality(&c) < 0 || model_load_rows(&c) < 0)
+	if (model_load_quality(&c) < 0 || model_load_rows(&c) < 0 || model_load_appeals(&c) < 0)
 		goto done;
 	model_key_figures(m, s);
 	model_histogram(m);
@@ -557,6 +557,19 @@ void model_free(struct model *m)
 	}
 	free(m->reasons);
 	model_free_rows(m);
+	for (k = 0; k < m->nappeals; k++) {
+		struct model_appeal *a = &m->appeals[k];
+		free(a->id);
+		free(a->kind);
+		free(a->entity);
+		free(a->name);
+		free(a->item);
+		free(a->decision);
+		free(a->decided_by);
+		free(a->decided_at);
+	}
+	free(m->appeals);
+	free(m->version);
 	for (i = 0; i < MODEL_CHART_N; i++) {
 		free(m->charts[i].title);
 		free(m->charts[i].alt);

@@ -279,6 +279,27 @@ struct model_chart {
 
 #define MODEL_HIST_MAX 40
 
+/* An appeal of the 终稿 as the review decided it (appeal_outcomes joined with
+ * the appeals row), by id. A 调整 is an item of the appealed object in this
+ * run; the draft is another database, so the object's figures before the
+ * review are this run's without the 调整 items (old_*). */
+struct model_appeal {
+	char *id, *kind, *entity; /* kind: 网格, 社区, 物业企业 …; entity: its code */
+	char *name;		  /* the object's name (masked), or the code */
+	char *item;		  /* 申诉项目, or NULL */
+	char *decision;		  /* 调整, 维持, or 未复核 */
+	double points;		  /* 调整: the points added (negative: deducted); else 0 */
+	char *decided_by;	  /* 复核人, or NULL */
+	char *decided_at;	  /* 复核日期 YYYY-MM-DD, or NULL */
+	long unit, company;	  /* index into units / companies, or -1 */
+	/* 调整 of a scored object: its score and rank before all the 调整 items
+	 * of this run (NAN / 0 unknown); the grid's tier before, by the tier
+	 * lines (NULL: tiers by share or no lines, not known from one run). */
+	double old_score;
+	long old_rank;
+	const char *old_tier; /* points into m->tiers[].name, or NULL */
+};
+
 struct model {
 	int year, prev_year;
 	/* The period of the rules (run table; a year without results): a year, a
@@ -292,6 +313,13 @@ struct model {
 	 * year before (同比): every dated figure of the model is placed by
 	 * period.c's rule. */
 	struct period win, win_prev;
+	/* The run's version (run.version): "公示稿" (a plain run) or "终稿"
+	 * (--final, appeals applied); NULL for a database without results or
+	 * from before versions. final: the version is 终稿. */
+	char *version;
+	int final;
+	struct model_appeal *appeals; /* the 终稿's appeals by id; none in a 公示稿 */
+	long nappeals;
 	char *place;		   /* the county's (or city's) name; "本地区" if none */
 	char *data_from, *data_to; /* first and last event date of the period year, or NULL */
 	int max_limit_hours;	   /* the longest settlement time limit (model_load_events) */
@@ -417,6 +445,13 @@ struct model_counts {
 	long grids, communities, companies, people, report_units;
 };
 void model_count_results(struct store *s, struct model_counts *out);
+
+/* A 调整 appeal as one sentence of a 复核情况, the same in the documents and
+ * on the site: "红旗社区第2网格（网格，申诉SS-2026-01，按时办结率）：复核调整加
+ * 1.00分，得分由69.85分调整为70.85分，排名由第244名调整为第241名，档次由三档
+ * 调整为二档。" (what is not known from this run is left out). */
+void model_appeal_change(const struct model *m, const struct model_appeal *a, char *out,
+			 size_t cap);
 
 /* Index of the unit with this code, or -1 (binary search). */
 long model_find_unit(const struct model *m, const char *code);

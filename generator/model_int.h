@@ -49,6 +49,8 @@ int model_load_community_results(struct model_ctx *c);
 int model_derive(struct model_ctx *c);
 int model_load_serves(struct model_ctx *c); /* model_serve.c, after the companies */
 int model_load_companies(struct model_ctx *c);
+/* run.version and the 终稿's appeals (model_results.c), after every result. */
+int model_load_appeals(struct model_ctx *c);
 int model_load_points(struct model_ctx *c);
 int model_load_quality(struct model_ctx *c);
 void model_key_figures(struct model *m, struct store *s);

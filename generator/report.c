@@ -198,6 +198,7 @@ struct doc *report_new_doc(struct report_ctx *r, const char *title, const char *
 	    !d->author)
 		report_oom(r);
 	r->tables = r->figures = 0;
+	report_mark_version(r, d);
 	return d;
 }
 
@@ -492,7 +493,7 @@ void report_genre(struct report_ctx *r, struct doc *d, enum doc_genre g, int nth
 	struct settings s = *r->st; /* shallow: only docno_seq differs */
 	struct set_date dt = {0, 0, 0};
 	struct diag pd;
-	long z = report_iso_days(r->listed_on), y;
+	long z = report_iso_days(r->issued_on), y;
 	unsigned mo, da;
 
 	if (z != -1000000000L) {
@@ -503,6 +504,7 @@ void report_genre(struct report_ctx *r, struct doc *d, enum doc_genre g, int nth
 	}
 	diag_init(&pd);
 	doc_set(&d->subtitle, NULL);
+	report_mark_version(r, d); /* the version stays under the title */
 	s.docno_seq += nth;
 	if (doc_apply_settings(d, &s, g, r->place, dt, &pd) < 0)
 		report_oom(r);
@@ -597,6 +599,8 @@ static void setup(struct report_ctx *r)
 			 mo == 13 ? 1 : mo);
 	}
 	report_cn_date(r->listed_on, r->date_cn, sizeof r->date_cn);
+	snprintf(r->notice_cn, sizeof r->notice_cn, "%s", r->date_cn);
+	report_final_date(r);
 }
 
 int report_write(const struct model *m, const struct settings *st, const char *templates_dir,

@@ -199,7 +199,7 @@ struct tv *report_vars_briefing(struct report_ctx *r)
 		tv_set_int(v, "companies_scored", m->companies_scored);
 		report_set_num_or_null(r, v, "company_mean", m->company_mean, 2);
 	}
-	tv_set_str(v, "listed_on", r->date_cn);
+	tv_set_str(v, "listed_on", r->notice_cn);
 
 	/* points (积分制): candidates per role */
 	list = tv_set(v, "roles", tv_list(r->pool));
@@ -617,6 +617,7 @@ int report_briefing(struct report_ctx *r, const char *path)
 	report_genre(r, d, DOC_GENRE_BRIEFING, 0);
 	if (report_narrative(r, d, "briefing_intro.txt", v) < 0)
 		goto done;
+	report_version_para(r, d, "本简报所列考评结果");
 
 	report_heading(r, d, 1, "一、总体情况");
 	if (report_narrative(r, d, "briefing_overall.txt", v) < 0 ||

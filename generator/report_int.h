@@ -41,8 +41,10 @@ struct report_ctx {
 	char org[320];	     /* 中共x县委组织部 */
 	char period[64];     /* 2025年度 or 2025年1—9月 */
 	char span[32];	     /* 全年 or 1—9月 */
-	char listed_on[16];  /* YYYY-MM-DD: 成文日期 of the documents */
-	char date_cn[64];    /* 2026年1月1日 */
+	char listed_on[16]; /* YYYY-MM-DD: first day of the 公示 (the 公示稿's 成文日期) */
+	char notice_cn[64]; /* listed_on as 2026年1月1日 */
+	char issued_on[16]; /* YYYY-MM-DD: 成文日期 of the documents (report_final_date) */
+	char date_cn[64];   /* issued_on as 2026年1月1日 */
 	char cell[NCELL][160];
 };
 
@@ -105,6 +107,20 @@ int report_render_both(struct report_ctx *r, struct doc *d, const char *dir, con
 void report_sign_plain(struct report_ctx *r, struct doc *d, const char *to);
 /* report_rectify.c: a 整改通知书 per 约谈 or 黑榜 company in OUTDIR/整改通知书/. */
 int report_rectify_notices(struct report_ctx *r, const char *outdir);
+/* report_version.c: the version of the results in every document. The mark
+ * "（公示稿）"/"（终稿）" under d's title (report_new_doc and report_genre set
+ * it); the sentence saying which version WHAT (本通报, 本报告卡…) is: the
+ * 公示稿's 公示期 and how to appeal, the 终稿's end of the 公示期 ("" for a
+ * database without a version); the 终稿's 复核情况 section under heading, on
+ * the appeals against companies (companies 1) or grids and communities. */
+void report_mark_version(struct report_ctx *r, struct doc *d);
+/* Sets issued_on and date_cn: listed_on, or for a 终稿 the day after the
+ * 公示期 or the last 复核日期 (whichever is later) when the settings' 成文日期
+ * comes before them: a 终稿 is not dated inside its own 公示期. */
+void report_final_date(struct report_ctx *r);
+void report_version_text(struct report_ctx *r, const char *what, char *out, size_t cap);
+void report_version_para(struct report_ctx *r, struct doc *d, const char *what);
+void report_review_section(struct report_ctx *r, struct doc *d, const char *heading, int companies);
 /* The briefing's 积分制 section (report_points.c). */
 void report_points_section(struct report_ctx *r, struct doc *d);
 

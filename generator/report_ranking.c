@@ -64,6 +64,12 @@ int report_ranking(struct report_ctx *r, const char *path)
 	report_heading(r, d, 1, "三、有关要求");
 	if (report_narrative(r, d, "ranking_closing.txt", v) < 0)
 		goto done;
+	if (m->final) {
+		report_review_section(r, d, "四、复核情况", 0);
+	} else if (m->version) {
+		report_heading(r, d, 1, "四、公示及申诉");
+		report_version_para(r, d, "本通报");
+	}
 	rc = report_finish(r, d, path, "社区考评通报");
 done:
 	doc_free(d);

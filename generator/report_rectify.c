@@ -84,6 +84,7 @@ int report_rectify_notices(struct report_ctx *r, const char *outdir)
 			return diag_set(r->d, "内存不足");
 		report_sign_plain(r, d, c->name); /* 主送: the company */
 		notice(r, d, c, deadline);
+		report_version_para(r, d, "本通知书所依据的考评结果");
 		snprintf(stem, sizeof stem, "%s", c->code);
 		rc = report_render_both(r, d, dir, stem);
 		doc_free(d);

@@ -50,7 +50,7 @@ int report_redblack(struct report_ctx *r, const char *path)
 	tv_set(v, "valid_until", valid ? tv_str(r->pool, b) : tv_null(r->pool));
 	/* the 公示 runs notice_days days from the listing date (r->listed_on:
 	 * the settings' 公示开始日期, else the day after the period ends) */
-	tv_set_str(v, "listed_on", r->date_cn);
+	tv_set_str(v, "listed_on", r->notice_cn);
 	tv_set_int(v, "appeal_days", days);
 	z = report_iso_days(r->listed_on);
 	if (z != -1000000000L) {
@@ -91,9 +91,14 @@ int report_redblack(struct report_ctx *r, const char *path)
 		r, d,
 		"注：考评得分为13项考评标准在各社区、各季度考评的平均得分（百分制）；投诉率为年内"
 		"涉及该企业的投诉件数与服务户数之比（‰）；业主满意度为业主评价的平均分。");
-	report_heading(r, d, 1, "四、异议申诉");
-	if (report_narrative(r, d, "redblack_appeal.txt", v) < 0)
-		goto done;
+	if (m->final) {
+		/* the 终稿 takes no more appeals: it says what the review changed */
+		report_review_section(r, d, "四、复核情况", 1);
+	} else {
+		report_heading(r, d, 1, "四、异议申诉");
+		if (report_narrative(r, d, "redblack_appeal.txt", v) < 0)
+			goto done;
+	}
 	rc = report_finish(r, d, path, "红黑榜公示");
 done:
 	doc_free(d);

@@ -412,6 +412,7 @@ int report_streets(struct report_ctx *r, const char *outdir)
 		snprintf(to, sizeof to, "%s党工委", u->name);
 		report_sign_plain(r, d, to);
 		street_tongbao(r, d, s, deadline);
+		report_version_para(r, d, "本通报");
 		rc = report_render_both(r, d, sub, "通报");
 		doc_free(d);
 		if (rc < 0)
@@ -422,6 +423,7 @@ int report_streets(struct report_ctx *r, const char *outdir)
 			return diag_set(r->d, "内存不足");
 		report_sign_plain(r, d, NULL);
 		street_rectify(r, d, s, deadline);
+		report_version_para(r, d, "本清单所依据的考评结果");
 		rc = report_render_both(r, d, sub, "整改清单");
 		doc_free(d);
 		if (rc < 0)

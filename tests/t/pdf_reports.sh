@@ -143,8 +143,9 @@ if grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}' "$TMP/redblack.txt"; then
 fi
 has "$TMP/briefing.txt" "基层治理考评简报第1期中共x县委组织部2026年1月1日" "简报 报头 (name, 期号, 编发单位, date)"
 has "$TMP/briefing.txt" "报送：x县委、x县政府领导同志。" "简报 报送"
-# no date under the titles any more: the title is followed by the 主送 / the text
-has "$TMP/community-ranking.txt" "关于2025年度社区考评结果的通报各街道党工委" "通报: 主送 right under the title"
+# no date under the titles any more: the title is followed by the version
+# mark (a plain run is the 公示稿) and the 主送 / the text
+has "$TMP/community-ranking.txt" "关于2025年度社区考评结果的通报（公示稿）各街道党工委" "通报: version mark and 主送 right under the title"
 
 # pdftotext reads every PDF without a warning (ToUnicode CMap, fonts)
 for f in briefing community-ranking redblack report-cards; do
