@@ -21,7 +21,7 @@ for t in pdftotext sqlite3 unzip; do
 	command -v "$t" >/dev/null 2>&1 || { echo "skip: $t not installed"; exit 77; }
 done
 # where a run puts the published documents (relative to --output)
-PUB=.
+PUB=public
 DOCS="community-ranking redblack"
 fails=0
 fail() {
