@@ -98,8 +98,8 @@ int model_load_year(struct model_ctx *c, int year)
 	memset(&m->win_prev, 0, sizeof m->win_prev);
 	if (year) {
 		struct parse_period ly;
-		parse_period_back(&m->period, m->ring ? (m->period.kind == PERIOD_QUARTER ? 4 : 12) : 1,
-				  &ly);
+		parse_period_back(&m->period,
+				  m->ring ? (m->period.kind == PERIOD_QUARTER ? 4 : 12) : 1, &ly);
 		if (m->ring || m->prev_year == year - 1) {
 			if (period_of_dates(m->period.start, m->period.end, &m->win) < 0 ||
 			    period_of_dates(ly.start, ly.end, &m->win_prev) < 0)

@@ -79,6 +79,7 @@ void report_sign_plain(struct report_ctx *r, struct doc *d, const char *to)
 
 	d->subtitle = NULL; /* report_genre drops it: kept for the title block */
 	report_genre(r, d, DOC_GENRE_NOTICE, 0);
+	free(d->subtitle); /* the version mark report_genre set: sub has it already */
 	d->subtitle = sub;
 	doc_set(&d->organ, NULL);
 	doc_set(&d->docno, NULL);
