@@ -120,8 +120,12 @@ for pdf in sys.argv[2:]:
     row(doc, '版心宽（满行左缘至右缘）', '156 ±1 mm', mm(right - min(lefts)), abs(right - min(lefts) - BLOCK_W) <= TOL)
     fw = [l for l in full if all(ord(c) >= 0x2E80 or 0xFF00 <= ord(c) for c in l[4])]
     counts = sorted({len(l[4]) for l in fw})
-    row(doc, '每行字数（全角满行）', '28', '%s (%d lines)' % ('/'.join(map(str, counts)), len(fw)),
-        bool(fw) and counts == [28])
+    # 28 a line; 29 only where a line-end punctuation mark was kept on the line
+    # by squeezing the line's punctuation (标点挤压, not a line start: 避头)
+    squeezed = all(len(l[4]) == 28 or (len(l[4]) == 29 and l[4][-1] in '，。；：、！？）”』」')
+                   for l in fw)
+    row(doc, '每行字数（全角满行）', '28（行末标点挤进本行时 29）', '%s (%d lines)' % ('/'.join(map(str, counts)), len(fw)),
+        bool(fw) and squeezed)
     if fw:
         pitch_x = statistics.median((l[2] - l[0]) / 28 for l in fw)
         row(doc, '字距（满行宽/28）', '15.79 pt', '%.2f pt' % pitch_x, abs(pitch_x - PITCH_X) < 0.05)
@@ -193,7 +197,7 @@ for pdf in sys.argv[2:]:
         row(doc, '红色分隔线（文号下 4 mm，版心宽）', '4 ±1 mm', mm(rr[0] - docno[3]) if rr else 'none',
             bool(rr) and abs(rr[0] - docno[3] - 4 * MM) <= TOL)
         ti = p1.index(tl[0]) if tl else 1
-        after = [l for l in p1[ti + 1:] if not (21.5 <= l[3] - l[1] <= 22.5)]
+        after = [l for l in p1[ti + 1:] if not (21.5 <= l[3] - l[1] <= 22.5) and not re.fullmatch(r'（(公示稿|终稿)）', l[4])]
         to = after[0] if after else None
         row(doc, '主送（标题后首行，顶格，全角冒号结尾）', '28 mm, “：”', '%s “%s”' % (mm(to[0]), to[4]) if to else 'none',
             bool(to) and abs(to[0] - LEFT) <= TOL and to[4].endswith('：'))
