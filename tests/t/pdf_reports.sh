@@ -239,8 +239,8 @@ fi
 # "业主满意/度", "排/名", "经费合计（万/元）".
 # No heading (一、 （一） 表N) is the last line of a page, and a short table
 # (表4, the last ten communities) is on one page.
-hdr_docs="$out/briefing $out/community-ranking $out/redblack $out/report-cards"
-for d in "$out"/streets/*/*.pdf "$out"/整改通知书/*.pdf; do
+hdr_docs="$out/briefing $pub/community-ranking $pub/redblack $pub/report-cards"
+for d in "$pub"/streets/*/*.pdf "$out"/整改通知书/*.pdf; do
 	hdr_docs="$hdr_docs ${d%.pdf}"
 done
 nwrapped=0
@@ -301,7 +301,7 @@ grep -E '群众满意度分[0-9.]+[0-9.]+(提高|降低)[0-9.]+([^0-9.分]|$)' "
 	fail "briefing.pdf: the 同比 of 群众满意度 has no unit"
 
 # the site of the same run: no rule file and line, no path of this machine
-if grep -rlE 'rules/|\.lua|/work/|/tmp/' "$out/html" >"$TMP/traces"; then
+if grep -rlE 'rules/|\.lua|/work/|/tmp/' "$pub/html" >"$TMP/traces"; then
 	fail "developer traces (rules/, .lua, /work/, /tmp/) on the site: $(head -3 "$TMP/traces" | tr '\n' ' ')"
 fi
 
