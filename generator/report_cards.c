@@ -212,7 +212,7 @@ static struct doc *card(struct report_ctx *r, struct tv *common, const struct mo
 	card_grids(r, d, u);
 	report_heading(r, d, 1, "四、主要指标");
 	card_figures(r, d, u);
-	report_version_para(r, d, "本报告卡");
+	report_version_brief(r, d, "本报告卡");
 	return d;
 fail:
 	doc_free(d);

@@ -120,6 +120,7 @@ void report_mark_version(struct report_ctx *r, struct doc *d);
 void report_final_date(struct report_ctx *r);
 void report_version_text(struct report_ctx *r, const char *what, char *out, size_t cap);
 void report_version_para(struct report_ctx *r, struct doc *d, const char *what);
+void report_version_brief(struct report_ctx *r, struct doc *d, const char *what);
 void report_review_section(struct report_ctx *r, struct doc *d, const char *heading, int companies);
 /* The briefing's 积分制 section (report_points.c). */
 void report_points_section(struct report_ctx *r, struct doc *d);

@@ -95,6 +95,30 @@ void report_version_text(struct report_ctx *r, const char *what, char *out, size
 			 what, days, r->org, contact);
 }
 
+/* The version in one or two lines, for a document of many units that comes
+ * with the county's 通报 (a report card): the 公示稿 names the end of the
+ * 公示期 and refers to the 通报 for how to appeal, rather than repeating it
+ * under every card. */
+void report_version_brief(struct report_ctx *r, struct doc *d, const char *what)
+{
+	char b[1024], from[64], to[64];
+
+	if (!r->m->version)
+		return;
+	if (r->m->final) {
+		report_version_para(r, d, what);
+		return;
+	}
+	if (notice_span(r, from, to, sizeof from) == 0)
+		snprintf(b, sizeof b,
+			 "%s为公示稿，公示期至%s，申诉办法见《关于%s社区考评结果的通报》。", what,
+			 to, r->period);
+	else
+		snprintf(b, sizeof b, "%s为公示稿，申诉办法见《关于%s社区考评结果的通报》。", what,
+			 r->period);
+	report_para(r, d, b);
+}
+
 void report_version_para(struct report_ctx *r, struct doc *d, const char *what)
 {
 	char b[2048];
