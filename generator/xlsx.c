@@ -795,10 +795,14 @@ int xlsx_next(struct xlsx *x, struct csv_record *rec, struct diag *d)
 		return 0;
 	for (;;) {
 		if (x->row_ready) {
+			int e;
 			x->row_ready = 0;
-			if (xlsx_row_emit(&x->row, x->ready_line, rec) < 0)
+			e = xlsx_row_emit(&x->row, x->ready_line, rec);
+			if (e < 0)
 				return diag_set(d, "内存不足");
-			return 1;
+			if (e > 0)
+				return 1;
+			/* a row of empty cells only (""): no record, read on */
 		}
 		if (x->suspended)
 			st = (int)XML_ResumeParser(x->p);

@@ -325,6 +325,35 @@ static void test_refs(void)
 	CHECK_STR(ref, "She");
 }
 
+/* A row whose cells are all empty strings is no record: the reader goes on
+ * to the next row (it once reported a record it had not filled, so a caller
+ * saw the previous row again; found by fuzz_xlsx). */
+static void test_blank_row(void)
+{
+	static const char *sheet =
+		"<worksheet " NS "><sheetData>\n"
+		"<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>编号</t></is></c></row>\n"
+		"<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t></t></is></c>"
+		"<c r=\"B2\" t=\"str\"><v></v></c></row>\n"
+		"<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>E1</t></is></c></row>\n"
+		"<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t></t></is></c></row>\n"
+		"</sheetData></worksheet>";
+	struct xlsx *x = NULL;
+	struct buf out;
+	struct diag d;
+
+	diag_init(&d);
+	buf_init(&out, 1 << 20);
+	CHECK(mkbook("blank.xlsx", NULL, sheet) == 0);
+	CHECK(xlsx_open(&x, "blank.xlsx", NULL, &d) == 0);
+	if (x) {
+		CHECK(dump(x, 0, &out, &d) == 0);
+		CHECK_STR(out.data ? out.data : "", "1:编号\n3:E1\n");
+		xlsx_close(x);
+	}
+	buf_release(&out);
+}
+
 static void test_numbers(void)
 {
 	struct buf b;
@@ -696,6 +725,7 @@ static void test_csv(void)
 int main(void)
 {
 	test_refs();
+	test_blank_row();
 	test_numbers();
 	test_values();
 	test_1904_sheets();
