@@ -62,7 +62,7 @@ build/kpbookbench: tests/bench/book_bench.c $(filter-out %/main.o,$(OBJS)) | dep
 
 # The builds run one compiler per core; the packages are installed first, by
 # one apt-get at a time.
-JOBS := $(shell nproc 2>/dev/null || echo 2)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 run: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) build/kaoping
