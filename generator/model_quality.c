@@ -411,3 +411,67 @@ done:
 		return diag_set(c->d, "内存不足");
 	return rc;
 }
+
+
+int model_load_quality(struct model_ctx *c)
+{
+	struct model *m = c->m;
+	struct store_stmt *st = NULL;
+	int step;
+	long n;
+
+	n = store_scalar_int(c->s, "SELECT count(*) FROM ingest_files", 0);
+	m->files = model_calloc(c, (size_t)n, sizeof *m->files);
+	if (!m->files)
+		return diag_set(c->d, "内存不足");
+	if (model_prep(c,
+		       "SELECT file, status, encoding, rows_read, rows_loaded, rows_rejected,"
+		       " unknown_columns, message, rows_void FROM ingest_files ORDER BY seq, file",
+		       &st) < 0)
+		return -1;
+	while ((step = store_step(st, c->d)) == STORE_ROW && m->nfiles < n) {
+		struct model_file *f = &m->files[m->nfiles++];
+		f->file = model_dupm(c, store_col_text(st, 0), "");
+		f->status = model_dupm(c, store_col_text(st, 1), NULL);
+		f->encoding = model_dupm(c, store_col_text(st, 2), NULL);
+		f->read = (long)store_col_int(st, 3);
+		f->loaded = (long)store_col_int(st, 4);
+		f->rejected = (long)store_col_int(st, 5);
+		f->unknown_columns = model_dupm(c, store_col_text(st, 6), NULL);
+		f->message = model_dupm(c, store_col_text(st, 7), NULL);
+		f->voided = (long)store_col_int(st, 8);
+		m->rows_read += f->read;
+		m->rows_loaded += f->loaded;
+		m->rows_rejected += f->rejected;
+	}
+	store_finalize(st);
+	if (step == STORE_ERROR)
+		return -1;
+	n = store_scalar_int(c->s,
+			     "SELECT count(*) FROM (SELECT 1 FROM rejects"
+			     " GROUP BY file, coalesce(column_name, ''))",
+			     0);
+	m->reasons = model_calloc(c, (size_t)n, sizeof *m->reasons);
+	if (!m->reasons)
+		return diag_set(c->d, "内存不足");
+	if (model_prep(c,
+		       "SELECT r.file, coalesce(r.column_name, '') AS col, count(*),"
+		       " (SELECT x.reason FROM rejects x WHERE x.file = r.file"
+		       "  AND coalesce(x.column_name, '') = coalesce(r.column_name, '')"
+		       "  ORDER BY x.line LIMIT 1)"
+		       " FROM rejects r LEFT JOIN ingest_files f ON f.file = r.file"
+		       " GROUP BY r.file, col ORDER BY min(f.seq), r.file, col",
+		       &st) < 0)
+		return -1;
+	while ((step = store_step(st, c->d)) == STORE_ROW && m->nreasons < n) {
+		struct model_reason *x = &m->reasons[m->nreasons++];
+		x->file = model_dupm(c, store_col_text(st, 0), "");
+		x->column = model_dupm(c, store_col_text(st, 1), "");
+		x->count = (long)store_col_int(st, 2);
+		x->example = model_dupm(c, store_col_text(st, 3), "");
+	}
+	store_finalize(st);
+	if (step == STORE_ERROR)
+		return -1;
+	return c->oom ? diag_set(c->d, "内存不足") : 0;
+}
