@@ -167,4 +167,3 @@ void model_aggregates(struct model *m)
 	m->company_mean = m->nranked ? sum / (double)m->nranked : NAN;
 	m->companies_scored = m->nranked;
 }
-

@@ -412,7 +412,6 @@ done:
 	return rc;
 }
 
-
 int model_load_quality(struct model_ctx *c)
 {
 	struct model *m = c->m;
