@@ -1,6 +1,7 @@
 /* doc.c - building and freeing the report model (struct doc). */
 #include "doc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -282,4 +283,23 @@ struct doc_block *doc_figure(struct doc *d, const char *caption, const char *png
 		b->aspect = aspect > 0 ? aspect : 0.6;
 	}
 	return b;
+}
+
+size_t doc_annex_count(const struct doc *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nblocks; i++)
+		n += d->blocks[i].kind == DOC_TABLE && d->blocks[i].attach;
+	return n;
+}
+
+void doc_annex_line(const struct doc_block *b, size_t k, size_t n, char *out, size_t cap)
+{
+	const char *t = b->text ? b->text : "";
+
+	if (n == 1)
+		snprintf(out, cap, "附件：%s", t);
+	else
+		snprintf(out, cap, "%s%zu. %s", k == 1 ? "附件：" : "", k, t);
 }

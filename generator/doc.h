@@ -90,6 +90,12 @@ void doc_set(char **field, const char *value); /* replaces a string field */
  * name. Call it after the subtitle is final. Returns 0, or -1 out of memory. */
 int doc_set_version(struct doc *d, const char *version);
 
+/* The tables attached to d (附件), in order: how many there are, and the
+ * 附件说明 line for the k-th (1-based) of n: "附件：T" when it is the only
+ * one, else "附件：1. T", then "2. T", … (the renderers indent them). */
+size_t doc_annex_count(const struct doc *d);
+void doc_annex_line(const struct doc_block *b, size_t k, size_t n, char *out, size_t cap);
+
 /* Builders return the new block (owned by the doc) or NULL on out of memory. */
 struct doc_block *doc_heading(struct doc *d, int level, const char *text, int bookmark);
 struct doc_block *doc_para(struct doc *d, const char *text);

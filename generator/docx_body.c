@@ -546,15 +546,6 @@ static void left_right(struct dx *x, const char *style, const char *a, const cha
 	buf_puts(b, "</w:p>");
 }
 
-static size_t count_annex(const struct doc *d)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < d->nblocks; i++)
-		n += d->blocks[i].kind == DOC_TABLE && d->blocks[i].attach;
-	return n;
-}
-
 static void gw_head(struct dx *x, const struct doc *d)
 {
 	char ppr[256];
@@ -588,7 +579,7 @@ static void gw_head(struct dx *x, const struct doc *d)
  * the organ centred over it), 附注. */
 static void gw_tail(struct dx *x, const struct doc *d)
 {
-	size_t i, n = count_annex(d), k = 0;
+	size_t i, n = doc_annex_count(d), k = 0;
 	char line[1200], ppr[200];
 
 	for (i = 0; i < d->nblocks; i++) {
@@ -596,11 +587,7 @@ static void gw_tail(struct dx *x, const struct doc *d)
 		if (bl->kind != DOC_TABLE || !bl->attach)
 			continue;
 		k++;
-		if (n == 1)
-			snprintf(line, sizeof line, "附件：%s", bl->text ? bl->text : "");
-		else
-			snprintf(line, sizeof line, "%s%zu. %s", k == 1 ? "附件：" : "", k,
-				 bl->text ? bl->text : "");
+		doc_annex_line(bl, k, n, line, sizeof line);
 		snprintf(ppr, sizeof ppr,
 			 "<w:ind w:firstLineChars=\"0\" w:firstLine=\"%d\"/><w:jc "
 			 "w:val=\"left\"/>%s",
@@ -640,7 +627,7 @@ static void gw_tail(struct dx *x, const struct doc *d)
 /* The attachments on pages of their own, then the 版记. */
 static int gw_annexes(struct dx *x, const struct doc *d)
 {
-	size_t i, n = count_annex(d), k = 0;
+	size_t i, n = doc_annex_count(d), k = 0;
 	char label[32], a[1200];
 	int na = 0, j;
 	char l[2][1200];

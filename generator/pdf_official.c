@@ -130,11 +130,10 @@ int pdf_notice_head(struct rend *r, const struct doc *d)
  * items aligned under the first. */
 int pdf_annex_list(struct rend *r, const struct doc *d)
 {
-	size_t i, n = 0, k = 0;
+	size_t i, n, k = 0;
 	char line[1200];
 
-	for (i = 0; i < d->nblocks; i++)
-		n += d->blocks[i].kind == DOC_TABLE && d->blocks[i].attach;
+	n = doc_annex_count(d);
 	if (n == 0)
 		return 0;
 	r->y -= BODY_LEAD; /* 正文下空一行 */
@@ -143,11 +142,7 @@ int pdf_annex_list(struct rend *r, const struct doc *d)
 		if (b->kind != DOC_TABLE || !b->attach)
 			continue;
 		k++;
-		if (n == 1)
-			snprintf(line, sizeof line, "附件：%s", b->text ? b->text : "");
-		else
-			snprintf(line, sizeof line, "%s%zu. %s", k == 1 ? "附件：" : "", k,
-				 b->text ? b->text : "");
+		doc_annex_line(b, k, n, line, sizeof line);
 		if (pdf_text_block(r, line, &ST_BODY, (k == 1 ? 2 : 5) * BODY_PITCH, AL_LEFT))
 			return -1;
 	}
