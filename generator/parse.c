@@ -370,23 +370,33 @@ int parse_bool(const char *s, size_t n, int *out)
 	return -1;
 }
 
+/* The folded text of s0[0..n0) into s (cap bytes; its length into *n) and the
+ * four-digit year it starts with (1900..2199; *i after it), or -1. */
+static long lead_year(const char *s0, size_t n0, char *s, size_t cap, size_t *n, size_t *i)
+{
+	long len = fold_fullwidth(s0, n0, s, cap), y;
+
+	if (len < 0)
+		return -1;
+	*n = (size_t)len;
+	*i = 0;
+	y = digits(s, *n, i, 4);
+	return y < 1900 || y > 2199 || *i != 4 ? -1 : y;
+}
+
 int parse_quarter(const char *s0, size_t n0, char out[7])
 {
 	static const char *cnq[] = {"一", "二", "三", "四"};
 	char s[64];
-	long len, y, q = -1;
+	long y, q = -1;
 	size_t i = 0, n;
 	int k;
 
 	parse_trim(&s0, &n0);
 	if (n0 == 0 || n0 >= sizeof s)
 		return -1;
-	len = fold_fullwidth(s0, n0, s, sizeof s);
-	if (len < 0)
-		return -1;
-	n = (size_t)len;
-	y = digits(s, n, &i, 4);
-	if (y < 1900 || y > 2199 || i != 4)
+	y = lead_year(s0, n0, s, sizeof s, &n, &i);
+	if (y < 0)
 		return -1;
 	if (lit(s, n, &i, "年")) {
 		lit(s, n, &i, "第");
@@ -570,7 +580,7 @@ int parse_period(const char *s0, size_t n0, struct parse_period *out)
 {
 	struct parse_period p;
 	char s[64], q[7];
-	long len, y, m = 0;
+	long y, m = 0;
 	size_t i = 0, n;
 
 	parse_trim(&s0, &n0);
@@ -586,12 +596,8 @@ int parse_period(const char *s0, size_t n0, struct parse_period *out)
 		*out = p;
 		return 0;
 	}
-	len = fold_fullwidth(s0, n0, s, sizeof s);
-	if (len < 0)
-		return -1;
-	n = (size_t)len;
-	y = digits(s, n, &i, 4);
-	if (y < 1900 || y > 2199 || i != 4)
+	y = lead_year(s0, n0, s, sizeof s, &n, &i);
+	if (y < 0)
 		return -1;
 	p.year = (int)y;
 	if (lit(s, n, &i, "年")) {
